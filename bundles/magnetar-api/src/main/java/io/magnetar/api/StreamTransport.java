@@ -1,0 +1,61 @@
+package io.magnetar.api;
+
+import java.nio.ByteBuffer;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A bidirectional byte stream (asyncio {@code Transport}: read and write side).
+ *
+ * <p>Confined to its event loop, except {@link #write}, {@link #writeLines}, {@link #writeEof},
+ * {@link #close()} and {@link #abort()}, which may be called from any thread: off-loop calls are
+ * handed to the loop and keep their order relative to each other.
+ *
+ * <p>Flow control: when the buffered bytes exceed the high-water mark the protocol's
+ * {@code pauseWriting()} is called once; when they drop to the low-water mark {@code resumeWriting()}
+ * is called once. Writers must honour it: the write buffer itself is unbounded.
+ */
+@ProviderType
+public interface StreamTransport extends Transport {
+
+    /** Default high-water mark of the write buffer, in bytes. */
+    int DEFAULT_HIGH_WATER = 64 * 1024;
+
+    /**
+     * Queues {@code data} for writing; the buffer now belongs to the transport and must not be
+     * changed by the caller. Data written after {@code close}, {@code abort} or {@code writeEof} is dropped.
+     */
+    void write(ByteBuffer data);
+
+    /** Queues several buffers, written with one gathering write where possible. */
+    void writeLines(ByteBuffer... data);
+
+    /** True when this transport can half-close its write side. */
+    boolean canWriteEof();
+
+    /** Half-closes: shuts the output down after buffered data has been flushed; reading goes on. */
+    void writeEof();
+
+    /** Stops calling {@code dataReceived} until {@link #resumeReading()}. */
+    void pauseReading();
+
+    /** Resumes calling {@code dataReceived}. */
+    void resumeReading();
+
+    /** True unless reading is paused or the transport is closing. */
+    boolean isReading();
+
+    /**
+     * Sets the write-buffer water marks. {@code high < 0} selects the default; {@code low < 0} selects
+     * {@code high / 4}. Requires {@code 0 <= low <= high}.
+     */
+    void setWriteBufferLimits(int high, int low);
+
+    /** Bytes queued but not yet written to the socket. */
+    long writeBufferSize();
+
+    /** The current high-water mark. */
+    int writeBufferHighWater();
+
+    /** The current low-water mark. */
+    int writeBufferLowWater();
+}

@@ -1,0 +1,290 @@
+package io.magnetar.loop;
+
+import io.magnetar.api.EventLoop;
+import io.magnetar.api.TimerHandle;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * An event loop on one thread and one NIO {@link Selector}: I/O readiness, queued tasks, timers.
+ *
+ * <p>Thread-safe for the {@link EventLoop} methods; {@link #register} and {@link #readBuffer()}
+ * must be called on the loop thread.
+ */
+public final class SelectorEventLoop implements EventLoop {
+
+    private static final System.Logger LOG = System.getLogger(SelectorEventLoop.class.getName());
+    /** Size of the shared read buffer: one socket read never delivers more than this. */
+    public static final int READ_BUFFER_SIZE = 64 * 1024;
+    /** Upper bound of tasks run per iteration, so that I/O is not starved by a task storm. */
+    private static final int MAX_TASKS_PER_ITERATION = 4096;
+
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<ScheduledTask> timers = new PriorityQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final AtomicLong sequence = new AtomicLong();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
+    private volatile boolean closeRequested;
+    private volatile boolean acceptsTasks = true;
+
+    /** Opens a selector and starts the loop thread named {@code name}. */
+    public SelectorEventLoop(String name) {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for " + name, e);
+        }
+        this.thread = new Thread(this::run, name);
+        thread.start();
+    }
+
+    /** The loop thread's name. */
+    public String name() {
+        return thread.getName();
+    }
+
+    @Override
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (!acceptsTasks) {
+            throw new RejectedExecutionException("event loop " + name() + " is closed");
+        }
+        tasks.add(task);
+        if (!inEventLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    @Override
+    public TimerHandle callSoon(Runnable task) {
+        ScheduledTask t = new ScheduledTask(0, sequence.incrementAndGet(), task);
+        execute(t);
+        return t;
+    }
+
+    @Override
+    public TimerHandle callLater(Duration delay, Runnable task) {
+        return callAt(time() + Math.max(0, delay.toNanos()), task);
+    }
+
+    @Override
+    public TimerHandle callAt(long deadlineNanos, Runnable task) {
+        ScheduledTask t = new ScheduledTask(deadlineNanos, sequence.incrementAndGet(), task);
+        if (inEventLoop()) {
+            timers.add(t);
+        } else {
+            execute(() -> timers.add(t));
+        }
+        return t;
+    }
+
+    @Override
+    public long time() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closeRequested;
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        closeRequested = true;
+        selector.wakeup();
+        return terminated;
+    }
+
+    /** Completes when the loop thread has ended; does not request the close. */
+    public CompletableFuture<Void> terminationFuture() {
+        return terminated;
+    }
+
+    /**
+     * Registers {@code channel} for {@code ops} with {@code handler} as attachment. Loop thread only.
+     */
+    public SelectionKey register(SelectableChannel channel, int ops, ChannelHandler handler)
+            throws ClosedChannelException {
+        assert inEventLoop() : "register off the loop thread";
+        return channel.register(selector, ops, handler);
+    }
+
+    /**
+     * Lets the selector forget cancelled keys now, so that channels closed on this loop release their
+     * file descriptor (and a listening port) before the next iteration. Loop thread only.
+     */
+    public void purgeCancelledKeys() {
+        assert inEventLoop();
+        try {
+            // Level-triggered: readiness dropped here is reported again by the next select.
+            selector.selectNow(key -> { });
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "selectNow failed on " + name(), e);
+        }
+    }
+
+    /**
+     * The loop's reusable direct read buffer. Loop thread only; its content is valid until the
+     * next read on this loop.
+     */
+    public ByteBuffer readBuffer() {
+        assert inEventLoop();
+        return readBuffer;
+    }
+
+    /** Number of channels currently registered (for tests and {@code info}). Loop thread only. */
+    public int registeredChannels() {
+        assert inEventLoop();
+        return selector.keys().size();
+    }
+
+    private void run() {
+        try {
+            while (!closeRequested) {
+                select();
+                wakeupPending.set(false);
+                runTimers();
+                runTasks();
+            }
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "event loop " + name() + " failed; closing it", t);
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void select() throws IOException {
+        if (!tasks.isEmpty()) {
+            selector.selectNow(dispatch);
+            return;
+        }
+        ScheduledTask next = peekTimer();
+        if (next == null) {
+            selector.select(dispatch, 0);
+            return;
+        }
+        long waitNanos = next.deadline - time();
+        if (waitNanos <= 0) {
+            selector.selectNow(dispatch);
+        } else {
+            // Round up so a timer never fires early; select(…, 0) would mean "forever".
+            selector.select(dispatch, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        ChannelHandler handler = (ChannelHandler) key.attachment();
+        int ready;
+        try {
+            ready = key.readyOps();
+        } catch (java.nio.channels.CancelledKeyException e) {
+            return;
+        }
+        try {
+            handler.ready(ready);
+        } catch (Throwable t) {
+            handler.abort(t);
+        }
+    }
+
+    private ScheduledTask peekTimer() {
+        ScheduledTask t = timers.peek();
+        while (t != null && t.isCancelled()) {
+            timers.poll();
+            t = timers.peek();
+        }
+        return t;
+    }
+
+    private void runTimers() {
+        long now = time();
+        ScheduledTask t;
+        while ((t = peekTimer()) != null && t.deadline - now <= 0) {
+            timers.poll();
+            safeRun(t);
+        }
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
+            Runnable r = tasks.poll();
+            if (r == null) {
+                return;
+            }
+            safeRun(r);
+        }
+    }
+
+    private void safeRun(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "task failed on " + name(), t);
+        }
+    }
+
+    private void shutdown() {
+        List<ChannelHandler> handlers = new ArrayList<>();
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof ChannelHandler h) {
+                handlers.add(h);
+            }
+        }
+        for (ChannelHandler h : handlers) {
+            try {
+                h.abort(null);
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "abort failed during shutdown of " + name(), t);
+            }
+        }
+        // Closing transports queues their connectionLost callbacks: let those run, bounded.
+        for (int round = 0; round < 16 && !tasks.isEmpty(); round++) {
+            runTasks();
+        }
+        acceptsTasks = false;
+        runTasks();
+        timers.clear();
+        try {
+            selector.selectNow(key -> { });
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing selector of " + name() + " failed", e);
+        }
+        int dropped = tasks.size();
+        tasks.clear();
+        if (dropped > 0) {
+            LOG.log(Level.WARNING, "{0} task(s) dropped when {1} closed", dropped, name());
+        }
+        terminated.complete(null);
+    }
+
+    @Override
+    public String toString() {
+        return "SelectorEventLoop[" + name() + "]";
+    }
+}
