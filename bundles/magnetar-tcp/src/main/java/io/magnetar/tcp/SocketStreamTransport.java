@@ -1,0 +1,326 @@
+package io.magnetar.tcp;
+
+import io.magnetar.api.BaseProtocol;
+import io.magnetar.api.Protocol;
+import io.magnetar.api.StreamTransport;
+import io.magnetar.loop.SelectorEventLoop;
+import io.magnetar.tcp.internal.WriteBuffer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A TCP connection as a {@link StreamTransport}, for accepted and connected sockets alike.
+ *
+ * <p>Confined to its event loop, except {@link #write}, {@link #writeLines}, {@link #writeEof},
+ * {@link #close()}, {@link #abort()}, {@link #pauseReading()} and {@link #resumeReading()}, which
+ * may be called from any thread: off-loop calls are handed to the loop in call order.
+ */
+public final class SocketStreamTransport extends SocketTransport implements StreamTransport {
+
+    /** Reads per readiness event before other channels get their turn. */
+    private static final int MAX_READS_PER_EVENT = 4;
+
+    private final SocketChannel socket;
+    private final Protocol protocol;
+    private final WriteBuffer buffer = new WriteBuffer();
+    private int highWater = DEFAULT_HIGH_WATER;
+    private int lowWater = DEFAULT_HIGH_WATER / 4;
+    private boolean protocolPaused;
+    private boolean readingPaused;
+    private boolean eofReceived;
+    private boolean eofRequested;
+    private boolean outputShut;
+
+    /** Wraps a connected, non-blocking {@code socket}; call {@link #start} on {@code loop}. */
+    public SocketStreamTransport(SelectorEventLoop loop, SocketChannel socket, Protocol protocol) throws IOException {
+        super(loop, socket, socket.getLocalAddress(), socket.getRemoteAddress());
+        this.socket = socket;
+        this.protocol = protocol;
+    }
+
+    @Override
+    protected BaseProtocol<?> protocol() {
+        return protocol;
+    }
+
+    /**
+     * Registers for reading (adopting {@code existing}, the key used while connecting, if any) and
+     * calls {@code connectionMade}. Loop thread only.
+     */
+    public void start(SelectionKey existing) {
+        assert loop.inEventLoop();
+        try {
+            register(existing, SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) {
+            fatalError(e, "cannot register with " + loop);
+            return;
+        }
+        try {
+            protocol.connectionMade(this);
+        } catch (Throwable t) {
+            fatalError(t, "connectionMade threw");
+        }
+    }
+
+    @Override
+    public void ready(int readyOps) {
+        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+            flush();
+        }
+        if ((readyOps & SelectionKey.OP_READ) != 0 && !isLost()) {
+            read();
+        }
+    }
+
+    private void read() {
+        ByteBuffer buf = loop.readBuffer();
+        for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
+            if (readingPaused || closing || eofReceived) {
+                return;
+            }
+            buf.clear();
+            int n;
+            try {
+                n = socket.read(buf);
+            } catch (IOException e) {
+                fatalError(e, "read failed");
+                return;
+            }
+            if (n < 0) {
+                onEof();
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            buf.flip();
+            try {
+                protocol.dataReceived(buf);
+            } catch (Throwable t) {
+                fatalError(t, "dataReceived threw");
+                return;
+            }
+            if (n < buf.capacity()) {
+                return; // the socket is drained; reading again would only return 0
+            }
+        }
+    }
+
+    private void onEof() {
+        eofReceived = true;
+        setInterest(SelectionKey.OP_READ, false);
+        boolean keepOpen;
+        try {
+            keepOpen = protocol.eofReceived();
+        } catch (Throwable t) {
+            fatalError(t, "eofReceived threw");
+            return;
+        }
+        if (!keepOpen) {
+            close();
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> write(data));
+            return;
+        }
+        if (closing || eofRequested || !data.hasRemaining()) {
+            return;
+        }
+        if (buffer.isEmpty()) {
+            try {
+                socket.write(data);
+            } catch (IOException e) {
+                fatalError(e, "write failed");
+                return;
+            }
+            if (!data.hasRemaining()) {
+                return;
+            }
+            buffer.add(data);
+            setInterest(SelectionKey.OP_WRITE, true);
+        } else {
+            buffer.add(data);
+        }
+        maybePauseProtocol();
+    }
+
+    @Override
+    public void writeLines(ByteBuffer... data) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> writeLines(data));
+            return;
+        }
+        if (closing || eofRequested) {
+            return;
+        }
+        boolean wasEmpty = buffer.isEmpty();
+        for (ByteBuffer b : data) {
+            if (b.hasRemaining()) {
+                buffer.add(b);
+            }
+        }
+        if (wasEmpty && !buffer.isEmpty()) {
+            flush();
+        }
+        maybePauseProtocol();
+    }
+
+    private void flush() {
+        try {
+            buffer.flushTo(socket);
+        } catch (IOException e) {
+            fatalError(e, "write failed");
+            return;
+        }
+        if (!buffer.isEmpty()) {
+            setInterest(SelectionKey.OP_WRITE, true);
+            maybeResumeProtocol();
+            return;
+        }
+        setInterest(SelectionKey.OP_WRITE, false);
+        if (closing) {
+            forceClose(null);
+            return;
+        }
+        if (eofRequested && !outputShut) {
+            shutdownOutput();
+        }
+        maybeResumeProtocol();
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    @Override
+    public void writeEof() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::writeEof);
+            return;
+        }
+        if (closing || eofRequested) {
+            return;
+        }
+        eofRequested = true;
+        if (buffer.isEmpty()) {
+            shutdownOutput();
+        }
+    }
+
+    private void shutdownOutput() {
+        outputShut = true;
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            fatalError(e, "shutdownOutput failed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::close);
+            return;
+        }
+        if (closing) {
+            return;
+        }
+        closing = true;
+        setInterest(SelectionKey.OP_READ, false);
+        if (buffer.isEmpty()) {
+            forceClose(null);
+        }
+    }
+
+    @Override
+    protected void onForceClose() {
+        buffer.clear();
+    }
+
+    @Override
+    public void pauseReading() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::pauseReading);
+            return;
+        }
+        readingPaused = true;
+        setInterest(SelectionKey.OP_READ, false);
+    }
+
+    @Override
+    public void resumeReading() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::resumeReading);
+            return;
+        }
+        readingPaused = false;
+        if (!closing && !eofReceived) {
+            setInterest(SelectionKey.OP_READ, true);
+        }
+    }
+
+    @Override
+    public boolean isReading() {
+        return !readingPaused && !closing && !eofReceived;
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        assert loop.inEventLoop();
+        int h = high < 0 ? DEFAULT_HIGH_WATER : high;
+        int l = low < 0 ? h / 4 : low;
+        if (l > h) {
+            throw new IllegalArgumentException("low-water mark " + l + " above high-water mark " + h);
+        }
+        highWater = h;
+        lowWater = l;
+        maybePauseProtocol();
+        maybeResumeProtocol();
+    }
+
+    @Override
+    public long writeBufferSize() {
+        return buffer.size();
+    }
+
+    @Override
+    public int writeBufferHighWater() {
+        return highWater;
+    }
+
+    @Override
+    public int writeBufferLowWater() {
+        return lowWater;
+    }
+
+    private void maybePauseProtocol() {
+        if (protocolPaused || buffer.size() <= highWater) {
+            return;
+        }
+        protocolPaused = true;
+        try {
+            protocol.pauseWriting();
+        } catch (Throwable t) {
+            fatalError(t, "pauseWriting threw");
+        }
+    }
+
+    private void maybeResumeProtocol() {
+        if (!protocolPaused || buffer.size() > lowWater || isLost()) {
+            return;
+        }
+        protocolPaused = false;
+        try {
+            protocol.resumeWriting();
+        } catch (Throwable t) {
+            fatalError(t, "resumeWriting threw");
+        }
+    }
+}

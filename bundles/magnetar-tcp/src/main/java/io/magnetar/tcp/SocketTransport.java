@@ -1,0 +1,170 @@
+package io.magnetar.tcp;
+
+import io.magnetar.api.BaseProtocol;
+import io.magnetar.api.Transport;
+import io.magnetar.loop.ChannelHandler;
+import io.magnetar.loop.SelectorEventLoop;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+
+/**
+ * The part of a socket transport that does not depend on streams or datagrams: the loop, the
+ * selection key, extra info, and the single path that ends the transport (asyncio's
+ * {@code _force_close}): {@link #forceClose(Throwable)} closes the channel and schedules
+ * {@code connectionLost} exactly once.
+ *
+ * <p>Confined to its event loop, except {@link #close()}, {@link #abort()}, {@link #isClosing()},
+ * {@link #extraInfo(String)} and {@link #loop()}, which are thread-safe.
+ */
+public abstract class SocketTransport implements Transport, ChannelHandler {
+
+    private static final System.Logger LOG = System.getLogger(SocketTransport.class.getName());
+
+    protected final SelectorEventLoop loop;
+    protected final SelectableChannel channel;
+    private final SocketAddress localAddress;
+    private final SocketAddress remoteAddress;
+    protected SelectionKey key;
+    private int interestOps;
+    /** Set by close/abort/loss; volatile because {@link #isClosing()} is read from any thread. */
+    protected volatile boolean closing;
+    private boolean lost;
+
+    protected SocketTransport(SelectorEventLoop loop, SelectableChannel channel,
+                              SocketAddress localAddress, SocketAddress remoteAddress) {
+        this.loop = loop;
+        this.channel = channel;
+        this.localAddress = localAddress;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /** The protocol that hears this transport's events. */
+    protected abstract BaseProtocol<?> protocol();
+
+    @Override
+    public final SelectorEventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public Object extraInfo(String key) {
+        switch (key) {
+            case PEERNAME:
+                return remoteAddress;
+            case SOCKNAME:
+                return localAddress;
+            case SOCKET:
+                return channel;
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public final boolean isClosing() {
+        return closing;
+    }
+
+    @Override
+    public final void abort() {
+        if (loop.inEventLoop()) {
+            forceClose(null);
+        } else {
+            loop.execute(() -> forceClose(null));
+        }
+    }
+
+    /** Registers with the loop (or adopts {@code existing}, a key made while connecting). */
+    protected final void register(SelectionKey existing, int ops) throws IOException {
+        assert loop.inEventLoop();
+        interestOps = ops;
+        if (existing != null) {
+            key = existing;
+            key.attach(this);
+            key.interestOps(ops);
+        } else {
+            key = loop.register(channel, ops, this);
+        }
+    }
+
+    /** Adds or removes interest in {@code op}; touches the key only on a change. */
+    protected final void setInterest(int op, boolean on) {
+        int next = on ? interestOps | op : interestOps & ~op;
+        if (next != interestOps && key != null && key.isValid()) {
+            interestOps = next;
+            key.interestOps(next);
+        }
+    }
+
+    protected final boolean hasInterest(int op) {
+        return (interestOps & op) != 0;
+    }
+
+    /** The loop ends or the handler threw: end the transport with {@code cause}. */
+    @Override
+    public void abort(Throwable cause) {
+        if (cause != null) {
+            fatalError(cause, "unexpected error");
+        } else {
+            forceClose(null);
+        }
+    }
+
+    /** Logs why the connection dies, then ends it (asyncio's {@code _fatal_error}). */
+    protected final void fatalError(Throwable cause, String what) {
+        if (!lost) {
+            Level level = cause instanceof IOException ? Level.DEBUG : Level.WARNING;
+            LOG.log(level, "closing " + this + ": " + what + ": " + cause, cause);
+        }
+        forceClose(cause);
+    }
+
+    /**
+     * Ends the transport now: drops buffered data, closes the channel and schedules
+     * {@code connectionLost(cause)} on the loop. Idempotent; loop thread only.
+     */
+    protected void forceClose(Throwable cause) {
+        assert loop.inEventLoop();
+        if (lost) {
+            return;
+        }
+        lost = true;
+        closing = true;
+        onForceClose();
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "error closing " + this, e);
+        }
+        // Scheduled, not called: the caller may be inside a protocol callback (asyncio does the same).
+        loop.execute(() -> callConnectionLost(cause));
+    }
+
+    /** Subclass hook run once by {@link #forceClose} before the channel closes: drop buffers. */
+    protected void onForceClose() {
+    }
+
+    private void callConnectionLost(Throwable cause) {
+        try {
+            protocol().connectionLost(cause);
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "connectionLost of " + this + " threw", t);
+        }
+    }
+
+    /** True once {@link #forceClose} ran. */
+    protected final boolean isLost() {
+        return lost;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + localAddress + " <-> " + remoteAddress + "]";
+    }
+}
