@@ -1,0 +1,71 @@
+package io.magnetar.producers;
+
+import io.magnetar.api.ProtocolFactory;
+import io.magnetar.protocols.Connection;
+import io.magnetar.protocols.EventHandler;
+import io.magnetar.protocols.ProtocolConsumer;
+import io.magnetar.protocols.PulsarProtocol;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Creates protocols and consumers and counts them (pulsar's {@code Producer}): {@link #sessions()}
+ * is the number of protocols created, {@link #requestsProcessed()} the exchanges finished on them.
+ *
+ * <p>Thread-safe: protocols are created on the loops that will own them, several at once.
+ */
+public class Producer extends EventHandler {
+
+    private final ProtocolFactory protocolFactory;
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final AtomicLong requestsProcessed = new AtomicLong();
+
+    /** A producer of protocols from {@code protocolFactory}, with extra events for subclasses. */
+    protected Producer(ProtocolFactory protocolFactory, Set<String> oneTimeEvents, Set<String> manyTimesEvents) {
+        super(oneTimeEvents, manyTimesEvents);
+        this.protocolFactory = Objects.requireNonNull(protocolFactory, "protocolFactory");
+    }
+
+    public Producer(ProtocolFactory protocolFactory) {
+        this(protocolFactory, Set.of(), Set.of());
+    }
+
+    /**
+     * A new protocol with the next session number; a {@link Connection}'s finished exchanges count
+     * towards {@link #requestsProcessed()}.
+     */
+    public io.magnetar.api.Protocol createProtocol() {
+        io.magnetar.api.Protocol protocol = protocolFactory.newProtocol();
+        int session = sessions.incrementAndGet();
+        if (protocol instanceof PulsarProtocol<?> p) {
+            p.setSession(session);
+        }
+        if (protocol instanceof Connection c) {
+            c.onPostRequest(consumer -> requestsProcessed.incrementAndGet());
+        }
+        return protocol;
+    }
+
+    /** A consumer from {@code factory} (pulsar's {@code build_consumer}); subclasses may bind events. */
+    public <C extends ProtocolConsumer> C buildConsumer(Supplier<C> factory) {
+        return factory.get();
+    }
+
+    /** Protocols created so far. */
+    public final int sessions() {
+        return sessions.get();
+    }
+
+    /** Exchanges finished on this producer's connections. */
+    public final long requestsProcessed() {
+        return requestsProcessed.get();
+    }
+
+    /** The factory this producer asks for protocols. */
+    public final ProtocolFactory protocolFactory() {
+        return protocolFactory;
+    }
+}

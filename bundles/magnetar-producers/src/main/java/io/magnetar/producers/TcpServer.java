@@ -1,0 +1,297 @@
+package io.magnetar.producers;
+
+import io.magnetar.api.Endpoint;
+import io.magnetar.api.Protocol;
+import io.magnetar.api.ProtocolFactory;
+import io.magnetar.api.Server;
+import io.magnetar.api.TransportProvider;
+import io.magnetar.producers.internal.RefusedConnection;
+import io.magnetar.producers.internal.ServerSession;
+import io.magnetar.producers.internal.SessionOwner;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Serves a protocol on a listening socket (pulsar's {@code TcpServer}). {@code maxConnections} is a
+ * <em>concurrent</em> limit: an extra connection is accepted and closed at once. {@code keepAlive}
+ * closes connections that received nothing for that long. {@link #close()} stops accepting, lets
+ * exchanges in progress finish for at most {@code closeTimeout}, then aborts what is left.
+ *
+ * <p>Thread-safe. Events: one-time {@code start}, {@code stop}; many-times {@code connection_made},
+ * {@code pre_request}, {@code post_request}, {@code connection_lost}, fired on the connection's loop.
+ */
+public class TcpServer extends Producer {
+
+    public static final String START = "start";
+    public static final String STOP = "stop";
+    public static final String CONNECTION_MADE = "connection_made";
+    public static final String PRE_REQUEST = "pre_request";
+    public static final String POST_REQUEST = "post_request";
+    public static final String CONNECTION_LOST = "connection_lost";
+
+    private final TransportProvider transport;
+    private final Endpoint endpoint;
+    private final int maxConnections;
+    private final Duration keepAlive;
+    private final Duration closeTimeout;
+    private final Set<ServerSession> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+    private final Owner owner = new Owner();
+    private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
+    private volatile Server server;
+    private volatile long startedAt;
+    private volatile boolean closing;
+    private CompletableFuture<Void> closeFuture;
+
+    protected TcpServer(Builder b) {
+        super(b.protocolFactory, Set.of(START, STOP),
+                Set.of(CONNECTION_MADE, PRE_REQUEST, POST_REQUEST, CONNECTION_LOST));
+        this.transport = b.transport;
+        this.endpoint = b.endpoint;
+        this.maxConnections = b.maxConnections;
+        this.keepAlive = b.keepAlive;
+        this.closeTimeout = b.closeTimeout;
+    }
+
+    /** A builder for a server of {@code protocolFactory}'s protocols over {@code transport}. */
+    public static Builder builder(TransportProvider transport, ProtocolFactory protocolFactory) {
+        return new Builder(transport, protocolFactory);
+    }
+
+    /** Binds and starts accepting with the endpoint's backlog; completes once listening. */
+    public CompletableFuture<TcpServer> startServing() {
+        return startServing(endpoint.backlog());
+    }
+
+    /** Binds with {@code backlog} and starts accepting; fails with the bind error. */
+    public synchronized CompletableFuture<TcpServer> startServing(int backlog) {
+        if (server != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(this + " is already serving"));
+        }
+        if (closing) {
+            return CompletableFuture.failedFuture(new IllegalStateException(this + " is closed"));
+        }
+        Endpoint e = endpoint.toBuilder().backlog(backlog).build();
+        return transport.listen(e, this::newSession).thenApply(s -> {
+            server = s;
+            startedAt = System.nanoTime();
+            fireEvent(START, this);
+            return this;
+        });
+    }
+
+    /** Stops accepting; open connections go on. Completes when the port is released. */
+    public CompletableFuture<Void> stopServing() {
+        Server s = server;
+        return s == null ? CompletableFuture.completedFuture(null) : s.close();
+    }
+
+    /**
+     * Stops accepting, closes idle connections, lets busy ones finish their exchange, and aborts what
+     * is still open after {@code closeTimeout}. Completes when every connection is gone; fires {@code stop}.
+     */
+    public synchronized CompletableFuture<Void> close() {
+        if (closeFuture != null) {
+            return closeFuture;
+        }
+        closing = true;
+        closeFuture = stopServing().thenCompose(v -> {
+            for (ServerSession s : open) {
+                s.drain();
+            }
+            checkAllClosed();
+            return allClosed.completeOnTimeout(null, closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }).thenCompose(v -> {
+            if (open.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            for (ServerSession s : open) {
+                s.abort();
+            }
+            return waitEmpty();
+        }).whenComplete((v, e) -> fireEvent(STOP, this));
+        return closeFuture;
+    }
+
+    private CompletableFuture<Void> waitEmpty() {
+        CompletableFuture<Void> empty = new CompletableFuture<>();
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (open.isEmpty()) {
+                    empty.complete(null);
+                } else {
+                    CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS).execute(this);
+                }
+            }
+        };
+        check.run();
+        // Aborts run on the loops and end promptly; the bound keeps close() from ever hanging.
+        return empty.completeOnTimeout(null, 5, TimeUnit.SECONDS);
+    }
+
+    private void checkAllClosed() {
+        if (closing && open.isEmpty()) {
+            allClosed.complete(null);
+        }
+    }
+
+    private Protocol newSession() {
+        int now = connections.incrementAndGet();
+        if (maxConnections > 0 && now > maxConnections) {
+            connections.decrementAndGet();
+            refused.incrementAndGet();
+            return new RefusedConnection(maxConnections);
+        }
+        return new ServerSession(owner, createProtocol(), keepAlive);
+    }
+
+    /** The bound address, or {@code null} before {@link #startServing()}. */
+    public InetSocketAddress address() {
+        Server s = server;
+        return s == null ? null : s.localAddress();
+    }
+
+    /** True while accepting connections. */
+    public boolean isServing() {
+        Server s = server;
+        return s != null && s.isServing();
+    }
+
+    /** Connections open now. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Connections closed at once because {@code maxConnections} was reached. */
+    public long refused() {
+        return refused.get();
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public Duration keepAlive() {
+        return keepAlive;
+    }
+
+    /** pulsar's {@code info()}: a {@code server} section and a {@code clients} section. */
+    public Map<String, Object> info() {
+        Map<String, Object> serverInfo = new LinkedHashMap<>();
+        InetSocketAddress a = address();
+        List<String> sockets = new ArrayList<>();
+        if (a != null && isServing()) {
+            sockets.add(a.getHostString() + ":" + a.getPort());
+        }
+        long started = startedAt;
+        serverInfo.put("uptime_in_seconds", started == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+        serverInfo.put("sockets", sockets);
+        serverInfo.put("max_connections", maxConnections);
+        serverInfo.put("keep_alive", keepAlive == null ? 0 : keepAlive.toMillis() / 1000.0);
+        Map<String, Object> clients = new LinkedHashMap<>();
+        clients.put("processed_clients", sessions());
+        clients.put("connected_clients", connections());
+        clients.put("requests_processed", requestsProcessed());
+        clients.put("refused_clients", refused());
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("server", serverInfo);
+        info.put("clients", clients);
+        return info;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpServer[" + (address() != null ? address() : endpoint) + "]";
+    }
+
+    /** Receives the sessions' reports; kept private so the exported type shows no internal interface. */
+    private final class Owner implements SessionOwner {
+        @Override
+        public void added(ServerSession session) {
+            open.add(session);
+        }
+
+        @Override
+        public void removed(ServerSession session, Protocol inner, Throwable cause) {
+            open.remove(session);
+            connections.decrementAndGet();
+            fireEvent(CONNECTION_LOST, inner);
+            checkAllClosed();
+        }
+
+        @Override
+        public void connectionMade(Protocol inner) {
+            fireEvent(CONNECTION_MADE, inner);
+        }
+
+        @Override
+        public void preRequest(Object consumer) {
+            fireEvent(PRE_REQUEST, consumer);
+        }
+
+        @Override
+        public void postRequest(Object consumer) {
+            fireEvent(POST_REQUEST, consumer);
+        }
+
+        @Override
+        public boolean isClosing() {
+            return closing;
+        }
+    }
+
+    /** Builds a {@link TcpServer}. Not thread-safe. */
+    public static final class Builder {
+        private final TransportProvider transport;
+        private final ProtocolFactory protocolFactory;
+        private Endpoint endpoint = Endpoint.builder().build();
+        private int maxConnections;
+        private Duration keepAlive;
+        private Duration closeTimeout = Duration.ofSeconds(10);
+
+        private Builder(TransportProvider transport, ProtocolFactory protocolFactory) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            this.protocolFactory = Objects.requireNonNull(protocolFactory, "protocolFactory");
+        }
+
+        public Builder endpoint(Endpoint endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /** Concurrent connection limit; 0 (the default) means none. */
+        public Builder maxConnections(int max) {
+            this.maxConnections = max;
+            return this;
+        }
+
+        /** Idle timeout; {@code null} or zero (the default) means none. */
+        public Builder keepAlive(Duration keepAlive) {
+            this.keepAlive = keepAlive == null || keepAlive.isZero() ? null : keepAlive;
+            return this;
+        }
+
+        /** How long {@link TcpServer#close()} waits for exchanges in progress before aborting. */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public TcpServer build() {
+            return new TcpServer(this);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.magnetar.producers.internal;
+
+import io.magnetar.api.Protocol;
+
+/** What a {@link ServerSession} reports to its server. Implementations are thread-safe. */
+public interface SessionOwner {
+
+    void added(ServerSession session);
+
+    void removed(ServerSession session, Protocol inner, Throwable cause);
+
+    void connectionMade(Protocol inner);
+
+    void preRequest(Object consumer);
+
+    void postRequest(Object consumer);
+
+    /** True once the server is closing: new sessions drain at once. */
+    boolean isClosing();
+}

@@ -1,0 +1,45 @@
+package io.magnetar.protocol.echo;
+
+import io.magnetar.protocols.Connection;
+import io.magnetar.protocols.ProtocolConsumer;
+import java.nio.ByteBuffer;
+
+/**
+ * Server side of echo: writes each message back followed by the separator; {@code QUIT} closes the
+ * connection after its echo. A message over the limit closes the connection with a logged reason.
+ *
+ * <p>Confined to its connection's event loop.
+ */
+public final class EchoServerConsumer extends ProtocolConsumer {
+
+    private static final ByteBuffer QUIT = ByteBuffer.wrap(new byte[] {'Q', 'U', 'I', 'T'});
+
+    private final EchoFraming framing;
+
+    public EchoServerConsumer() {
+        this(EchoFraming.DEFAULT_MAX_MESSAGE);
+    }
+
+    public EchoServerConsumer(int maxMessage) {
+        this.framing = new EchoFraming(maxMessage);
+    }
+
+    /** A connection that serves echo, for {@code TcpServer} or a {@code ProtocolFactory}. */
+    public static Connection newConnection() {
+        return new Connection(EchoServerConsumer::new);
+    }
+
+    @Override
+    protected void dataReceived(ByteBuffer data) {
+        ByteBuffer message = framing.feed(data);
+        if (message == null) {
+            return;
+        }
+        boolean quit = message.equals(QUIT);
+        connection().transport().writeLines(message, ByteBuffer.wrap(EchoFraming.SEPARATOR));
+        if (quit) {
+            connection().close();
+        }
+        finished(message.duplicate().rewind());
+    }
+}

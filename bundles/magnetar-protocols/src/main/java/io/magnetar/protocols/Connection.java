@@ -1,0 +1,161 @@
+package io.magnetar.protocols;
+
+import io.magnetar.api.StreamTransport;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A stream protocol that routes bytes to its current {@link ProtocolConsumer}, one exchange after
+ * another (pulsar's {@code Connection}). A consumer that finishes leaves the rest of the bytes to the
+ * next one, so pipelined requests work; {@link #upgrade} switches the consumer kind for the next
+ * exchange (WebSocket, CONNECT).
+ *
+ * <p>Confined to its transport's event loop, except {@link #request(Object)}, {@link #write},
+ * {@link #close()} and {@link #abort()}, which are thread-safe. Many-times events:
+ * {@code pre_request} and {@code post_request} with the consumer as argument.
+ */
+public class Connection extends Protocol {
+
+    public static final String PRE_REQUEST = ProtocolConsumer.PRE_REQUEST;
+    public static final String POST_REQUEST = ProtocolConsumer.POST_REQUEST;
+
+    private Supplier<? extends ProtocolConsumer> consumerFactory;
+    private Supplier<? extends ProtocolConsumer> upgradeTo;
+    private ProtocolConsumer current;
+    private long processed;
+
+    /** A connection whose exchanges are handled by consumers from {@code consumerFactory}. */
+    public Connection(Supplier<? extends ProtocolConsumer> consumerFactory) {
+        super(Set.of(), Set.of(PRE_REQUEST, POST_REQUEST));
+        this.consumerFactory = Objects.requireNonNull(consumerFactory, "consumerFactory");
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+        countDataReceived();
+        while (data.hasRemaining() && !isClosed()) {
+            ProtocolConsumer consumer = currentConsumer();
+            consumer.feed(data);
+            if (consumer == current && data.hasRemaining()) {
+                throw new IllegalStateException(consumer.getClass().getName() + " left " + data.remaining()
+                        + " bytes unconsumed without finishing its exchange");
+            }
+        }
+    }
+
+    @Override
+    public void connectionLost(Throwable cause) {
+        ProtocolConsumer c = current;
+        current = null;
+        if (c != null) {
+            c.connectionLost(cause);
+        }
+        super.connectionLost(cause);
+    }
+
+    /** The consumer of the exchange in progress, made from the factory when there is none. */
+    public final ProtocolConsumer currentConsumer() {
+        if (current == null) {
+            ProtocolConsumer c = consumerFactory.get();
+            c.attach(this);
+            current = c;
+        }
+        return current;
+    }
+
+    /** True while an exchange has started and not finished (used to drain servers gracefully). */
+    public final boolean isBusy() {
+        ProtocolConsumer c = current;
+        return c != null && c.inProgress();
+    }
+
+    /** Exchanges finished on this connection. */
+    public final long processed() {
+        return processed;
+    }
+
+    /**
+     * Uses {@code factory} for the exchanges after the current one (at once when none is in progress).
+     */
+    public final void upgrade(Supplier<? extends ProtocolConsumer> factory) {
+        Objects.requireNonNull(factory, "factory");
+        if (current != null && current.isStarted()) {
+            upgradeTo = factory;
+        } else {
+            consumerFactory = factory;
+            current = null;
+        }
+    }
+
+    /**
+     * Client side: starts a new exchange with {@code request} and completes with its result.
+     * Thread-safe; fails if an exchange is already in progress or the connection is closed.
+     */
+    public final CompletableFuture<Object> request(Object request) {
+        StreamTransport t = transport();
+        if (t == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("request before connectionMade"));
+        }
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        Runnable start = () -> {
+            if (isClosed()) {
+                result.completeExceptionally(new java.io.IOException("connection " + this + " is closed"));
+                return;
+            }
+            if (isBusy()) {
+                result.completeExceptionally(new IllegalStateException("an exchange is in progress on " + this));
+                return;
+            }
+            ProtocolConsumer c = currentConsumer();
+            c.postRequest().whenComplete((v, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(v);
+                }
+            });
+            c.start(request);
+        };
+        if (t.loop().inEventLoop()) {
+            start.run();
+        } else {
+            t.loop().execute(start);
+        }
+        return result;
+    }
+
+    /** Adds a listener called with each consumer when its exchange starts. */
+    public final void onPreRequest(Consumer<Object> listener) {
+        bindEvent(PRE_REQUEST, listener);
+    }
+
+    /** Adds a listener called with each consumer when its exchange ends. */
+    public final void onPostRequest(Consumer<Object> listener) {
+        bindEvent(POST_REQUEST, listener);
+    }
+
+    void consumerStarted(ProtocolConsumer c) {
+        if (hasListeners(PRE_REQUEST)) {
+            fireEvent(PRE_REQUEST, c);
+        }
+    }
+
+    void consumerFinished(ProtocolConsumer c) {
+        if (c != current) {
+            return;
+        }
+        current = null;
+        processed++;
+        if (upgradeTo != null) {
+            consumerFactory = upgradeTo;
+            upgradeTo = null;
+        }
+        if (hasListeners(POST_REQUEST)) {
+            fireEvent(POST_REQUEST, c);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.magnetar.protocols;
+
+import io.magnetar.api.StreamTransport;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Handles one request/response exchange on a {@link Connection} (pulsar's {@code ProtocolConsumer}).
+ * Server consumers start on their first bytes; client consumers start with {@link #start(Object)},
+ * which writes the request in {@link #startRequest()}. Either calls {@link #finished(Object)} once the
+ * exchange is complete, and the connection moves on to a new consumer.
+ *
+ * <p>Confined to its connection's event loop. Events: one-time {@code pre_request},
+ * {@code post_request}; many-times {@code data_received}, {@code data_processed}.
+ */
+public abstract class ProtocolConsumer extends EventHandler {
+
+    public static final String PRE_REQUEST = "pre_request";
+    public static final String POST_REQUEST = "post_request";
+    public static final String DATA_RECEIVED = "data_received";
+    public static final String DATA_PROCESSED = "data_processed";
+
+    private Connection connection;
+    private Object request;
+    private boolean started;
+
+    protected ProtocolConsumer() {
+        super(Set.of(PRE_REQUEST, POST_REQUEST), Set.of(DATA_RECEIVED, DATA_PROCESSED));
+    }
+
+    /**
+     * Consumes bytes of this exchange by reading {@code data}. Bytes left in {@code data} after the
+     * call belong to the next exchange, which is only allowed once {@link #finished} was called.
+     */
+    protected abstract void dataReceived(ByteBuffer data);
+
+    /** Client side: writes {@link #request()}. Server consumers leave it empty. */
+    protected void startRequest() {
+    }
+
+    /** Starts the exchange with {@code request} (client side; server consumers start on their first bytes). */
+    public final void start(Object request) {
+        if (started) {
+            throw new IllegalStateException(this + " already started");
+        }
+        started = true;
+        this.request = request;
+        fireEvent(PRE_REQUEST, this);
+        if (connection != null) {
+            connection.consumerStarted(this);
+        }
+        startRequest();
+    }
+
+    /** Ends the exchange with {@code result} ({@code post_request}); later calls do nothing. */
+    public final void finished(Object result) {
+        if (fireEvent(POST_REQUEST, result) && connection != null) {
+            connection.consumerFinished(this);
+        }
+    }
+
+    /** Ends the exchange with an error; the connection moves on as after {@link #finished}. */
+    public final void failed(Throwable error) {
+        if (fireEventError(POST_REQUEST, error) && connection != null) {
+            connection.consumerFinished(this);
+        }
+    }
+
+    /** Called by the connection with every chunk for this consumer. */
+    final void feed(ByteBuffer data) {
+        if (!started) {
+            start(null);
+        }
+        if (hasListeners(DATA_RECEIVED)) {
+            fireEvent(DATA_RECEIVED, data.asReadOnlyBuffer());
+        }
+        dataReceived(data);
+        if (hasListeners(DATA_PROCESSED)) {
+            fireEvent(DATA_PROCESSED, this);
+        }
+    }
+
+    /** Called by the connection when it adopts this consumer. */
+    void attach(Connection owner) {
+        this.connection = owner;
+    }
+
+    /** The connection went away before this exchange finished. */
+    void connectionLost(Throwable cause) {
+        if (!fired(POST_REQUEST)) {
+            Throwable error = cause != null ? cause
+                    : new java.io.EOFException("connection closed before the exchange finished");
+            fireEventError(POST_REQUEST, error);
+        }
+    }
+
+    /** Writes through the connection's transport. Thread-safe. */
+    protected final void write(ByteBuffer data) {
+        connection.write(data);
+    }
+
+    public final Connection connection() {
+        return connection;
+    }
+
+    public final StreamTransport transport() {
+        return connection == null ? null : connection.transport();
+    }
+
+    /** The request given to {@link #start(Object)}, or {@code null} on the server side. */
+    public final Object request() {
+        return request;
+    }
+
+    /** True once started and not yet finished. */
+    public final boolean inProgress() {
+        return started && !fired(POST_REQUEST);
+    }
+
+    public final boolean isStarted() {
+        return started;
+    }
+
+    /** One-time event fired when the exchange starts. */
+    public final CompletableFuture<Object> preRequest() {
+        return event(PRE_REQUEST);
+    }
+
+    /** One-time event completed with the result, or failed with the error, when the exchange ends. */
+    public final CompletableFuture<Object> postRequest() {
+        return event(POST_REQUEST);
+    }
+
+    /** Adds a listener for every chunk received (a read-only view, valid during the call). */
+    public final void onDataReceived(Consumer<Object> listener) {
+        bindEvent(DATA_RECEIVED, listener);
+    }
+
+    /** Adds a listener called after every chunk has been processed. */
+    public final void onDataProcessed(Consumer<Object> listener) {
+        bindEvent(DATA_PROCESSED, listener);
+    }
+}
