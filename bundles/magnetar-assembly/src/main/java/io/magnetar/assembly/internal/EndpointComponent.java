@@ -1,0 +1,296 @@
+package io.magnetar.assembly.internal;
+
+import io.magnetar.api.ProtocolFactory;
+import io.magnetar.api.Server;
+import io.magnetar.api.TransportProvider;
+import io.magnetar.producers.TcpServer;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * One configured endpoint. It serves while the transport and protocol services it names are both
+ * present, stops (draining) when either leaves, serves again on the same port when they return, and
+ * rebinds on a configuration update. While serving it registers a {@link Server} service carrying
+ * its bound address. A missing service or a bind error is visible in {@link #state()} and the log.
+ *
+ * <p>Thread-safe: service events, configuration changes and server completions arrive on any thread
+ * and are serialised by this object's lock; nothing blocks under it.
+ */
+@Component(configurationPid = EndpointSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = EndpointStatus.class)
+@Designate(ocd = EndpointConfig.class, factory = true)
+public final class EndpointComponent implements EndpointStatus {
+
+    private static final System.Logger LOG = System.getLogger(EndpointComponent.class.getName());
+
+    private final ServiceSet<TransportProvider> transports = new ServiceSet<>(TransportProvider.TRANSPORT);
+    private final ServiceSet<ProtocolFactory> protocols = new ServiceSet<>(ProtocolFactory.PROTOCOL);
+
+    private BundleContext context;
+    private EndpointSettings settings;
+    private boolean active;
+    private EndpointState state = EndpointState.WAITING;
+    private String reason = "not activated";
+    private TcpServer running;
+    private EndpointSettings runningSettings;
+    private long runningTransportId;
+    private long runningProtocolId;
+    private ServiceRegistration<Server> registration;
+    private CompletableFuture<Void> stopping;
+    private int generation;
+
+    @Activate
+    void activate(BundleContext context, EndpointConfig config, Map<String, Object> properties) {
+        synchronized (this) {
+            this.context = context;
+            this.settings = EndpointSettings.from(config, properties);
+            this.active = true;
+            reconcile();
+        }
+    }
+
+    @Modified
+    void modified(EndpointConfig config, Map<String, Object> properties) {
+        synchronized (this) {
+            this.settings = EndpointSettings.from(config, properties);
+            LOG.log(Level.INFO, "endpoint {0}: configuration updated to {1} {2} on {3}", settings.name(),
+                    settings.transport(), settings.protocol(), settings.address());
+            reconcile();
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        CompletableFuture<Void> done;
+        long boundMs;
+        synchronized (this) {
+            active = false;
+            reconcile();
+            done = stopping == null ? CompletableFuture.completedFuture(null) : stopping;
+            boundMs = settings.closeTimeout().toMillis() + 5_000;
+        }
+        // Bounded: the server aborts what is left after closeTimeout, so this does not hang.
+        done.get(boundMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindTransport(TransportProvider service, Map<String, Object> properties) {
+        transports.add(service, properties);
+        changed();
+    }
+
+    void unbindTransport(TransportProvider service, Map<String, Object> properties) {
+        transports.remove(properties);
+        changed();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindProtocol(ProtocolFactory service, Map<String, Object> properties) {
+        protocols.add(service, properties);
+        changed();
+    }
+
+    void unbindProtocol(ProtocolFactory service, Map<String, Object> properties) {
+        protocols.remove(properties);
+        changed();
+    }
+
+    private synchronized void changed() {
+        if (active) {
+            reconcile();
+        }
+    }
+
+    /** Moves towards what the configuration and the present services ask for. Caller holds the lock. */
+    private void reconcile() {
+        if (stopping != null) {
+            return; // reconciled again once the stop completes
+        }
+        ServiceSet.Entry<TransportProvider> t = active ? transports.best(settings.transport()) : null;
+        ServiceSet.Entry<ProtocolFactory> p = active ? protocols.best(settings.protocol()) : null;
+        if (running != null) {
+            if (t != null && p != null && t.id() == runningTransportId && p.id() == runningProtocolId
+                    && settings.equals(runningSettings)) {
+                return;
+            }
+            stop(t == null && active ? "transport '" + settings.transport() + "' left"
+                    : p == null && active ? "protocol '" + settings.protocol() + "' left"
+                    : active ? "configuration or services changed" : "endpoint deactivated");
+            return;
+        }
+        if (!active) {
+            return;
+        }
+        if (t == null || p == null) {
+            String missing = (t == null ? "transport '" + settings.transport() + "'" : "")
+                    + (t == null && p == null ? " and " : "")
+                    + (p == null ? "protocol '" + settings.protocol() + "'" : "");
+            String why = "waiting for " + missing + " service";
+            if (state != EndpointState.WAITING || !why.equals(reason)) {
+                LOG.log(Level.INFO, "endpoint {0} on {1}: {2}", settings.name(), settings.address(), why);
+            }
+            state = EndpointState.WAITING;
+            reason = why;
+            return;
+        }
+        start(t, p);
+    }
+
+    private void start(ServiceSet.Entry<TransportProvider> t, ServiceSet.Entry<ProtocolFactory> p) {
+        EndpointSettings s = settings;
+        TcpServer server = TcpServer.builder(t.service(), p.service())
+                .endpoint(s.endpoint())
+                .maxConnections(s.maxConnections())
+                .keepAlive(s.keepAlive())
+                .closeTimeout(s.closeTimeout())
+                .build();
+        int gen = ++generation;
+        running = server;
+        runningSettings = s;
+        runningTransportId = t.id();
+        runningProtocolId = p.id();
+        state = EndpointState.STARTING;
+        reason = "";
+        server.startServing().whenComplete((ok, error) -> started(gen, server, error));
+    }
+
+    private synchronized void started(int gen, TcpServer server, Throwable error) {
+        if (gen != generation || running != server) {
+            server.close(); // superseded while binding
+            return;
+        }
+        if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            running = null;
+            runningSettings = null;
+            state = EndpointState.FAILED;
+            reason = String.valueOf(cause.getMessage());
+            LOG.log(Level.ERROR, "endpoint {0} cannot serve {1} over {2}: {3}", settings.name(),
+                    settings.protocol(), settings.transport(), reason);
+            return;
+        }
+        state = EndpointState.SERVING;
+        InetSocketAddress bound = server.address();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("magnetar.endpoint", settings.name());
+        props.put(Server.ADDRESS, bound.getAddress().getHostAddress() + ":" + bound.getPort());
+        props.put("magnetar.port", bound.getPort());
+        props.put(TransportProvider.TRANSPORT, settings.transport());
+        props.put(ProtocolFactory.PROTOCOL, settings.protocol());
+        registration = context.registerService(Server.class, new ServedEndpoint(server), props);
+        LOG.log(Level.INFO, "endpoint {0} serving {1} over {2} on {3}", settings.name(), settings.protocol(),
+                settings.transport(), props.get(Server.ADDRESS));
+    }
+
+    private void stop(String why) {
+        TcpServer server = running;
+        running = null;
+        runningSettings = null;
+        generation++;
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework unregistered it with our bundle
+            }
+            registration = null;
+        }
+        state = EndpointState.STOPPING;
+        reason = why;
+        LOG.log(Level.INFO, "endpoint {0} stopping: {1}", settings.name(), why);
+        CompletableFuture<Void> closing = server.close();
+        stopping = closing;
+        closing.whenComplete((v, e) -> stopped(closing));
+    }
+
+    private synchronized void stopped(CompletableFuture<Void> closing) {
+        if (stopping != closing) {
+            return;
+        }
+        stopping = null;
+        state = EndpointState.WAITING;
+        reconcile();
+    }
+
+    @Override
+    public synchronized String name() {
+        return settings == null ? "?" : settings.name();
+    }
+
+    @Override
+    public synchronized String transport() {
+        return settings.transport();
+    }
+
+    @Override
+    public synchronized String protocol() {
+        return settings.protocol();
+    }
+
+    @Override
+    public synchronized EndpointState state() {
+        return state;
+    }
+
+    @Override
+    public synchronized String reason() {
+        return reason;
+    }
+
+    @Override
+    public synchronized String address() {
+        if (running != null && running.address() != null) {
+            InetSocketAddress a = running.address();
+            return a.getAddress().getHostAddress() + ":" + a.getPort();
+        }
+        return settings.address();
+    }
+
+    @Override
+    public synchronized int connections() {
+        return running == null ? 0 : running.connections();
+    }
+
+    @Override
+    public synchronized long requests() {
+        return running == null ? 0 : running.requestsProcessed();
+    }
+
+    @Override
+    public synchronized Map<String, Object> info() {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("name", settings.name());
+        info.put("transport", settings.transport());
+        info.put("protocol", settings.protocol());
+        info.put("address", address());
+        info.put("state", state);
+        info.put("reason", reason);
+        info.put("maxConnections", settings.maxConnections());
+        info.put("keepAlive", settings.keepAlive().toMillis() / 1000.0);
+        info.put("properties", settings.endpoint().properties());
+        if (running != null) {
+            info.putAll(running.info());
+        }
+        return info;
+    }
+}

@@ -1,0 +1,41 @@
+package io.magnetar.assembly.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * One endpoint: factory configuration {@code io.magnetar.endpoint}, for instance
+ * {@code etc/io.magnetar.endpoint-echo.cfg}. Properties not listed here are passed to the transport
+ * ({@code Endpoint.properties()}), for example TLS key store settings.
+ */
+@ObjectClassDefinition(name = "Magnetar endpoint",
+        description = "Serves a protocol service over a transport service on a socket address")
+@interface EndpointConfig {
+
+    @AttributeDefinition(description = "Name shown by magnetar:endpoints; defaults to the file or PID name")
+    String name() default "";
+
+    @AttributeDefinition(description = "Value of magnetar.transport of the transport service (tcp, tls)")
+    String transport() default "tcp";
+
+    @AttributeDefinition(description = "Value of magnetar.protocol of the protocol service (echo, http, resp)")
+    String protocol();
+
+    @AttributeDefinition(description = "Address to bind: an IPv4 or IPv6 literal or a host name")
+    String host() default "127.0.0.1";
+
+    @AttributeDefinition(description = "Port to bind; 0 picks a free one")
+    int port() default 0;
+
+    @AttributeDefinition(description = "Listen backlog")
+    int backlog() default 128;
+
+    @AttributeDefinition(description = "Concurrent connection limit; 0 means none")
+    int maxConnections() default 0;
+
+    @AttributeDefinition(description = "Idle timeout in seconds; 0 means none")
+    double keepAlive() default 0;
+
+    @AttributeDefinition(description = "Seconds a stopping endpoint waits for exchanges in progress")
+    double closeTimeout() default 10;
+}

@@ -1,0 +1,61 @@
+package io.magnetar.assembly.internal;
+
+import io.magnetar.api.Endpoint;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An endpoint configuration read once: a configuration update makes a new one (a full replacement,
+ * never a merge). Immutable.
+ */
+record EndpointSettings(String name, String transport, String protocol, Endpoint endpoint,
+                        int maxConnections, Duration keepAlive, Duration closeTimeout) {
+
+    static final String FACTORY_PID = "io.magnetar.endpoint";
+    private static final Set<String> OWN_KEYS = Set.of("name", "transport", "protocol", "host", "port",
+            "backlog", "maxConnections", "keepAlive", "closeTimeout");
+
+    static EndpointSettings from(EndpointConfig c, Map<String, Object> properties) {
+        String protocol = c.protocol() == null ? "" : c.protocol().trim();
+        if (protocol.isEmpty()) {
+            throw new IllegalArgumentException("endpoint configuration " + properties.get("service.pid")
+                    + " names no protocol");
+        }
+        Endpoint.Builder b = Endpoint.builder().host(c.host().trim()).port(c.port()).backlog(c.backlog());
+        properties.forEach((k, v) -> {
+            if (!OWN_KEYS.contains(k) && !k.startsWith("service.") && !k.startsWith("component.")
+                    && !k.startsWith("felix.") && !k.endsWith(".target")) {
+                b.property(k, v);
+            }
+        });
+        return new EndpointSettings(nameOf(c, properties), c.transport().trim(), protocol, b.build(),
+                c.maxConnections(), seconds(c.keepAlive()), seconds(c.closeTimeout()));
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofMillis(Math.round(s * 1000));
+    }
+
+    /** The configured name, else the part after {@code io.magnetar.endpoint-} of the file, else the PID. */
+    private static String nameOf(EndpointConfig c, Map<String, Object> properties) {
+        if (!c.name().isBlank()) {
+            return c.name().trim();
+        }
+        Object file = properties.get("felix.fileinstall.filename");
+        if (file != null) {
+            String f = file.toString();
+            f = f.substring(f.lastIndexOf('/') + 1);
+            if (f.startsWith(FACTORY_PID + "-") && f.endsWith(".cfg")) {
+                return f.substring(FACTORY_PID.length() + 1, f.length() - 4);
+            }
+        }
+        String pid = String.valueOf(properties.get("service.pid"));
+        int tilde = pid.indexOf('~');
+        return tilde >= 0 ? pid.substring(tilde + 1) : pid;
+    }
+
+    String address() {
+        return endpoint.host() + ":" + endpoint.port();
+    }
+}

@@ -1,0 +1,34 @@
+package io.magnetar.assembly.internal;
+
+import io.magnetar.api.Server;
+import io.magnetar.producers.TcpServer;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The {@link Server} service of a serving endpoint, so tests and tools find its bound address.
+ * Closing it through the service stops accepting only; the endpoint stays configured. Thread-safe.
+ */
+final class ServedEndpoint implements Server {
+
+    private final TcpServer server;
+
+    ServedEndpoint(TcpServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return server.address();
+    }
+
+    @Override
+    public boolean isServing() {
+        return server.isServing();
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        return server.stopServing();
+    }
+}
