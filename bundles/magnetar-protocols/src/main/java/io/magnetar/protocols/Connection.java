@@ -40,7 +40,8 @@ public class Connection extends Protocol {
         while (data.hasRemaining() && !isClosed()) {
             ProtocolConsumer consumer = currentConsumer();
             consumer.feed(data);
-            if (consumer == current && data.hasRemaining()) {
+            // A consumer that closed the connection need not read on: the rest is never wanted.
+            if (consumer == current && data.hasRemaining() && !isClosed()) {
                 throw new IllegalStateException(consumer.getClass().getName() + " left " + data.remaining()
                         + " bytes unconsumed without finishing its exchange");
             }
@@ -93,7 +94,8 @@ public class Connection extends Protocol {
 
     /**
      * Client side: starts a new exchange with {@code request} and completes with its result.
-     * Thread-safe; fails if an exchange is already in progress or the connection is closed.
+     * Thread-safe; fails if an exchange is already in progress or the connection is closed, and
+     * with the consumer's error if starting it throws (the connection is then free again).
      */
     public final CompletableFuture<Object> request(Object request) {
         StreamTransport t = transport();
@@ -118,7 +120,12 @@ public class Connection extends Protocol {
                     result.complete(v);
                 }
             });
-            c.start(request);
+            try {
+                c.start(request);
+            } catch (RuntimeException e) {
+                // The request could not even be written: fail this exchange, free the connection.
+                c.failed(e);
+            }
         };
         if (t.loop().inEventLoop()) {
             start.run();

@@ -57,7 +57,14 @@ public class EventHandler {
             list.add(listener);
             return;
         }
-        event(name).thenAccept(listener);
+        event(name).thenAccept(arg -> {
+            try {
+                listener.accept(arg);
+            } catch (RuntimeException e) {
+                // thenAccept would keep the error in a future nobody reads: log it as fireEvent does.
+                LOG.log(Level.WARNING, "listener of '" + name + "' on " + this + " threw", e);
+            }
+        });
     }
 
     /** Removes a many-times listener; returns whether it was bound. */

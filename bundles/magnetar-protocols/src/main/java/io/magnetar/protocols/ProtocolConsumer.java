@@ -54,18 +54,30 @@ public abstract class ProtocolConsumer extends EventHandler {
         startRequest();
     }
 
-    /** Ends the exchange with {@code result} ({@code post_request}); later calls do nothing. */
+    /**
+     * Ends the exchange with {@code result} ({@code post_request}); later calls do nothing. The
+     * connection lets go of this consumer and fires its own {@code post_request} first, so that
+     * listeners of this consumer's {@link #postRequest()} may start the next exchange at once.
+     */
     public final void finished(Object result) {
-        if (fireEvent(POST_REQUEST, result) && connection != null) {
+        if (fired(POST_REQUEST)) {
+            return;
+        }
+        if (connection != null) {
             connection.consumerFinished(this);
         }
+        fireEvent(POST_REQUEST, result);
     }
 
     /** Ends the exchange with an error; the connection moves on as after {@link #finished}. */
     public final void failed(Throwable error) {
-        if (fireEventError(POST_REQUEST, error) && connection != null) {
+        if (fired(POST_REQUEST)) {
+            return;
+        }
+        if (connection != null) {
             connection.consumerFinished(this);
         }
+        fireEventError(POST_REQUEST, error);
     }
 
     /** Called by the connection with every chunk for this consumer. */

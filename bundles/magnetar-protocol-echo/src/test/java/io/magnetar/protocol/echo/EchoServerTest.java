@@ -124,7 +124,13 @@ class EchoServerTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(server.requestsProcessed()).isEqualTo((long) connections * messages);
+        // An echo is written before its exchange is counted: poll the count with a deadline.
+        long expected = (long) connections * messages;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.requestsProcessed() < expected && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(server.requestsProcessed()).isEqualTo(expected);
         assertThat(server.sessions()).isEqualTo(connections);
     }
 
