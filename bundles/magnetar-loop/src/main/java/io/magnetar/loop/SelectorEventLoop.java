@@ -71,13 +71,27 @@ public final class SelectorEventLoop implements EventLoop {
 
     @Override
     public void execute(Runnable task) {
-        if (!acceptsTasks) {
-            throw new RejectedExecutionException("event loop " + name() + " is closed");
+        // Other threads are refused from close() on; the loop thread itself may still queue work while
+        // it shuts down (the connectionLost callbacks of the channels it aborts).
+        boolean onLoop = inEventLoop();
+        if (!acceptsTasks || (closeRequested && !onLoop)) {
+            throw rejected();
         }
         tasks.add(task);
-        if (!inEventLoop() && wakeupPending.compareAndSet(false, true)) {
+        if (onLoop) {
+            return;
+        }
+        if (closeRequested && tasks.remove(task)) {
+            // close() raced with this call and the shutdown may have drained the queue already.
+            throw rejected();
+        }
+        if (wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
+    }
+
+    private RejectedExecutionException rejected() {
+        return new RejectedExecutionException("event loop " + name() + " is closed");
     }
 
     @Override
@@ -167,7 +181,6 @@ public final class SelectorEventLoop implements EventLoop {
         try {
             while (!closeRequested) {
                 select();
-                wakeupPending.set(false);
                 runTimers();
                 runTasks();
             }
@@ -179,6 +192,10 @@ public final class SelectorEventLoop implements EventLoop {
     }
 
     private void select() throws IOException {
+        // Cleared before the queue is checked, never after the select: any selectNow (this one,
+        // purgeCancelledKeys) consumes a pending wakeup, and a flag left set would stop the next
+        // execute from waking a select that blocks with a task queued.
+        wakeupPending.set(false);
         if (!tasks.isEmpty()) {
             selector.selectNow(dispatch);
             return;
@@ -249,9 +266,39 @@ public final class SelectorEventLoop implements EventLoop {
     }
 
     private void shutdown() {
+        closeRequested = true; // also when the loop died of an error: refuse new work from now on
+        // Closing transports queues their connectionLost callbacks, and a queued task may register a
+        // channel (a connection handed over just before close): abort and run again, bounded.
+        for (int round = 0; round < 16; round++) {
+            abortRegisteredChannels();
+            if (tasks.isEmpty()) {
+                break;
+            }
+            runTasks();
+        }
+        acceptsTasks = false;
+        // Only racing execute calls can still add tasks, and each either sees its task run here or
+        // takes it back and throws, so nothing accepted is dropped silently.
+        Runnable r;
+        while ((r = tasks.poll()) != null) {
+            safeRun(r);
+        }
+        timers.clear();
+        abortRegisteredChannels();
+        try {
+            selector.selectNow(key -> { });
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing selector of " + name() + " failed", e);
+        }
+        terminated.complete(null);
+    }
+
+    private void abortRegisteredChannels() {
         List<ChannelHandler> handlers = new ArrayList<>();
         for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof ChannelHandler h) {
+            // A cancelled key belongs to a channel that has already been ended.
+            if (key.isValid() && key.attachment() instanceof ChannelHandler h) {
                 handlers.add(h);
             }
         }
@@ -262,25 +309,6 @@ public final class SelectorEventLoop implements EventLoop {
                 LOG.log(Level.WARNING, "abort failed during shutdown of " + name(), t);
             }
         }
-        // Closing transports queues their connectionLost callbacks: let those run, bounded.
-        for (int round = 0; round < 16 && !tasks.isEmpty(); round++) {
-            runTasks();
-        }
-        acceptsTasks = false;
-        runTasks();
-        timers.clear();
-        try {
-            selector.selectNow(key -> { });
-            selector.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing selector of " + name() + " failed", e);
-        }
-        int dropped = tasks.size();
-        tasks.clear();
-        if (dropped > 0) {
-            LOG.log(Level.WARNING, "{0} task(s) dropped when {1} closed", dropped, name());
-        }
-        terminated.complete(null);
     }
 
     @Override

@@ -205,6 +205,8 @@ class TcpServerTest {
     void stopServingReleasesThePortButKeepsConnections() throws Exception {
         start(lines());
         Socket c = connect();
+        // Accepted, not just queued: closing a listener resets connections still in its backlog.
+        await(() -> server.connections() == 1, "the connection to be accepted");
         int port = server.address().getPort();
         server.stopServing().get(5, TimeUnit.SECONDS);
         try (java.net.ServerSocket again = new java.net.ServerSocket()) {

@@ -15,7 +15,8 @@ import java.nio.channels.SocketChannel;
  *
  * <p>Confined to its event loop, except {@link #write}, {@link #writeLines}, {@link #writeEof},
  * {@link #close()}, {@link #abort()}, {@link #pauseReading()} and {@link #resumeReading()}, which
- * may be called from any thread: off-loop calls are handed to the loop in call order.
+ * may be called from any thread: off-loop calls are handed to the loop in call order (and ignored
+ * once the loop is closed, which has aborted the transport).
  */
 public final class SocketStreamTransport extends SocketTransport implements StreamTransport {
 
@@ -48,19 +49,25 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     /**
      * Registers for reading (adopting {@code existing}, the key used while connecting, if any) and
      * calls {@code connectionMade}. Loop thread only.
+     *
+     * @return true when the protocol took the connection; false when registering failed or
+     *     {@code connectionMade} threw, in which case the transport has ended itself. A protocol that
+     *     closes the transport inside {@code connectionMade} has still taken it.
      */
-    public void start(SelectionKey existing) {
+    public boolean start(SelectionKey existing) {
         assert loop.inEventLoop();
         try {
             register(existing, SelectionKey.OP_READ);
         } catch (IOException | RuntimeException e) {
             fatalError(e, "cannot register with " + loop);
-            return;
+            return false;
         }
         try {
             protocol.connectionMade(this);
+            return true;
         } catch (Throwable t) {
             fatalError(t, "connectionMade threw");
+            return false;
         }
     }
 
@@ -126,7 +133,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     @Override
     public void write(ByteBuffer data) {
         if (!loop.inEventLoop()) {
-            loop.execute(() -> write(data));
+            executeOnLoop(() -> write(data));
             return;
         }
         if (closing || eofRequested || !data.hasRemaining()) {
@@ -153,7 +160,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     @Override
     public void writeLines(ByteBuffer... data) {
         if (!loop.inEventLoop()) {
-            loop.execute(() -> writeLines(data));
+            executeOnLoop(() -> writeLines(data));
             return;
         }
         if (closing || eofRequested) {
@@ -202,7 +209,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     @Override
     public void writeEof() {
         if (!loop.inEventLoop()) {
-            loop.execute(this::writeEof);
+            executeOnLoop(this::writeEof);
             return;
         }
         if (closing || eofRequested) {
@@ -226,7 +233,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     @Override
     public void close() {
         if (!loop.inEventLoop()) {
-            loop.execute(this::close);
+            executeOnLoop(this::close);
             return;
         }
         if (closing) {
@@ -247,7 +254,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     @Override
     public void pauseReading() {
         if (!loop.inEventLoop()) {
-            loop.execute(this::pauseReading);
+            executeOnLoop(this::pauseReading);
             return;
         }
         readingPaused = true;
@@ -257,7 +264,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     @Override
     public void resumeReading() {
         if (!loop.inEventLoop()) {
-            loop.execute(this::resumeReading);
+            executeOnLoop(this::resumeReading);
             return;
         }
         readingPaused = false;

@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The part of a socket transport that does not depend on streams or datagrams: the loop, the
@@ -73,7 +74,20 @@ public abstract class SocketTransport implements Transport, ChannelHandler {
         if (loop.inEventLoop()) {
             forceClose(null);
         } else {
-            loop.execute(() -> forceClose(null));
+            executeOnLoop(() -> forceClose(null));
+        }
+    }
+
+    /**
+     * Hands an off-loop call to the loop. A loop that refuses it has been closed, and a closing loop
+     * aborts every channel it owns (so {@code connectionLost} comes anyway): the call is dropped like
+     * any call on a closed transport instead of throwing into the caller.
+     */
+    protected final void executeOnLoop(Runnable call) {
+        try {
+            loop.execute(call);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "call on " + this + " dropped: its loop is closed");
         }
     }
 

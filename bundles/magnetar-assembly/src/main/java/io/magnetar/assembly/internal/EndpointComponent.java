@@ -33,7 +33,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * <p>Thread-safe: service events, configuration changes and server completions arrive on any thread
  * and are serialised by this object's lock; nothing blocks under it.
  */
-@Component(configurationPid = EndpointSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(configurationPid = EndpointSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = EndpointStatus.class)
 @Designate(ocd = EndpointConfig.class, factory = true)
 public final class EndpointComponent implements EndpointStatus {

@@ -89,12 +89,12 @@ public final class TcpConnector implements ChannelHandler {
             fail(refused(e));
             return;
         }
-        transport.start(key);
-        if (transport.isClosing()) {
+        if (transport.start(key)) {
+            // Even when connectionMade closed the transport again: the connection was made.
+            result.complete(transport);
+        } else {
             // connectionMade threw: the transport already ended itself and reports through connectionLost.
             result.completeExceptionally(new IOException("connection to " + address + " closed in connectionMade"));
-        } else {
-            result.complete(transport);
         }
     }
 

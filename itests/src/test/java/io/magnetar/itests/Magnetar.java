@@ -1,0 +1,171 @@
+package io.magnetar.itests;
+
+import io.magnetar.launcher.Launcher;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * A real Felix booted in this JVM from a temporary copy of the assembled {@code launcher/target/magnetar}.
+ * Bundle classes are not the test's classes, so services are reached by name, properties and reflection.
+ */
+final class Magnetar implements AutoCloseable {
+
+    static final Duration DEADLINE = Duration.ofSeconds(10);
+
+    private final Path home;
+    private final Launcher launcher;
+
+    private Magnetar(Path home, Launcher launcher) {
+        this.home = home;
+        this.launcher = launcher;
+    }
+
+    /** Copies the assembled home into {@code dir} (the default echo endpoint on port 0) and boots it. */
+    static Magnetar boot(Path dir, Map<String, String> overrides) throws Exception {
+        Path home = copyOfDist(dir.resolve("home"));
+        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
+        Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = 0"));
+        return new Magnetar(home, Launcher.start(home, overrides));
+    }
+
+    private static Path copyOfDist(Path target) throws IOException {
+        Path dist = Path.of(System.getProperty("magnetar.dist", "../launcher/target/magnetar")).toAbsolutePath();
+        if (!Files.isDirectory(dist.resolve("bundle"))) {
+            throw new IllegalStateException("no assembled launcher at " + dist + ": build the reactor first");
+        }
+        try (Stream<Path> all = Files.walk(dist)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path to = target.resolve(dist.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return target;
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Launcher launcher() {
+        return launcher;
+    }
+
+    BundleContext context() {
+        return launcher.framework().getBundleContext();
+    }
+
+    /** The jar of {@code artifactId} in the home's {@code bundle/} folder. */
+    Path bundleJar(String artifactId) throws IOException {
+        try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
+            return jars.filter(p -> p.getFileName().toString().startsWith(artifactId + "-")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(artifactId + " not in bundle/"));
+        }
+    }
+
+    /** Writes {@code content} to {@code etc/<name>} atomically, as File Install expects. */
+    void writeEtc(String name, String content) throws IOException {
+        Path staged = Files.createTempFile(home, "staged", ".tmp");
+        Files.writeString(staged, content);
+        Files.move(staged, home.resolve("etc").resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Moves {@code jar} into {@code deploy/<name>} atomically (a copy first, so the source stays). */
+    void deploy(Path jar, String name) throws IOException {
+        Path staged = Files.createTempFile(home, "staged", ".jar");
+        Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(staged, home.resolve("deploy").resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    Bundle bundle(String symbolicName) {
+        for (Bundle b : context().getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** The port of endpoint {@code name}'s {@code Server} service, or -1 while it is not serving. */
+    int endpointPort(String name) {
+        ServiceReference<?> ref = serverReference(name);
+        return ref == null ? -1 : (Integer) ref.getProperty("magnetar.port");
+    }
+
+    ServiceReference<?> serverReference(String name) {
+        try {
+            ServiceReference<?>[] refs = context().getServiceReferences("io.magnetar.api.Server",
+                    "(magnetar.endpoint=" + name + ")");
+            return refs == null ? null : refs[0];
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Waits until endpoint {@code name} serves and returns its port. */
+    int awaitServing(String name) {
+        await("endpoint " + name + " serving", () -> endpointPort(name) > 0);
+        return endpointPort(name);
+    }
+
+    /** Runs a {@code magnetar:} shell command on the command service, by reflection. */
+    String shell(String function, Object... args) throws Exception {
+        ServiceReference<?>[] refs = context().getServiceReferences((String) null, "(osgi.command.scope=magnetar)");
+        if (refs == null) {
+            throw new IllegalStateException("no magnetar shell commands registered");
+        }
+        Object commands = context().getService(refs[0]);
+        try {
+            for (Method m : commands.getClass().getMethods()) {
+                if (m.getName().equals(function) && m.getParameterCount() == args.length) {
+                    return String.valueOf(m.invoke(commands, args));
+                }
+            }
+            throw new IllegalArgumentException("no command " + function);
+        } finally {
+            context().ungetService(refs[0]);
+        }
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        await(what, DEADLINE, condition);
+    }
+
+    static void await(String what, Duration deadline, BooleanSupplier condition) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + deadline.toMillis() + " ms waiting for " + what);
+            }
+            try {
+                Thread.sleep(20); // polling interval; the condition decides, the deadline bounds it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (!launcher.stop(DEADLINE)) {
+            throw new AssertionError("framework did not stop within " + DEADLINE);
+        }
+    }
+}

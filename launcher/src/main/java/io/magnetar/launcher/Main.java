@@ -1,0 +1,146 @@
+package io.magnetar.launcher;
+
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.launch.Framework;
+
+/**
+ * Command line entry, {@code magnetar [home]}: starts a {@link Launcher}, prints a banner, and runs
+ * until the framework stops (the shell's {@code stop 0}, end of console input) or the JVM is asked
+ * to stop (SIGTERM, Ctrl-C). Exits 0 after a clean stop, 1 if start-up failed or the stop timed out,
+ * 2 on bad arguments. Runs on the main thread; a signal's stop runs on the shutdown-hook thread.
+ */
+public final class Main {
+
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+    private static final String[] OVERRIDABLE = {"magnetar.", "felix.", "gosh.", "org.osgi.framework."};
+
+    private Main() {}
+
+    /** Runs Magnetar; see the class comment for the exit status. */
+    public static void main(String[] args) {
+        // One line per record instead of java.util.logging's two; set before the first logger.
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "%1$tT %4$s %5$s%6$s%n");
+        }
+        System.exit(run(args));
+    }
+
+    private static int run(String[] args) {
+        if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
+            System.err.println("usage: magnetar [home]   (or -Dmagnetar.home=<home>)");
+            return 2;
+        }
+        System.Logger log = System.getLogger(Main.class.getName());
+        long begin = System.nanoTime();
+        Launcher launcher;
+        try {
+            launcher = Launcher.start(home(args), overrides());
+        } catch (LaunchException e) {
+            // The message names what failed and where; the stack trace is for debugging only.
+            log.log(Level.ERROR, "Magnetar did not start: " + e.getMessage());
+            log.log(Level.DEBUG, "start-up failure", e);
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndHalt(launcher, log), "magnetar-shutdown"));
+        printBanner(launcher, (System.nanoTime() - begin) / 1_000_000, System.out);
+        try {
+            launcher.framework().waitForStop(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // The framework stopped by itself: System.exit runs the hook, which finds it stopped.
+        return 0;
+    }
+
+    /** The shutdown hook: a clean stop exits 0, a stop that times out exits 1. */
+    private static void stopAndHalt(Launcher launcher, System.Logger log) {
+        boolean stopped = false;
+        try {
+            stopped = launcher.stop(launcher.stopTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopped) {
+            System.out.println("Magnetar stopped.");
+        } else {
+            log.log(Level.ERROR, "framework did not stop within {0}; exiting anyway", launcher.stopTimeout());
+        }
+        System.out.flush();
+        System.err.flush();
+        // After SIGTERM or Ctrl-C the JVM would exit 143 or 130 even when the stop was clean; a
+        // service manager must see 0 for a clean stop. halt is allowed in a hook; exit is not.
+        Runtime.getRuntime().halt(stopped ? 0 : 1);
+    }
+
+    /** First argument, else -Dmagnetar.home, else the folder above lib/ holding this jar, else the working directory. */
+    private static Path home(String[] args) {
+        if (args.length == 1) {
+            return Path.of(args[0]);
+        }
+        String property = System.getProperty(Launcher.HOME);
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
+        try {
+            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path lib = jar.getParent();
+            if (Files.isRegularFile(jar) && lib != null && lib.getFileName().toString().equals("lib")
+                    && lib.getParent() != null) {
+                return lib.getParent();
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // No usable code source (unusual class loader): fall through to the working directory.
+        }
+        return Path.of("");
+    }
+
+    /** -D settings for the launcher, Felix, File Install and the shell win over etc/config.properties. */
+    private static Map<String, String> overrides() {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (System.console() != null) {
+            overrides.put("gosh.args", ""); // a terminal: interactive shell; end of input stops Magnetar
+        }
+        for (String key : System.getProperties().stringPropertyNames()) {
+            for (String prefix : OVERRIDABLE) {
+                if (key.startsWith(prefix) && !key.equals(Launcher.HOME)) {
+                    overrides.put(key, System.getProperty(key));
+                }
+            }
+        }
+        return overrides;
+    }
+
+    private static void printBanner(Launcher launcher, long millis, PrintStream out) {
+        Framework framework = launcher.framework();
+        String version = Main.class.getPackage().getImplementationVersion();
+        out.printf("Magnetar %s on %s %s, home %s%n", version == null ? "(dev)" : version,
+                framework.getSymbolicName(), framework.getVersion(), launcher.home());
+        for (Bundle bundle : framework.getBundleContext().getBundles()) {
+            if (bundle.getBundleId() != 0) {
+                out.printf("  %3d %-9s %s %s%n", bundle.getBundleId(), state(bundle),
+                        bundle.getSymbolicName(), bundle.getVersion());
+            }
+        }
+        launcher.problems().forEach(p -> out.println("  ! " + p));
+        out.printf("Started in %d ms. Ctrl-C or SIGTERM stops.%n", millis);
+        out.flush();
+    }
+
+    private static String state(Bundle bundle) {
+        return switch (bundle.getState()) {
+            case Bundle.INSTALLED -> "INSTALLED";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.ACTIVE -> "ACTIVE";
+            default -> "UNINSTALLED";
+        };
+    }
+}
