@@ -93,6 +93,17 @@ final class Magnetar implements AutoCloseable {
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** The bundle installed from {@code <artifactId>-<version>.jar} (its location names the file). */
+    Bundle bundleByJarName(String artifactId) {
+        for (Bundle b : context().getBundles()) {
+            String file = b.getLocation().substring(b.getLocation().lastIndexOf('/') + 1);
+            if (file.startsWith(artifactId + "-")) {
+                return b;
+            }
+        }
+        return null;
+    }
+
     Bundle bundle(String symbolicName) {
         for (Bundle b : context().getBundles()) {
             if (symbolicName.equals(b.getSymbolicName())) {
