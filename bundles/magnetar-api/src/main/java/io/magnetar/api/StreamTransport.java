@@ -26,6 +26,17 @@ public interface StreamTransport extends Transport {
      */
     void write(ByteBuffer data);
 
+    /**
+     * Writes the remaining bytes of {@code data} without taking it: what the socket does not take at
+     * once is copied, so the caller keeps its buffer (the buffer given to {@code dataReceived} may be
+     * passed straight back). Loop thread only; position of {@code data} moves to its limit.
+     */
+    default void writeCopy(ByteBuffer data) {
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+        copy.put(data).flip();
+        write(copy);
+    }
+
     /** Queues several buffers, written with one gathering write where possible. */
     void writeLines(ByteBuffer... data);
 

@@ -3,7 +3,6 @@ package io.magnetar.protocols;
 import io.magnetar.api.StreamTransport;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -22,6 +21,7 @@ public class Connection extends Protocol {
 
     public static final String PRE_REQUEST = ProtocolConsumer.PRE_REQUEST;
     public static final String POST_REQUEST = ProtocolConsumer.POST_REQUEST;
+    private static final java.util.List<String> MANY_TIMES = java.util.List.of(PRE_REQUEST, POST_REQUEST);
 
     private Supplier<? extends ProtocolConsumer> consumerFactory;
     private Supplier<? extends ProtocolConsumer> upgradeTo;
@@ -30,7 +30,7 @@ public class Connection extends Protocol {
 
     /** A connection whose exchanges are handled by consumers from {@code consumerFactory}. */
     public Connection(Supplier<? extends ProtocolConsumer> consumerFactory) {
-        super(Set.of(), Set.of(PRE_REQUEST, POST_REQUEST));
+        super(ONE_TIME, MANY_TIMES);
         this.consumerFactory = Objects.requireNonNull(consumerFactory, "consumerFactory");
     }
 

@@ -1,82 +1,139 @@
 package io.magnetar.protocols;
 
 import java.lang.System.Logger.Level;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Named events, as pulsar's {@code EventHandler}: one-time events are futures that complete once
- * (later listeners still hear them), many-times events are listener lists called on every firing.
+ * Named events, as pulsar's {@code EventHandler}: one-time events complete once (later listeners
+ * still hear them, {@link #event(String)} gives them as a future), many-times events call their
+ * listeners on every firing.
  *
- * <p>Thread-safe to bind; events are fired by the owner, on its event loop for protocols and
- * consumers, so listeners run there too.
+ * <p>Thread-safe to bind and to read; events are fired by the owner, on its event loop for
+ * protocols and consumers, so listeners run there too. State is allocated only when used: an event
+ * nobody listens to costs no allocation to fire, which keeps per-request consumers cheap.
  */
 public class EventHandler {
 
     private static final System.Logger LOG = System.getLogger(EventHandler.class.getName());
+    /** Marks a one-time event fired with {@code null}. */
+    private static final Object NULL = new Object();
+    @SuppressWarnings("unchecked")
+    private static final Consumer<Object>[] NO_LISTENERS = new Consumer[0];
 
-    private final Map<String, CompletableFuture<Object>> oneTime = new HashMap<>();
-    private final Map<String, List<Consumer<Object>>> manyTimes = new HashMap<>();
+    /** A one-time event fired as failed. */
+    private record Failure(Throwable error) {
+    }
 
-    /** Declares the event names; firing or binding an undeclared name is an error. */
+    private final List<String> oneTimeNames;
+    private final List<String> manyTimesNames;
+    /** Per one-time event: {@code null} while pending, else the value ({@link #NULL}) or a {@link Failure}. */
+    private final Object[] fired;
+    private CompletableFuture<Object>[] futures;
+    private Consumer<Object>[][] listeners;
+
+    /**
+     * Declares the event names (immutable lists, ideally constants shared by all instances); firing
+     * or binding an undeclared name is an error.
+     */
+    protected EventHandler(List<String> oneTimeEvents, List<String> manyTimesEvents) {
+        this.oneTimeNames = oneTimeEvents;
+        this.manyTimesNames = manyTimesEvents;
+        this.fired = new Object[oneTimeEvents.size()];
+    }
+
+    /** As {@link #EventHandler(List, List)}, from sets. */
     protected EventHandler(Set<String> oneTimeEvents, Set<String> manyTimesEvents) {
-        for (String name : oneTimeEvents) {
-            oneTime.put(name, new CompletableFuture<>());
+        this(List.copyOf(oneTimeEvents), List.copyOf(manyTimesEvents));
+    }
+
+    private int oneTimeIndex(String name) {
+        int i = oneTimeNames.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown one-time event '" + name + "' on " + getClass().getName());
         }
-        for (String name : manyTimesEvents) {
-            manyTimes.put(name, new CopyOnWriteArrayList<>());
-        }
+        return i;
     }
 
     /** The future of one-time event {@code name}; completes with the fired value or the error. */
-    public final CompletableFuture<Object> event(String name) {
-        CompletableFuture<Object> f = oneTime.get(name);
+    @SuppressWarnings("unchecked")
+    public final synchronized CompletableFuture<Object> event(String name) {
+        int i = oneTimeIndex(name);
+        if (futures == null) {
+            futures = new CompletableFuture[fired.length];
+        }
+        CompletableFuture<Object> f = futures[i];
         if (f == null) {
-            throw new IllegalArgumentException("unknown one-time event '" + name + "' on " + getClass().getName());
+            f = new CompletableFuture<>();
+            Object state = fired[i];
+            if (state instanceof Failure failure) {
+                f.completeExceptionally(failure.error());
+            } else if (state != null) {
+                f.complete(state == NULL ? null : state);
+            }
+            futures[i] = f;
         }
         return f;
     }
 
     /** True when one-time event {@code name} has fired. */
-    public final boolean fired(String name) {
-        return event(name).isDone();
+    public final synchronized boolean fired(String name) {
+        return fired[oneTimeIndex(name)] != null;
     }
 
     /**
      * Adds {@code listener} to event {@code name}: called on every firing of a many-times event, or
-     * once (at once if already fired) for a one-time event.
+     * once (at once if already fired, not at all if it failed) for a one-time event.
      */
+    @SuppressWarnings("unchecked")
     public final void bindEvent(String name, Consumer<Object> listener) {
-        List<Consumer<Object>> list = manyTimes.get(name);
-        if (list != null) {
-            list.add(listener);
+        int m = manyTimesNames.indexOf(name);
+        if (m < 0) {
+            event(name).thenAccept(arg -> call(name, listener, arg));
             return;
         }
-        event(name).thenAccept(arg -> {
-            try {
-                listener.accept(arg);
-            } catch (RuntimeException e) {
-                // thenAccept would keep the error in a future nobody reads: log it as fireEvent does.
-                LOG.log(Level.WARNING, "listener of '" + name + "' on " + this + " threw", e);
+        synchronized (this) {
+            if (listeners == null) {
+                listeners = new Consumer[manyTimesNames.size()][];
             }
-        });
+            Consumer<Object>[] old = listeners[m] == null ? NO_LISTENERS : listeners[m];
+            Consumer<Object>[] next = java.util.Arrays.copyOf(old, old.length + 1);
+            next[old.length] = listener;
+            listeners[m] = next;
+        }
     }
 
     /** Removes a many-times listener; returns whether it was bound. */
-    public final boolean removeListener(String name, Consumer<Object> listener) {
-        List<Consumer<Object>> list = manyTimes.get(name);
-        return list != null && list.remove(listener);
+    public final synchronized boolean removeListener(String name, Consumer<Object> listener) {
+        int m = manyTimesNames.indexOf(name);
+        if (m < 0 || listeners == null || listeners[m] == null) {
+            return false;
+        }
+        Consumer<Object>[] old = listeners[m];
+        for (int i = 0; i < old.length; i++) {
+            if (old[i].equals(listener)) {
+                Consumer<Object>[] next = java.util.Arrays.copyOf(old, old.length - 1);
+                System.arraycopy(old, i + 1, next, i, old.length - i - 1);
+                listeners[m] = next.length == 0 ? null : next;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when many-times event {@code name} has listeners (lets hot paths skip building the argument). */
     protected final boolean hasListeners(String name) {
-        List<Consumer<Object>> list = manyTimes.get(name);
-        return list != null && !list.isEmpty();
+        return listenersOf(name).length > 0;
+    }
+
+    private synchronized Consumer<Object>[] listenersOf(String name) {
+        int m = manyTimesNames.indexOf(name);
+        if (m < 0 || listeners == null || listeners[m] == null) {
+            return NO_LISTENERS;
+        }
+        return listeners[m];
     }
 
     /**
@@ -84,22 +141,50 @@ public class EventHandler {
      * after). A listener that throws is logged; the others still run.
      */
     public final boolean fireEvent(String name, Object arg) {
-        List<Consumer<Object>> list = manyTimes.get(name);
-        if (list != null) {
-            for (Consumer<Object> l : list) {
-                try {
-                    l.accept(arg);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "listener of '" + name + "' on " + this + " threw", e);
-                }
+        if (manyTimesNames.contains(name)) {
+            for (Consumer<Object> l : listenersOf(name)) {
+                call(name, l, arg);
             }
             return true;
         }
-        return event(name).complete(arg);
+        CompletableFuture<Object> f;
+        synchronized (this) {
+            int i = oneTimeIndex(name);
+            if (fired[i] != null) {
+                return false;
+            }
+            fired[i] = arg == null ? NULL : arg;
+            f = futures == null ? null : futures[i];
+        }
+        if (f != null) {
+            f.complete(arg); // outside the lock: listeners run here
+        }
+        return true;
     }
 
     /** Fires one-time event {@code name} as failed with {@code error}; false if it had fired already. */
     public final boolean fireEventError(String name, Throwable error) {
-        return event(name).completeExceptionally(error);
+        CompletableFuture<Object> f;
+        synchronized (this) {
+            int i = oneTimeIndex(name);
+            if (fired[i] != null) {
+                return false;
+            }
+            fired[i] = new Failure(error);
+            f = futures == null ? null : futures[i];
+        }
+        if (f != null) {
+            f.completeExceptionally(error);
+        }
+        return true;
+    }
+
+    private void call(String name, Consumer<Object> listener, Object arg) {
+        try {
+            listener.accept(arg);
+        } catch (RuntimeException e) {
+            // a future would keep the error where nobody reads it: log it for both kinds of event
+            LOG.log(Level.WARNING, "listener of '" + name + "' on " + this + " threw", e);
+        }
     }
 }

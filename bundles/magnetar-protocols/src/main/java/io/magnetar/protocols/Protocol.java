@@ -17,7 +17,12 @@ public class Protocol extends PulsarProtocol<StreamTransport> implements io.magn
     private boolean writingPaused;
 
     public Protocol() {
-        this(Set.of(), Set.of());
+        super(ONE_TIME, java.util.List.of());
+    }
+
+    /** With constant event lists, see {@link PulsarProtocol#PulsarProtocol(java.util.List, java.util.List)}. */
+    protected Protocol(java.util.List<String> oneTime, java.util.List<String> manyTimes) {
+        super(oneTime, manyTimes);
     }
 
     protected Protocol(Set<String> extraOneTime, Set<String> manyTimes) {

@@ -2,7 +2,6 @@ package io.magnetar.protocols;
 
 import io.magnetar.api.StreamTransport;
 import java.nio.ByteBuffer;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -21,13 +20,15 @@ public abstract class ProtocolConsumer extends EventHandler {
     public static final String POST_REQUEST = "post_request";
     public static final String DATA_RECEIVED = "data_received";
     public static final String DATA_PROCESSED = "data_processed";
+    private static final java.util.List<String> ONE_TIME = java.util.List.of(PRE_REQUEST, POST_REQUEST);
+    private static final java.util.List<String> MANY_TIMES = java.util.List.of(DATA_RECEIVED, DATA_PROCESSED);
 
     private Connection connection;
     private Object request;
     private boolean started;
 
     protected ProtocolConsumer() {
-        super(Set.of(PRE_REQUEST, POST_REQUEST), Set.of(DATA_RECEIVED, DATA_PROCESSED));
+        super(ONE_TIME, MANY_TIMES);
     }
 
     /**

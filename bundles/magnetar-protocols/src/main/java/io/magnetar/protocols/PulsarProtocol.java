@@ -2,6 +2,7 @@ package io.magnetar.protocols;
 
 import io.magnetar.api.Transport;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,8 +24,19 @@ public abstract class PulsarProtocol<T extends Transport> extends EventHandler {
     private volatile int session;
     private long dataReceivedCount;
 
+    /** The one-time events every protocol has; subclasses' lists start with these. */
+    protected static final List<String> ONE_TIME = List.of(CONNECTION_MADE, CONNECTION_LOST);
+
     protected PulsarProtocol(Set<String> extraOneTime, Set<String> manyTimes) {
         super(union(Set.of(CONNECTION_MADE, CONNECTION_LOST), extraOneTime), manyTimes);
+    }
+
+    /** With constant lists: {@code oneTime} must contain {@code connection_made} and {@code connection_lost}. */
+    protected PulsarProtocol(List<String> oneTime, List<String> manyTimes) {
+        super(oneTime, manyTimes);
+        if (!oneTime.contains(CONNECTION_MADE) || !oneTime.contains(CONNECTION_LOST)) {
+            throw new IllegalArgumentException("one-time events must include connection_made and connection_lost");
+        }
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

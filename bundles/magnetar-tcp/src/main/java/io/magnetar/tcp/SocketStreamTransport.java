@@ -158,6 +158,29 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     }
 
     @Override
+    public void writeCopy(ByteBuffer data) {
+        assert loop.inEventLoop() : "writeCopy off the loop thread";
+        if (closing || eofRequested || !data.hasRemaining()) {
+            data.position(data.limit());
+            return;
+        }
+        if (buffer.isEmpty()) {
+            try {
+                socket.write(data);
+            } catch (IOException e) {
+                fatalError(e, "write failed");
+                return;
+            }
+            if (!data.hasRemaining()) {
+                return; // the common case: no copy, no allocation
+            }
+        }
+        ByteBuffer rest = ByteBuffer.allocate(data.remaining());
+        rest.put(data).flip();
+        write(rest);
+    }
+
+    @Override
     public void writeLines(ByteBuffer... data) {
         if (!loop.inEventLoop()) {
             executeOnLoop(() -> writeLines(data));

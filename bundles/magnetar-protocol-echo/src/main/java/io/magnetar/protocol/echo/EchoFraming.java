@@ -33,6 +33,12 @@ public final class EchoFraming {
      */
     public ByteBuffer feed(ByteBuffer data) {
         while (data.hasRemaining()) {
+            if (matched == 0) {
+                copyUpToCarriageReturn(data);
+                if (!data.hasRemaining()) {
+                    return null;
+                }
+            }
             byte b = data.get();
             if (b == SEPARATOR[matched]) {
                 matched++;
@@ -57,6 +63,32 @@ public final class EchoFraming {
             message.put(b);
         }
         return null;
+    }
+
+    /**
+     * Copies the bytes before the next '\r' in one bulk put: they cannot start a separator, so the
+     * byte-by-byte matching only runs around '\r'. Refuses them first if they would pass the limit.
+     */
+    private void copyUpToCarriageReturn(ByteBuffer data) {
+        int from = data.position();
+        int limit = data.limit();
+        int i = from;
+        while (i < limit && data.get(i) != SEPARATOR[0]) {
+            i++;
+        }
+        int n = i - from;
+        if (n == 0) {
+            return;
+        }
+        if ((long) message.position() + n > maxMessage) {
+            throw new MessageTooLongException("echo message longer than " + maxMessage + " bytes");
+        }
+        while (message.remaining() < n) {
+            grow();
+        }
+        message.put(message.position(), data, from, n);
+        message.position(message.position() + n);
+        data.position(i);
     }
 
     private void grow() {

@@ -141,7 +141,8 @@ class EchoFramingTest {
         Arrays.fill(endless.array(), (byte) 'x');
 
         assertThatThrownBy(() -> small.feed(endless)).isInstanceOf(MessageTooLongException.class);
-        assertThat(endless.position()).as("bytes taken, the refused one included").isBetween(101, 100 + SEP.length());
+        // Refused before buffering: a bulk scan may refuse without taking the bytes at all.
+        assertThat(endless.position()).as("bytes taken").isLessThanOrEqualTo(100 + SEP.length());
     }
 
     @Test
