@@ -36,7 +36,9 @@ class MagnetarFrameworkIT {
 
             String table = m.shell("endpoints");
             assertThat(table).contains("NAME").containsPattern("echo\\s+tcp\\s+echo\\s+127\\.0\\.0\\.1:" + port + "\\s+SERVING");
-            assertThat(m.shell("info", "echo")).contains("state: SERVING").contains("requests_processed: 1");
+            // The echo is written before its exchange is counted: wait for the count, bounded.
+            await("request counted", () -> infoOf(m, "echo").contains("requests_processed: 1"));
+            assertThat(m.shell("info", "echo")).contains("state: SERVING");
         }
     }
 

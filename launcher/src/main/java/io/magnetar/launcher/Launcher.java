@@ -138,7 +138,7 @@ public final class Launcher {
     static Map<String, String> properties(Path home, Map<String, String> overrides) throws LaunchException {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(HOME, home.toString());
-        p.put(FEATURES, "magnetar-core, magnetar-tcp, magnetar-echo, magnetar-assembly");
+        p.put(FEATURES, "magnetar-core, magnetar-tcp, magnetar-udp, magnetar-echo, magnetar-assembly");
         p.put(BOOT_FEATURES, "magnetar-runtime");
         p.put(STOP_TIMEOUT, "10");
         p.put(Constants.FRAMEWORK_STORAGE, home.resolve("data").resolve("cache").toString());

@@ -187,10 +187,12 @@ class TcpServerTest {
     @Test
     void closeLetsAnExchangeInProgressFinishBeforeClosing() throws Exception {
         start(lines().closeTimeout(Duration.ofSeconds(10)));
+        CountDownLatch exchangeStarted = new CountDownLatch(1);
+        server.bindEvent(TcpServer.PRE_REQUEST, consumer -> exchangeStarted.countDown());
         Socket c = connect();
         OutputStream out = c.getOutputStream();
         out.write("par".getBytes(StandardCharsets.UTF_8)); // exchange started, not finished
-        await(() -> server.connections() == 1, "connection");
+        assertThat(exchangeStarted.await(10, TimeUnit.SECONDS)).as("server saw the first bytes").isTrue();
         CompletableFuture<Void> closed = server.close();
         await(() -> !server.isServing(), "listener to close");
         assertThat(closed).isNotDone();

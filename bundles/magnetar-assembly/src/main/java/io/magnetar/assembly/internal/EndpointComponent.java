@@ -1,9 +1,9 @@
 package io.magnetar.assembly.internal;
 
+import io.magnetar.api.DatagramProtocolFactory;
 import io.magnetar.api.ProtocolFactory;
 import io.magnetar.api.Server;
 import io.magnetar.api.TransportProvider;
-import io.magnetar.producers.TcpServer;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Hashtable;
@@ -26,9 +26,11 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * One configured endpoint. It serves while the transport and protocol services it names are both
- * present, stops (draining) when either leaves, serves again on the same port when they return, and
- * rebinds on a configuration update. While serving it registers a {@link Server} service carrying
- * its bound address. A missing service or a bind error is visible in {@link #state()} and the log.
+ * present (for the {@code udp} transport the protocol is a {@link DatagramProtocolFactory} service, for
+ * the others a {@link ProtocolFactory}), stops (draining) when either leaves, serves again on the same
+ * port when they return, and rebinds on a configuration update. While serving it registers a
+ * {@link Server} service carrying its bound address. A missing service or a bind error is visible in
+ * {@link #state()} and the log.
  *
  * <p>Thread-safe: service events, configuration changes and server completions arrive on any thread
  * and are serialised by this object's lock; nothing blocks under it.
@@ -42,13 +44,15 @@ public final class EndpointComponent implements EndpointStatus {
 
     private final ServiceSet<TransportProvider> transports = new ServiceSet<>(TransportProvider.TRANSPORT);
     private final ServiceSet<ProtocolFactory> protocols = new ServiceSet<>(ProtocolFactory.PROTOCOL);
+    private final ServiceSet<DatagramProtocolFactory> datagramProtocols =
+            new ServiceSet<>(ProtocolFactory.PROTOCOL);
 
     private BundleContext context;
     private EndpointSettings settings;
     private boolean active;
     private EndpointState state = EndpointState.WAITING;
     private String reason = "not activated";
-    private TcpServer running;
+    private RunningEndpoint running;
     private EndpointSettings runningSettings;
     private long runningTransportId;
     private long runningProtocolId;
@@ -114,6 +118,18 @@ public final class EndpointComponent implements EndpointStatus {
         changed();
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDatagramProtocol(DatagramProtocolFactory service, Map<String, Object> properties) {
+        datagramProtocols.add(service, properties);
+        changed();
+    }
+
+    void unbindDatagramProtocol(DatagramProtocolFactory service, Map<String, Object> properties) {
+        datagramProtocols.remove(properties);
+        changed();
+    }
+
     private synchronized void changed() {
         if (active) {
             reconcile();
@@ -126,14 +142,17 @@ public final class EndpointComponent implements EndpointStatus {
             return; // reconciled again once the stop completes
         }
         ServiceSet.Entry<TransportProvider> t = active ? transports.best(settings.transport()) : null;
-        ServiceSet.Entry<ProtocolFactory> p = active ? protocols.best(settings.protocol()) : null;
+        boolean datagram = RunningEndpoint.isDatagram(settings.transport());
+        ServiceSet.Entry<?> p = !active ? null
+                : datagram ? datagramProtocols.best(settings.protocol()) : protocols.best(settings.protocol());
+        String protocolKind = (datagram ? "datagram protocol '" : "protocol '") + settings.protocol() + "'";
         if (running != null) {
             if (t != null && p != null && t.id() == runningTransportId && p.id() == runningProtocolId
                     && settings.equals(runningSettings)) {
                 return;
             }
             stop(t == null && active ? "transport '" + settings.transport() + "' left"
-                    : p == null && active ? "protocol '" + settings.protocol() + "' left"
+                    : p == null && active ? protocolKind + " left"
                     : active ? "configuration or services changed" : "endpoint deactivated");
             return;
         }
@@ -143,7 +162,7 @@ public final class EndpointComponent implements EndpointStatus {
         if (t == null || p == null) {
             String missing = (t == null ? "transport '" + settings.transport() + "'" : "")
                     + (t == null && p == null ? " and " : "")
-                    + (p == null ? "protocol '" + settings.protocol() + "'" : "");
+                    + (p == null ? protocolKind : "");
             String why = "waiting for " + missing + " service";
             if (state != EndpointState.WAITING || !why.equals(reason)) {
                 LOG.log(Level.INFO, "endpoint {0} on {1}: {2}", settings.name(), settings.address(), why);
@@ -155,14 +174,9 @@ public final class EndpointComponent implements EndpointStatus {
         start(t, p);
     }
 
-    private void start(ServiceSet.Entry<TransportProvider> t, ServiceSet.Entry<ProtocolFactory> p) {
+    private void start(ServiceSet.Entry<TransportProvider> t, ServiceSet.Entry<?> p) {
         EndpointSettings s = settings;
-        TcpServer server = TcpServer.builder(t.service(), p.service())
-                .endpoint(s.endpoint())
-                .maxConnections(s.maxConnections())
-                .keepAlive(s.keepAlive())
-                .closeTimeout(s.closeTimeout())
-                .build();
+        RunningEndpoint server = RunningEndpoint.create(s, t.service(), p.service());
         int gen = ++generation;
         running = server;
         runningSettings = s;
@@ -170,10 +184,10 @@ public final class EndpointComponent implements EndpointStatus {
         runningProtocolId = p.id();
         state = EndpointState.STARTING;
         reason = "";
-        server.startServing().whenComplete((ok, error) -> started(gen, server, error));
+        server.start().whenComplete((ok, error) -> started(gen, server, error));
     }
 
-    private synchronized void started(int gen, TcpServer server, Throwable error) {
+    private synchronized void started(int gen, RunningEndpoint server, Throwable error) {
         if (gen != generation || running != server) {
             server.close(); // superseded while binding
             return;
@@ -203,7 +217,7 @@ public final class EndpointComponent implements EndpointStatus {
     }
 
     private void stop(String why) {
-        TcpServer server = running;
+        RunningEndpoint server = running;
         running = null;
         runningSettings = null;
         generation++;
@@ -273,7 +287,7 @@ public final class EndpointComponent implements EndpointStatus {
 
     @Override
     public synchronized long requests() {
-        return running == null ? 0 : running.requestsProcessed();
+        return running == null ? 0 : running.requests();
     }
 
     @Override
@@ -285,9 +299,13 @@ public final class EndpointComponent implements EndpointStatus {
         info.put("address", address());
         info.put("state", state);
         info.put("reason", reason);
-        info.put("maxConnections", settings.maxConnections());
-        info.put("keepAlive", settings.keepAlive().toMillis() / 1000.0);
-        info.put("properties", settings.endpoint().properties());
+        if (RunningEndpoint.isDatagram(settings.transport())) {
+            info.put("maxRequests", settings.maxRequests());
+        } else {
+            info.put("maxConnections", settings.maxConnections());
+            info.put("keepAlive", settings.keepAlive().toMillis() / 1000.0);
+        }
+        info.put("properties", EndpointSettings.masked(settings.endpoint().properties()));
         if (running != null) {
             info.putAll(running.info());
         }

@@ -15,10 +15,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Name shown by magnetar:endpoints; defaults to the file or PID name")
     String name() default "";
 
-    @AttributeDefinition(description = "Value of magnetar.transport of the transport service (tcp, tls)")
+    @AttributeDefinition(description = "Value of magnetar.transport of the transport service (tcp, tls, udp)")
     String transport() default "tcp";
 
-    @AttributeDefinition(description = "Value of magnetar.protocol of the protocol service (echo, http, resp)")
+    @AttributeDefinition(description = "Value of magnetar.protocol of the protocol service (echo, http, resp); "
+            + "for udp, of the datagram protocol service")
     String protocol();
 
     @AttributeDefinition(description = "Address to bind: an IPv4 or IPv6 literal or a host name")
@@ -35,6 +36,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Idle timeout in seconds; 0 means none")
     double keepAlive() default 0;
+
+    @AttributeDefinition(description = "udp only: datagrams handled in total before the endpoint stops serving; "
+            + "0 means no limit")
+    long maxRequests() default 0;
 
     @AttributeDefinition(description = "Seconds a stopping endpoint waits for exchanges in progress")
     double closeTimeout() default 10;

@@ -10,11 +10,11 @@ import java.util.Set;
  * never a merge). Immutable.
  */
 record EndpointSettings(String name, String transport, String protocol, Endpoint endpoint,
-                        int maxConnections, Duration keepAlive, Duration closeTimeout) {
+                        int maxConnections, long maxRequests, Duration keepAlive, Duration closeTimeout) {
 
     static final String FACTORY_PID = "io.magnetar.endpoint";
     private static final Set<String> OWN_KEYS = Set.of("name", "transport", "protocol", "host", "port",
-            "backlog", "maxConnections", "keepAlive", "closeTimeout");
+            "backlog", "maxConnections", "maxRequests", "keepAlive", "closeTimeout");
 
     static EndpointSettings from(EndpointConfig c, Map<String, Object> properties) {
         String protocol = c.protocol() == null ? "" : c.protocol().trim();
@@ -30,7 +30,7 @@ record EndpointSettings(String name, String transport, String protocol, Endpoint
             }
         });
         return new EndpointSettings(nameOf(c, properties), c.transport().trim(), protocol, b.build(),
-                c.maxConnections(), seconds(c.keepAlive()), seconds(c.closeTimeout()));
+                c.maxConnections(), c.maxRequests(), seconds(c.keepAlive()), seconds(c.closeTimeout()));
     }
 
     private static Duration seconds(double s) {
@@ -57,5 +57,16 @@ record EndpointSettings(String name, String transport, String protocol, Endpoint
 
     String address() {
         return endpoint.host() + ":" + endpoint.port();
+    }
+
+    /** The properties with every secret (a key naming a password, passphrase or secret) shown as {@code ****}. */
+    static Map<String, Object> masked(Map<String, Object> properties) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        properties.forEach((k, v) -> {
+            String key = k.toLowerCase(java.util.Locale.ROOT);
+            boolean secret = key.contains("password") || key.contains("passphrase") || key.contains("secret");
+            out.put(k, secret ? "****" : v);
+        });
+        return out;
     }
 }

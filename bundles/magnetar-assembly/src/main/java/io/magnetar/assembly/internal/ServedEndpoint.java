@@ -1,19 +1,19 @@
 package io.magnetar.assembly.internal;
 
 import io.magnetar.api.Server;
-import io.magnetar.producers.TcpServer;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@link Server} service of a serving endpoint, so tests and tools find its bound address.
- * Closing it through the service stops accepting only; the endpoint stays configured. Thread-safe.
+ * Closing it through the service stops accepting (a datagram endpoint closes its socket); the endpoint
+ * stays configured. Thread-safe.
  */
 final class ServedEndpoint implements Server {
 
-    private final TcpServer server;
+    private final RunningEndpoint server;
 
-    ServedEndpoint(TcpServer server) {
+    ServedEndpoint(RunningEndpoint server) {
         this.server = server;
     }
 

@@ -1,9 +1,10 @@
 /**
  * pulsar's echo example: messages end with {@code \r\n\r\n}; the server writes each back and closes
- * on {@code QUIT}.
+ * on {@code QUIT}. Its datagram flavour, {@link io.magnetar.protocol.echo.DatagramEchoProtocol}, sends
+ * every datagram back to its sender.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.magnetar.protocol.echo;
 
 import org.osgi.annotation.bundle.Export;

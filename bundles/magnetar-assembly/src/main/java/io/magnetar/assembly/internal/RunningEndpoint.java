@@ -1,0 +1,142 @@
+package io.magnetar.assembly.internal;
+
+import io.magnetar.api.DatagramProtocolFactory;
+import io.magnetar.api.ProtocolFactory;
+import io.magnetar.api.TransportProvider;
+import io.magnetar.producers.TcpServer;
+import io.magnetar.udp.DatagramServer;
+import io.magnetar.udp.UdpTransportProvider;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a serving endpoint runs: a {@link TcpServer} for stream transports or a {@link DatagramServer}
+ * for {@code udp}, behind the one face the endpoint's state machine needs. Thread-safe.
+ */
+interface RunningEndpoint {
+
+    /** True when {@code transport} names a datagram transport: its endpoints need a {@link DatagramProtocolFactory}. */
+    static boolean isDatagram(String transport) {
+        return UdpTransportProvider.NAME.equals(transport);
+    }
+
+    /** A server of {@code protocol} (a {@link ProtocolFactory}, or a {@link DatagramProtocolFactory} for udp). */
+    static RunningEndpoint create(EndpointSettings s, TransportProvider transport, Object protocol) {
+        if (isDatagram(s.transport())) {
+            return new Datagrams(DatagramServer.builder(transport, (DatagramProtocolFactory) protocol)
+                    .endpoint(s.endpoint()).maxRequests(s.maxRequests()).closeTimeout(s.closeTimeout()).build());
+        }
+        return new Streams(TcpServer.builder(transport, (ProtocolFactory) protocol)
+                .endpoint(s.endpoint()).maxConnections(s.maxConnections()).keepAlive(s.keepAlive())
+                .closeTimeout(s.closeTimeout()).build());
+    }
+
+    /** Binds; fails with the bind error. */
+    CompletableFuture<?> start();
+
+    /** Stops taking new work now; what is in progress goes on. */
+    CompletableFuture<Void> stopServing();
+
+    /** Stops, letting work in progress finish within the close timeout; completes once every socket is closed. */
+    CompletableFuture<Void> close();
+
+    /** The (first) bound address, or {@code null} before binding. */
+    InetSocketAddress address();
+
+    boolean isServing();
+
+    /** Open connections; 0 for datagrams, which have none. */
+    int connections();
+
+    long requests();
+
+    /** The server's {@code info()}. */
+    Map<String, Object> info();
+
+    /** A {@link TcpServer}. */
+    record Streams(TcpServer server) implements RunningEndpoint {
+        @Override
+        public CompletableFuture<?> start() {
+            return server.startServing();
+        }
+
+        @Override
+        public CompletableFuture<Void> stopServing() {
+            return server.stopServing();
+        }
+
+        @Override
+        public CompletableFuture<Void> close() {
+            return server.close();
+        }
+
+        @Override
+        public InetSocketAddress address() {
+            return server.address();
+        }
+
+        @Override
+        public boolean isServing() {
+            return server.isServing();
+        }
+
+        @Override
+        public int connections() {
+            return server.connections();
+        }
+
+        @Override
+        public long requests() {
+            return server.requestsProcessed();
+        }
+
+        @Override
+        public Map<String, Object> info() {
+            return server.info();
+        }
+    }
+
+    /** A {@link DatagramServer}: one bound socket; stopping to serve is closing it. */
+    record Datagrams(DatagramServer server) implements RunningEndpoint {
+        @Override
+        public CompletableFuture<?> start() {
+            return server.startServing();
+        }
+
+        @Override
+        public CompletableFuture<Void> stopServing() {
+            return server.close();
+        }
+
+        @Override
+        public CompletableFuture<Void> close() {
+            return server.close();
+        }
+
+        @Override
+        public InetSocketAddress address() {
+            return server.address();
+        }
+
+        @Override
+        public boolean isServing() {
+            return server.isServing();
+        }
+
+        @Override
+        public int connections() {
+            return 0;
+        }
+
+        @Override
+        public long requests() {
+            return server.requestsProcessed();
+        }
+
+        @Override
+        public Map<String, Object> info() {
+            return server.info();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.magnetar.protocol.http;
+
+import io.magnetar.api.StreamTransport;
+import io.magnetar.protocol.http.internal.HttpDate;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes responses into one reusable output buffer and hands it to the transport with
+ * {@link StreamTransport#writeCopy}, which copies only what the socket does not take at once; so the
+ * responses to requests that arrived together leave in one write and, in steady state, nothing is
+ * allocated. Bodies over {@link #COPY_BODY_UP_TO} are not copied: their (immutable) array is written as is.
+ *
+ * <p>Confined to its connection's event loop.
+ */
+final class ResponseWriter {
+
+    /** Bodies up to this size are copied next to their head: one write beats a gathering write of two. */
+    static final int COPY_BODY_UP_TO = 8 * 1024;
+    /** Past this much pending output, write now rather than grow the buffer. */
+    static final int FLUSH_AT = 16 * 1024;
+
+    private static final int INITIAL = 4 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+    private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
+
+    private StreamTransport transport;
+    private ByteBuffer out = ByteBuffer.allocate(INITIAL);
+    private long writes;
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    void attach(StreamTransport t) {
+        this.transport = t;
+    }
+
+    /**
+     * Adds {@code r} to the pending output. {@code headRequest} drops the body (its length stays);
+     * {@code close} adds {@code Connection: close}; {@code keepAlive10} tells an HTTP/1.0 client that
+     * the connection stays.
+     */
+    void add(HttpResponse r, boolean headRequest, boolean close, boolean keepAlive10) {
+        byte[] head = r.encodedHead();
+        byte[] date = HttpDate.line();
+        byte[] connection = close ? CLOSE : keepAlive10 ? KEEP_ALIVE : null;
+        byte[] body = headRequest || !r.hasBody() ? null : r.bodyArray();
+        boolean copyBody = body != null && body.length <= COPY_BODY_UP_TO;
+        int size = head.length + date.length + (connection == null ? 0 : connection.length) + CRLF.length
+                + (copyBody ? body.length : 0);
+        reserve(size);
+        out.put(head).put(date);
+        if (connection != null) {
+            out.put(connection);
+        }
+        out.put(CRLF);
+        if (copyBody) {
+            out.put(body);
+        } else if (body != null && body.length > 0) {
+            flush();
+            // Read-only: the transport moves the view's position, never the response's bytes.
+            transport.write(ByteBuffer.wrap(body).asReadOnlyBuffer());
+            writes++;
+            return;
+        }
+        if (out.position() >= FLUSH_AT) {
+            flush();
+        }
+    }
+
+    /** Sends {@code 100 Continue} now: the client is waiting for it before it sends the body. */
+    void writeContinue() {
+        reserve(CONTINUE.length);
+        out.put(CONTINUE);
+        flush();
+    }
+
+    private void reserve(int size) {
+        if (out.remaining() < size) {
+            flush();
+            if (out.capacity() < size) {
+                out = ByteBuffer.allocate(size);
+            }
+        }
+    }
+
+    /** Hands the pending output to the transport. */
+    void flush() {
+        if (out.position() == 0) {
+            return;
+        }
+        out.flip();
+        transport.writeCopy(out);
+        writes++;
+        // A buffer grown for one big head goes back to normal size.
+        out = out.capacity() > FLUSH_AT + COPY_BODY_UP_TO ? ByteBuffer.allocate(INITIAL) : out.clear();
+    }
+
+    boolean hasPending() {
+        return out.position() > 0;
+    }
+
+    /** Writes handed to the transport so far (tests check batching with it). */
+    long writes() {
+        return writes;
+    }
+}

@@ -1,0 +1,67 @@
+package io.magnetar.protocol.http.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The body bytes of the request being read, in an array that grows by doubling up to the body limit
+ * and is kept for the next request on the connection unless it grew large.
+ *
+ * <p>Confined to its connection's event loop.
+ */
+public final class BodyBuffer {
+
+    private static final byte[] EMPTY = new byte[0];
+    private static final int INITIAL = 1024;
+    /** Arrays above this are dropped after their request: one large upload must not pin memory for the connection's life. */
+    private static final int KEEP = 64 * 1024;
+
+    private final int max;
+    private byte[] bytes = EMPTY;
+    private int length;
+
+    public BodyBuffer(int max) {
+        this.max = max;
+    }
+
+    /** Copies {@code n} bytes from {@code src}; callers have checked that the total stays within the limit. */
+    void append(ByteBuffer src, int n) {
+        int needed = length + n;
+        if (needed > bytes.length) {
+            grow(needed);
+        }
+        src.get(bytes, length, n);
+        length = needed;
+    }
+
+    private void grow(int needed) {
+        assert needed <= max : needed + " > " + max;
+        long size = Math.max(INITIAL, bytes.length);
+        while (size < needed) {
+            size *= 2;
+        }
+        byte[] bigger = new byte[(int) Math.min(size, max)];
+        System.arraycopy(bytes, 0, bigger, 0, length);
+        bytes = bigger;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    /** The array holding the body in {@code [0, length())}; shared, valid until {@link #reset()}. */
+    public byte[] array() {
+        return bytes;
+    }
+
+    /** Bytes held by this buffer, used or not. */
+    public int capacity() {
+        return bytes.length;
+    }
+
+    void reset() {
+        length = 0;
+        if (bytes.length > KEEP) {
+            bytes = EMPTY;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.magnetar.protocol.http.internal;
+
+/**
+ * The header fields that decide how a request is framed and whether the connection stays:
+ * {@code Content-Length}, {@code Transfer-Encoding}, {@code Connection}, {@code Expect} and
+ * {@code Host}, read by byte comparison as their lines arrive. Ambiguous framing is refused (400):
+ * both {@code Transfer-Encoding} and {@code Content-Length}, differing lengths, a second
+ * {@code Transfer-Encoding} line, chunked not last — the inputs request smuggling is made of.
+ *
+ * <p>Confined to its connection's event loop.
+ */
+final class FramingFields {
+
+    /** -1 when absent; saturates at {@code Long.MAX_VALUE} (over any body limit, so a 413). */
+    long contentLength;
+    boolean transferEncoding;
+    boolean chunked;
+    boolean closeToken;
+    boolean keepAliveToken;
+    boolean expectContinue;
+    private int hosts;
+    /** The status of the last problem {@link #field} reported: 400, or 501 for an unknown coding. */
+    int problemStatus;
+
+    FramingFields() {
+        reset();
+    }
+
+    void reset() {
+        contentLength = -1;
+        transferEncoding = false;
+        chunked = false;
+        closeToken = false;
+        keepAliveToken = false;
+        expectContinue = false;
+        hosts = 0;
+        problemStatus = 0;
+    }
+
+    FramingFields copy() {
+        FramingFields c = new FramingFields();
+        c.contentLength = contentLength;
+        c.transferEncoding = transferEncoding;
+        c.chunked = chunked;
+        c.closeToken = closeToken;
+        c.keepAliveToken = keepAliveToken;
+        c.expectContinue = expectContinue;
+        c.hosts = hosts;
+        return c;
+    }
+
+    /**
+     * Takes note of field {@code buf[name, nameEnd)} with value {@code buf[value, valueEnd)}; returns
+     * the problem (status in {@link #problemStatus}) or {@code null}. Other fields are ignored here.
+     */
+    String field(byte[] buf, int name, int nameEnd, int value, int valueEnd) {
+        problemStatus = 400;
+        switch (nameEnd - name) {
+            case 4:
+                if (Ascii.equalsLower(buf, name, nameEnd, "host") && ++hosts > 1) {
+                    return "more than one Host header";
+                }
+                return null;
+            case 6:
+                if (Ascii.equalsLower(buf, name, nameEnd, "expect")) {
+                    expectContinue = Ascii.equalsLower(buf, value, valueEnd, "100-continue");
+                }
+                return null;
+            case 10:
+                if (Ascii.equalsLower(buf, name, nameEnd, "connection")) {
+                    connectionTokens(buf, value, valueEnd);
+                }
+                return null;
+            case 14:
+                return Ascii.equalsLower(buf, name, nameEnd, "content-length") ? contentLength(buf, value, valueEnd) : null;
+            case 17:
+                return Ascii.equalsLower(buf, name, nameEnd, "transfer-encoding")
+                        ? transferEncoding(buf, value, valueEnd) : null;
+            default:
+                return null;
+        }
+    }
+
+    /** The problem with the head as a whole, or {@code null}. */
+    String endOfHead(boolean http11) {
+        if (http11 && hosts == 0) {
+            return "missing Host header";
+        }
+        if (transferEncoding && !http11) {
+            return "Transfer-Encoding in an HTTP/1.0 request";
+        }
+        if (transferEncoding && contentLength >= 0) {
+            return "both Transfer-Encoding and Content-Length";
+        }
+        return null;
+    }
+
+    private void connectionTokens(byte[] buf, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int comma = i;
+            while (comma < to && buf[comma] != ',') {
+                comma++;
+            }
+            int s = i;
+            int e = comma;
+            while (s < e && Ascii.isWhitespace(buf[s])) {
+                s++;
+            }
+            while (e > s && Ascii.isWhitespace(buf[e - 1])) {
+                e--;
+            }
+            closeToken |= Ascii.equalsLower(buf, s, e, "close");
+            keepAliveToken |= Ascii.equalsLower(buf, s, e, "keep-alive");
+            i = comma + 1;
+        }
+    }
+
+    private String contentLength(byte[] buf, int from, int to) {
+        if (from == to) {
+            return "empty Content-Length";
+        }
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            byte b = buf[i];
+            if (!RequestHead.isDigit(b)) {
+                return "invalid Content-Length";
+            }
+            // Saturate instead of overflowing: any huge value is over the body limit anyway (413).
+            v = v > (Long.MAX_VALUE - 9) / 10 ? Long.MAX_VALUE : v * 10 + (b - '0');
+        }
+        if (contentLength >= 0 && contentLength != v) {
+            return "conflicting Content-Length headers";
+        }
+        contentLength = v;
+        return null;
+    }
+
+    private String transferEncoding(byte[] buf, int from, int to) {
+        if (transferEncoding) {
+            return "more than one Transfer-Encoding header";
+        }
+        transferEncoding = true;
+        int last = to;
+        while (last > from && buf[last - 1] != ',') {
+            last--;
+        }
+        int s = last;
+        while (s < to && Ascii.isWhitespace(buf[s])) {
+            s++;
+        }
+        if (!Ascii.equalsLower(buf, s, to, "chunked")) {
+            return "chunked is not the final transfer coding";
+        }
+        if (last != from) {
+            problemStatus = 501;
+            return "transfer codings other than chunked are not supported";
+        }
+        chunked = true;
+        return null;
+    }
+}

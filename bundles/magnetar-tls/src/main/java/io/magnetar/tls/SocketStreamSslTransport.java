@@ -1,0 +1,175 @@
+package io.magnetar.tls;
+
+import io.magnetar.api.EventLoop;
+import io.magnetar.api.StreamTransport;
+import io.magnetar.api.Transport;
+import io.magnetar.tls.internal.SslProtocol;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A TLS connection as a {@link StreamTransport}, layered on a plain stream transport (pulsar's
+ * {@code SocketStreamSslTransport}); what the application protocol is given once the handshake is done.
+ * Same contract as TCP: {@code write} encrypts at once and queues the records in the plain transport,
+ * whose write buffer and water marks are this transport's (pause/resume are passed on one to one);
+ * {@code pauseReading} stops {@code dataReceived} at once; {@link #writeEof()} sends {@code close_notify}
+ * after what was written and shuts the plain output down; {@link #close()} sends {@code close_notify}
+ * and closes after flushing; a received {@code close_notify} is {@code eofReceived} (returning true keeps
+ * the transport open for writing on TLS 1.3; TLS 1.2 answers close_notify at once, so later writes are
+ * dropped). A TCP EOF without {@code close_notify} is passed on as {@code eofReceived} too, as plain TCP
+ * would. A peer's TLS 1.2 renegotiation ends the connection with an {@link javax.net.ssl.SSLException}.
+ *
+ * <p>{@link #extraInfo} adds {@link Transport#SSL_SESSION} ({@link javax.net.ssl.SSLSession}),
+ * {@link Transport#ALPN_PROTOCOL} ({@code String}, {@code null} when none was negotiated) and
+ * {@link Transport#PEER_CERTIFICATES} (an immutable {@code List<java.security.cert.Certificate>}, leaf
+ * first, {@code null} when the peer sent none) to the plain transport's keys.
+ *
+ * <p>Confined to its event loop, except {@link #write}, {@link #writeLines}, {@link #writeEof},
+ * {@link #close()}, {@link #abort()}, {@link #pauseReading()} and {@link #resumeReading()}, which may be
+ * called from any thread (off-loop calls are handed to the loop in call order), and {@link #loop()},
+ * {@link #isClosing()} and {@link #extraInfo}, which are thread-safe.
+ */
+public final class SocketStreamSslTransport implements StreamTransport {
+
+    private static final System.Logger LOG = System.getLogger(SocketStreamSslTransport.class.getName());
+
+    private final SslProtocol ssl;
+    private final StreamTransport plain;
+    private final EventLoop loop;
+
+    /** Made by {@link SslTransportProvider} once the handshake of {@code ssl} is done. */
+    SocketStreamSslTransport(SslProtocol ssl) {
+        this.ssl = ssl;
+        this.plain = ssl.plain();
+        this.loop = plain.loop();
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public Object extraInfo(String key) {
+        return ssl.extraInfo(key);
+    }
+
+    @Override
+    public boolean isClosing() {
+        return ssl.isClosing();
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        if (loop.inEventLoop()) {
+            ssl.appWrite(data);
+        } else {
+            onLoop(() -> ssl.appWrite(data));
+        }
+    }
+
+    @Override
+    public void writeLines(ByteBuffer... data) {
+        if (loop.inEventLoop()) {
+            ssl.appWrite(data);
+        } else {
+            onLoop(() -> ssl.appWrite(data));
+        }
+    }
+
+    /** True: {@code writeEof} sends {@code close_notify}, then half-closes the plain transport. */
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    @Override
+    public void writeEof() {
+        if (loop.inEventLoop()) {
+            ssl.appWriteEof();
+        } else {
+            onLoop(ssl::appWriteEof);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (loop.inEventLoop()) {
+            ssl.appClose();
+        } else {
+            onLoop(ssl::appClose);
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (loop.inEventLoop()) {
+            ssl.appAbort();
+        } else {
+            onLoop(ssl::appAbort);
+        }
+    }
+
+    @Override
+    public void pauseReading() {
+        if (loop.inEventLoop()) {
+            ssl.reading().pause();
+        } else {
+            onLoop(() -> ssl.reading().pause());
+        }
+    }
+
+    @Override
+    public void resumeReading() {
+        if (loop.inEventLoop()) {
+            ssl.reading().resume();
+        } else {
+            onLoop(() -> ssl.reading().resume());
+        }
+    }
+
+    @Override
+    public boolean isReading() {
+        return ssl.reading().isReading() && plain.isReading();
+    }
+
+    /** Sets the plain transport's marks: encrypted records are what waits in the write buffer. */
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        plain.setWriteBufferLimits(high, low);
+    }
+
+    /** Bytes of encrypted records not yet written to the socket (application bytes plus ~0.2% overhead). */
+    @Override
+    public long writeBufferSize() {
+        return plain.writeBufferSize();
+    }
+
+    @Override
+    public int writeBufferHighWater() {
+        return plain.writeBufferHighWater();
+    }
+
+    @Override
+    public int writeBufferLowWater() {
+        return plain.writeBufferLowWater();
+    }
+
+    /**
+     * Hands an off-loop call to the loop; a closed loop has aborted its connections already, so the
+     * call is dropped like any call on a closed transport.
+     */
+    private void onLoop(Runnable call) {
+        try {
+            loop.execute(call);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, () -> "call on " + this + " dropped: its loop is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SocketStreamSslTransport[" + plain + "]";
+    }
+}

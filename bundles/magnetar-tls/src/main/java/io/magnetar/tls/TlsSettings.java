@@ -1,0 +1,245 @@
+package io.magnetar.tls;
+
+import io.magnetar.api.Endpoint;
+import io.magnetar.tls.internal.KeyMaterial;
+import io.magnetar.tls.internal.PropertyReader;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The TLS configuration of one endpoint, read from its {@code tls.*} properties
+ * ({@link Endpoint#properties()}): key material, trust, client authentication, protocols, cipher
+ * suites, ALPN, handshake timeout, and on the client side the server name and host name check.
+ * Reading it loads the key and trust stores once and builds the {@link SSLContext}; every error
+ * names the property and says what is wrong.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class TlsSettings {
+
+    /** Every TLS property starts with this; unknown {@code tls.*} keys are rejected (typos). */
+    public static final String PREFIX = "tls.";
+    /** Path of the key store holding the private key and certificate chain (server; client for mutual auth). */
+    public static final String KEY_STORE = "tls.keyStore";
+    /** Password of {@link #KEY_STORE}. */
+    public static final String KEY_STORE_PASSWORD = "tls.keyStorePassword";
+    /** Type of {@link #KEY_STORE}: {@code PKCS12} (default) or {@code JKS}. */
+    public static final String KEY_STORE_TYPE = "tls.keyStoreType";
+    /** Password of the key entries, when it differs from {@link #KEY_STORE_PASSWORD}. */
+    public static final String KEY_PASSWORD = "tls.keyPassword";
+    /** Path of the key store holding the trusted certificates; absent means the JDK's {@code cacerts}. */
+    public static final String TRUST_STORE = "tls.trustStore";
+    /** Password of {@link #TRUST_STORE}. */
+    public static final String TRUST_STORE_PASSWORD = "tls.trustStorePassword";
+    /** Type of {@link #TRUST_STORE}: {@code PKCS12} (default) or {@code JKS}. */
+    public static final String TRUST_STORE_TYPE = "tls.trustStoreType";
+    /** PEM file with the certificate chain, leaf first (instead of {@link #KEY_STORE}). */
+    public static final String CERTIFICATE = "tls.certificate";
+    /** PEM file with the unencrypted PKCS#8 private key ({@code BEGIN PRIVATE KEY}) of {@link #CERTIFICATE}. */
+    public static final String PRIVATE_KEY = "tls.privateKey";
+    /** PEM file with the trusted certificates (instead of {@link #TRUST_STORE}). */
+    public static final String TRUST_CERTIFICATES = "tls.trustCertificates";
+    /** Server: {@code none} (default), {@code want} or {@code need} a client certificate. */
+    public static final String CLIENT_AUTH = "tls.clientAuth";
+    /** Comma list of protocol versions; default {@code TLSv1.3,TLSv1.2}. */
+    public static final String PROTOCOLS = "tls.protocols";
+    /** Comma list of cipher suites; default the JDK's. */
+    public static final String CIPHER_SUITES = "tls.cipherSuites";
+    /** Comma list of ALPN protocol names, in preference order; default none. */
+    public static final String ALPN = "tls.alpn";
+    /** Seconds a handshake may take before the connection is closed; default 10. */
+    public static final String HANDSHAKE_TIMEOUT = "tls.handshakeTimeout";
+    /** Client: the host name sent as SNI and checked against the certificate; default the connect host. */
+    public static final String SERVER_NAME = "tls.serverName";
+    /** Client: check the server certificate against the host name (default {@code true}). */
+    public static final String VERIFY_HOSTNAME = "tls.verifyHostname";
+
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    private static final Set<String> KNOWN = Set.of(KEY_STORE, KEY_STORE_PASSWORD, KEY_STORE_TYPE, KEY_PASSWORD,
+            TRUST_STORE, TRUST_STORE_PASSWORD, TRUST_STORE_TYPE, CERTIFICATE, PRIVATE_KEY, TRUST_CERTIFICATES,
+            CLIENT_AUTH, PROTOCOLS, CIPHER_SUITES, ALPN, HANDSHAKE_TIMEOUT, SERVER_NAME, VERIFY_HOSTNAME);
+
+    /** Whether a server asks for a client certificate ({@code want}: asks, {@code need}: refuses without). Immutable. */
+    public enum ClientAuth { NONE, WANT, NEED }
+
+    private final SSLContext context;
+    private final boolean hasKeyMaterial;
+    private final List<String> protocols;
+    private final List<String> cipherSuites;
+    private final List<String> alpn;
+    private final ClientAuth clientAuth;
+    private final Duration handshakeTimeout;
+    private final String serverName;
+    private final boolean verifyHostname;
+
+    private TlsSettings(PropertyReader p) {
+        KeyManager[] keys = KeyMaterial.keyManagers(p);
+        this.hasKeyMaterial = keys != null;
+        try {
+            context = SSLContext.getInstance("TLS");
+            context.init(keys, KeyMaterial.trustManagers(p), null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
+        }
+        SSLParameters supported = context.getSupportedSSLParameters();
+        List<String> p0 = p.list(PROTOCOLS);
+        this.protocols = checked(PROTOCOLS, p0.isEmpty() ? DEFAULT_PROTOCOLS : p0, supported.getProtocols());
+        this.cipherSuites = checked(CIPHER_SUITES, p.list(CIPHER_SUITES), supported.getCipherSuites());
+        this.alpn = List.copyOf(p.list(ALPN));
+        this.clientAuth = ClientAuth.valueOf(p.choice(CLIENT_AUTH, "none", "none", "want", "need").toUpperCase(Locale.ROOT));
+        this.handshakeTimeout = p.seconds(HANDSHAKE_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT);
+        this.serverName = p.string(SERVER_NAME);
+        this.verifyHostname = p.bool(VERIFY_HOSTNAME, true);
+        if (serverName != null && !isIpLiteral(serverName)) {
+            try {
+                new SNIHostName(serverName);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(SERVER_NAME + " '" + serverName + "' is not a host name: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Reads the {@code tls.*} entries of {@code properties} (other keys are ignored).
+     *
+     * @throws IllegalArgumentException naming the property, for an unknown {@code tls.*} key, a missing
+     *     or unreadable file, a wrong password, an unsupported protocol or cipher suite, or a bad value
+     */
+    public static TlsSettings from(Map<String, ?> properties) {
+        Set<String> unknown = new TreeSet<>();
+        for (String key : properties.keySet()) {
+            if (key.startsWith(PREFIX) && !KNOWN.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown TLS properties " + unknown + "; known: " + new TreeSet<>(KNOWN));
+        }
+        return new TlsSettings(new PropertyReader(properties));
+    }
+
+    /** {@link #from(Map)} of the endpoint's properties. */
+    public static TlsSettings from(Endpoint endpoint) {
+        return from(endpoint.properties());
+    }
+
+    private static List<String> checked(String key, List<String> wanted, String[] supported) {
+        List<String> all = Arrays.asList(supported);
+        for (String w : wanted) {
+            if (!all.contains(w)) {
+                throw new IllegalArgumentException(key + ": '" + w + "' is not supported by this JDK; supported: "
+                        + String.join(",", supported));
+            }
+        }
+        return List.copyOf(wanted);
+    }
+
+    /** A new server-side engine. */
+    public SSLEngine newServerEngine() {
+        if (!hasKeyMaterial) {
+            throw new IllegalStateException("a TLS server needs " + KEY_STORE + " or " + CERTIFICATE + " + " + PRIVATE_KEY);
+        }
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters params = commonParameters(engine);
+        if (clientAuth == ClientAuth.NEED) {
+            params.setNeedClientAuth(true);
+        } else if (clientAuth == ClientAuth.WANT) {
+            params.setWantClientAuth(true);
+        }
+        engine.setSSLParameters(params);
+        return engine;
+    }
+
+    /**
+     * A new client-side engine for a connection to {@code address}: SNI and the host name check use
+     * {@link #SERVER_NAME} if set, else the address's host string (no SNI for an IP literal).
+     */
+    public SSLEngine newClientEngine(InetSocketAddress address) {
+        String host = serverName != null ? serverName : address.getHostString();
+        SSLEngine engine = context.createSSLEngine(host, address.getPort());
+        engine.setUseClientMode(true);
+        SSLParameters params = commonParameters(engine);
+        if (verifyHostname) {
+            // "HTTPS" is RFC 2818/6125 matching of DNS and IP subject alternative names.
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (!isIpLiteral(host)) {
+            // Set explicitly: the JDK sends SNI on its own only for names with a dot, not "localhost".
+            params.setServerNames(List.of(new SNIHostName(host)));
+        }
+        engine.setSSLParameters(params);
+        return engine;
+    }
+
+    private SSLParameters commonParameters(SSLEngine engine) {
+        SSLParameters params = engine.getSSLParameters();
+        params.setProtocols(protocols.toArray(new String[0]));
+        if (!cipherSuites.isEmpty()) {
+            params.setCipherSuites(cipherSuites.toArray(new String[0]));
+        }
+        if (!alpn.isEmpty()) {
+            params.setApplicationProtocols(alpn.toArray(new String[0]));
+        }
+        return params;
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    /** True when a key store or PEM certificate and key were configured (required to listen). */
+    public boolean hasKeyMaterial() {
+        return hasKeyMaterial;
+    }
+
+    public List<String> protocols() {
+        return protocols;
+    }
+
+    /** The configured cipher suites; empty means the JDK's defaults. */
+    public List<String> cipherSuites() {
+        return cipherSuites;
+    }
+
+    public List<String> alpn() {
+        return alpn;
+    }
+
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** The configured server name, or {@code null} to use the connect host. */
+    public String serverName() {
+        return serverName;
+    }
+
+    public boolean verifyHostname() {
+        return verifyHostname;
+    }
+
+    @Override
+    public String toString() {
+        return "TlsSettings[protocols=" + protocols + ", alpn=" + alpn + ", clientAuth=" + clientAuth
+                + ", handshakeTimeout=" + handshakeTimeout.toMillis() + "ms, key=" + hasKeyMaterial + "]";
+    }
+}

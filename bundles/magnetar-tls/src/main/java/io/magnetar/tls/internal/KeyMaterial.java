@@ -1,0 +1,235 @@
+package io.magnetar.tls.internal;
+
+import static io.magnetar.tls.TlsSettings.CERTIFICATE;
+import static io.magnetar.tls.TlsSettings.KEY_PASSWORD;
+import static io.magnetar.tls.TlsSettings.KEY_STORE;
+import static io.magnetar.tls.TlsSettings.KEY_STORE_PASSWORD;
+import static io.magnetar.tls.TlsSettings.KEY_STORE_TYPE;
+import static io.magnetar.tls.TlsSettings.PRIVATE_KEY;
+import static io.magnetar.tls.TlsSettings.TRUST_CERTIFICATES;
+import static io.magnetar.tls.TlsSettings.TRUST_STORE;
+import static io.magnetar.tls.TlsSettings.TRUST_STORE_PASSWORD;
+import static io.magnetar.tls.TlsSettings.TRUST_STORE_TYPE;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.X509Certificate;
+import java.util.Collections;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Loads the key and trust managers named by the {@code tls.*} properties, from key stores or PEM
+ * files, with errors that name the property, the file and what is wrong. Stateless.
+ */
+public final class KeyMaterial {
+
+    private static final String DEFAULT_STORE_TYPE = "PKCS12";
+    /** Protects PEM material inside the in-memory key store only; never stored anywhere. */
+    private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
+
+    private KeyMaterial() {
+    }
+
+    /** The key managers, or {@code null} when no key material is configured. */
+    public static KeyManager[] keyManagers(PropertyReader p) {
+        Path store = p.file(KEY_STORE);
+        Path certificate = p.file(CERTIFICATE);
+        Path privateKey = p.file(PRIVATE_KEY);
+        if (store != null && (certificate != null || privateKey != null)) {
+            throw new IllegalArgumentException("set either " + KEY_STORE + " or " + CERTIFICATE + " + " + PRIVATE_KEY
+                    + ", not both");
+        }
+        if ((certificate == null) != (privateKey == null)) {
+            throw new IllegalArgumentException(CERTIFICATE + " and " + PRIVATE_KEY + " go together; only "
+                    + (certificate != null ? CERTIFICATE : PRIVATE_KEY) + " is set");
+        }
+        KeyStore keys;
+        char[] keyPassword;
+        String what;
+        if (store != null) {
+            char[] storePassword = p.password(KEY_STORE_PASSWORD);
+            keys = load(KEY_STORE, store, p.string(KEY_STORE_TYPE), storePassword);
+            keyPassword = p.password(KEY_PASSWORD) != null ? p.password(KEY_PASSWORD) : storePassword;
+            what = KEY_STORE + " " + store;
+            requireUsableKeys(keys, keyPassword, what);
+        } else if (certificate != null) {
+            keys = fromPem(certificate, privateKey);
+            keyPassword = IN_MEMORY_PASSWORD;
+            what = CERTIFICATE + " " + certificate;
+        } else {
+            return null;
+        }
+        try {
+            // PKIX (not the default SunX509) picks among several keys by the SNI host name the client sent.
+            KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
+            factory.init(keys, keyPassword == null ? new char[0] : keyPassword);
+            return factory.getKeyManagers();
+        } catch (UnrecoverableKeyException e) {
+            throw new IllegalArgumentException(what + ": the key password (" + KEY_PASSWORD + ", else "
+                    + KEY_STORE_PASSWORD + ") does not unlock the private key: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(what + ": cannot use the key material: " + e.getMessage(), e);
+        }
+    }
+
+    /** The trust managers, or {@code null} for the JDK's default trust (the {@code cacerts} file). */
+    public static TrustManager[] trustManagers(PropertyReader p) {
+        Path store = p.file(TRUST_STORE);
+        Path certificates = p.file(TRUST_CERTIFICATES);
+        if (store != null && certificates != null) {
+            throw new IllegalArgumentException("set either " + TRUST_STORE + " or " + TRUST_CERTIFICATES + ", not both");
+        }
+        KeyStore trusted;
+        String what;
+        if (store != null) {
+            trusted = load(TRUST_STORE, store, p.string(TRUST_STORE_TYPE), p.password(TRUST_STORE_PASSWORD));
+            what = TRUST_STORE + " " + store;
+        } else if (certificates != null) {
+            trusted = fromPem(TRUST_CERTIFICATES, certificates);
+            what = TRUST_CERTIFICATES + " " + certificates;
+        } else {
+            return null;
+        }
+        try {
+            if (trusted.size() == 0) {
+                // A PKCS12 store read without its password shows no (encrypted) certificates at all.
+                throw new IllegalArgumentException(what + " holds no certificates (wrong or missing "
+                        + TRUST_STORE_PASSWORD + "?)");
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trusted);
+            return factory.getTrustManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(what + ": cannot use the trusted certificates: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore load(String key, Path file, String type, char[] password) {
+        String storeType = type == null ? DEFAULT_STORE_TYPE : type;
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance(storeType);
+            store.load(in, password);
+            return store;
+        } catch (FileNotFoundException e) {
+            throw new IllegalArgumentException(key + ": no such file " + file, e);
+        } catch (IOException e) {
+            String reason = e.getCause() instanceof UnrecoverableKeyException
+                    ? "wrong password (" + key + "Password)" : e.getMessage();
+            throw new IllegalArgumentException(key + ": cannot read " + file + " as " + storeType + ": " + reason, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(key + ": cannot read " + file + " as " + storeType + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fails unless there is a private key and the password unlocks every one: the PKIX key manager
+     * reads keys lazily and would skip a locked one silently, failing handshakes much later.
+     */
+    private static void requireUsableKeys(KeyStore keys, char[] password, String what) {
+        boolean found = false;
+        try {
+            for (String alias : Collections.list(keys.aliases())) {
+                if (keys.isKeyEntry(alias)) {
+                    found = true;
+                    keys.getKey(alias, password == null ? new char[0] : password);
+                }
+            }
+        } catch (UnrecoverableKeyException e) {
+            throw new IllegalArgumentException(what + ": the key password (" + KEY_PASSWORD + ", else "
+                    + KEY_STORE_PASSWORD + ") does not unlock the private key", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+        }
+        if (!found) {
+            throw new IllegalArgumentException(what + " holds no private key entry, only certificates");
+        }
+    }
+
+    private static KeyStore fromPem(Path certificate, Path privateKey) {
+        List<X509Certificate> chain = readCertificates(CERTIFICATE, certificate);
+        PrivateKey key;
+        try {
+            key = Pem.privateKey(privateKey);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(PRIVATE_KEY + ": cannot read " + privateKey + ": " + e.getMessage(), e);
+        }
+        if (!belongTogether(key, chain.get(0).getPublicKey())) {
+            throw new IllegalArgumentException(PRIVATE_KEY + " " + privateKey + " is not the key of the first certificate in "
+                    + CERTIFICATE + " " + certificate);
+        }
+        try {
+            KeyStore store = KeyStore.getInstance(DEFAULT_STORE_TYPE);
+            store.load(null, null);
+            store.setKeyEntry("key", key, IN_MEMORY_PASSWORD, chain.toArray(new X509Certificate[0]));
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(PRIVATE_KEY + " " + privateKey + " does not fit " + CERTIFICATE + " "
+                    + certificate + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Signs a probe and verifies it with the certificate's key: a mismatch would otherwise only show up
+     * as a handshake failure on the first connection.
+     */
+    private static boolean belongTogether(PrivateKey key, PublicKey certified) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+            default -> null;
+        };
+        if (algorithm == null) {
+            return true; // no probe for this algorithm: the handshake will tell
+        }
+        try {
+            byte[] probe = "magnetar key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certified);
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static KeyStore fromPem(String key, Path certificates) {
+        List<X509Certificate> list = readCertificates(key, certificates);
+        try {
+            KeyStore store = KeyStore.getInstance(DEFAULT_STORE_TYPE);
+            store.load(null, null);
+            for (int i = 0; i < list.size(); i++) {
+                store.setCertificateEntry("trusted-" + i, list.get(i));
+            }
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(key + " " + certificates + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<X509Certificate> readCertificates(String key, Path file) {
+        try {
+            return Pem.certificates(file);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(key + ": cannot read certificates from " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.magnetar.tls.internal;
+
+import io.magnetar.api.Endpoint;
+import io.magnetar.api.Protocol;
+import io.magnetar.api.ProtocolFactory;
+import io.magnetar.api.Server;
+import io.magnetar.api.StreamTransport;
+import io.magnetar.api.TransportProvider;
+import io.magnetar.tls.SslTransportProvider;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@code magnetar.transport=tls} service: TLS over the {@code magnetar.transport=tcp} service.
+ * Endpoints choose it with {@code transport=tls} and carry their {@code tls.*} properties. Thread-safe.
+ */
+@Component(property = TransportProvider.TRANSPORT + "=" + SslTransportProvider.NAME)
+public final class TlsTransportComponent implements TransportProvider {
+
+    /** The plain transport TLS runs over; a static reference, so a new TCP service restarts this one. */
+    @Reference(target = "(" + TransportProvider.TRANSPORT + "=tcp)")
+    TransportProvider plain;
+
+    private SslTransportProvider provider;
+
+    @Activate
+    void activate() {
+        provider = new SslTransportProvider(plain);
+    }
+
+    @Override
+    public CompletableFuture<Server> listen(Endpoint endpoint, ProtocolFactory factory) {
+        return provider.listen(endpoint, factory);
+    }
+
+    @Override
+    public CompletableFuture<StreamTransport> connect(InetSocketAddress address, Endpoint endpoint, Protocol protocol) {
+        return provider.connect(address, endpoint, protocol);
+    }
+}

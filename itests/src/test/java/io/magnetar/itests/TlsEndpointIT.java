@@ -1,0 +1,80 @@
+package io.magnetar.itests;
+
+import static io.magnetar.itests.Magnetar.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.magnetar.launcher.Launcher;
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Echo over TLS in a real Felix, configured only by an endpoint file; the key pair is made now. */
+class TlsEndpointIT {
+
+    private static final String PASSWORD = "changeit";
+
+    @TempDir
+    Path tmp;
+
+    private Path keyStore() throws Exception {
+        Path store = tmp.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
+                .redirectErrorStream(true).start();
+        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(out).isZero();
+        return store;
+    }
+
+    @Test
+    void servesEchoOverTlsFromAnEndpointConfiguration() throws Exception {
+        Path store = keyStore();
+        Map<String, String> features = Map.of(Launcher.FEATURES,
+                "magnetar-core, magnetar-tcp, magnetar-tls, magnetar-echo, magnetar-assembly");
+        try (Magnetar m = Magnetar.boot(tmp, features)) {
+            m.writeEtc("io.magnetar.endpoint-secure.cfg", String.join("\n",
+                    "transport = tls", "protocol = echo", "host = 127.0.0.1", "port = 0",
+                    "tls.keyStore = " + store, "tls.keyStorePassword = " + PASSWORD, ""));
+            int port = m.awaitServing("secure");
+
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(store)) {
+                trust.load(in, PASSWORD.toCharArray());
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+                socket.setSoTimeout(10_000);
+                byte[] message = "hello over tls\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+                socket.getOutputStream().write(message);
+                byte[] back = new byte[message.length];
+                new DataInputStream(socket.getInputStream()).readFully(back);
+                assertThat(back).isEqualTo(message);
+                assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+            }
+            await("the request counted", () -> {
+                try {
+                    return m.shell("info", "secure").contains("requests_processed: 1");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertThat(m.shell("info", "secure")).doesNotContain(PASSWORD);
+        }
+    }
+}
