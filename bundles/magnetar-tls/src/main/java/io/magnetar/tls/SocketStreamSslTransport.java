@@ -69,6 +69,21 @@ public final class SocketStreamSslTransport implements StreamTransport {
         }
     }
 
+    /**
+     * Encrypts straight from {@code data}: the cipher copies every byte into a record anyway, so no
+     * copy is made first and the caller keeps its buffer. Loop thread only; the position of
+     * {@code data} moves to its limit (also when the write is dropped after close or writeEof).
+     */
+    @Override
+    public void writeCopy(ByteBuffer data) {
+        assert loop.inEventLoop() : "writeCopy off the loop thread";
+        try {
+            ssl.appWrite(data);
+        } finally {
+            data.position(data.limit());
+        }
+    }
+
     @Override
     public void writeLines(ByteBuffer... data) {
         if (loop.inEventLoop()) {

@@ -6,6 +6,7 @@ import io.magnetar.api.ProtocolFactory;
 import io.magnetar.api.Server;
 import io.magnetar.api.StreamTransport;
 import io.magnetar.api.TransportProvider;
+import io.magnetar.tls.internal.HandshakeWorkers;
 import io.magnetar.tls.internal.SslProtocol;
 import java.lang.reflect.Array;
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -30,6 +32,10 @@ import javax.net.ssl.SSLEngine;
  * error ({@link javax.net.ssl.SSLHandshakeException}, or {@link java.net.SocketTimeoutException} for the
  * handshake timeout).
  *
+ * <p>The CPU work of a handshake (key agreement, signing, certificate checks: the engine's delegated
+ * tasks) runs on a worker executor, not on the event loop, so that handshakes never stall the other
+ * connections of a loop; a cold JVM takes tens to hundreds of milliseconds per handshake.
+ *
  * <p>Thread-safe. Returned futures complete on an event loop thread.
  */
 public final class SslTransportProvider implements TransportProvider {
@@ -40,11 +46,25 @@ public final class SslTransportProvider implements TransportProvider {
     private static final int CLIENT_SETTINGS_CACHE = 16;
 
     private final TransportProvider plain;
+    private final Executor handshakeTasks;
     private final Map<Map<String, Object>, TlsSettings> clientSettings = new ConcurrentHashMap<>();
 
-    /** TLS over the stream transports of {@code plain}. */
+    /**
+     * TLS over the stream transports of {@code plain}, with handshake work on daemon threads of its own
+     * ({@code magnetar-tls-handshake-N}, at most one per processor, ended when idle).
+     */
     public SslTransportProvider(TransportProvider plain) {
+        this(plain, new HandshakeWorkers("magnetar-tls-handshake"));
+    }
+
+    /**
+     * TLS over the stream transports of {@code plain}, with handshake work on {@code handshakeTasks}
+     * (CPU-bound tasks of a few milliseconds each once the JVM is warm). Once it refuses work
+     * ({@link java.util.concurrent.RejectedExecutionException}: shut down), event loops do it themselves.
+     */
+    public SslTransportProvider(TransportProvider plain, Executor handshakeTasks) {
         this.plain = Objects.requireNonNull(plain, "plain");
+        this.handshakeTasks = Objects.requireNonNull(handshakeTasks, "handshakeTasks");
     }
 
     /**
@@ -67,7 +87,7 @@ public final class SslTransportProvider implements TransportProvider {
         }
         // Called on the loop that owns each accepted connection; the application protocol comes later.
         ProtocolFactory tls = () -> new SslProtocol(settings.newServerEngine(), settings.handshakeTimeout(),
-                factory::newProtocol, SocketStreamSslTransport::new);
+                handshakeTasks, factory::newProtocol, SocketStreamSslTransport::new);
         return plain.listen(endpoint, tls);
     }
 
@@ -83,7 +103,8 @@ public final class SslTransportProvider implements TransportProvider {
         try {
             TlsSettings settings = clientSettings(endpoint);
             SSLEngine engine = settings.newClientEngine(address);
-            ssl = new SslProtocol(engine, settings.handshakeTimeout(), () -> protocol, SocketStreamSslTransport::new);
+            ssl = new SslProtocol(engine, settings.handshakeTimeout(), handshakeTasks, () -> protocol,
+                    SocketStreamSslTransport::new);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("cannot connect TLS to " + address
                     + ": " + e.getMessage(), e));

@@ -11,11 +11,14 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
  * The {@code magnetar.transport=tls} service: TLS over the {@code magnetar.transport=tcp} service.
- * Endpoints choose it with {@code transport=tls} and carry their {@code tls.*} properties. Thread-safe.
+ * Endpoints choose it with {@code transport=tls} and carry their {@code tls.*} properties. Handshake
+ * work runs on {@code magnetar-tls-handshake-N} threads, started with the component and stopped with it.
+ * Thread-safe.
  */
 @Component(property = TransportProvider.TRANSPORT + "=" + SslTransportProvider.NAME)
 public final class TlsTransportComponent implements TransportProvider {
@@ -24,11 +27,19 @@ public final class TlsTransportComponent implements TransportProvider {
     @Reference(target = "(" + TransportProvider.TRANSPORT + "=tcp)")
     TransportProvider plain;
 
+    private HandshakeWorkers workers;
     private SslTransportProvider provider;
 
     @Activate
     void activate() {
-        provider = new SslTransportProvider(plain);
+        workers = new HandshakeWorkers("magnetar-tls-handshake");
+        provider = new SslTransportProvider(plain, workers);
+    }
+
+    /** Queued handshake work still runs; connections still handshaking then do the rest on their loops. */
+    @Deactivate
+    void deactivate() {
+        workers.shutdown();
     }
 
     @Override

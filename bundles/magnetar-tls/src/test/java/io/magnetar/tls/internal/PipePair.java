@@ -62,6 +62,10 @@ final class PipePair {
         /** Every record byte this side sent, for inspecting record boundaries. */
         final ByteArrayOutputStream wire = new ByteArrayOutputStream();
         final ByteArrayOutputStream app = new ByteArrayOutputStream();
+        /** Delegated tasks handed out by the pipe and not yet run (when {@link #offload} is set). */
+        final ArrayDeque<Runnable> offloaded = new ArrayDeque<>();
+        /** Whether the pipe's delegated tasks are taken (and run by {@link #runOffloaded()}) or run inline. */
+        boolean offload;
         int handshakes;
         int closeNotifies;
         int handOffs;
@@ -94,6 +98,23 @@ final class PipePair {
         @Override
         public void closeNotifyReceived() {
             closeNotifies++;
+        }
+
+        @Override
+        public boolean offloadTasks(Runnable tasks) {
+            if (!offload) {
+                return false;
+            }
+            offloaded.add(tasks);
+            return true;
+        }
+
+        /** Runs the tasks handed out, as a worker would, then tells the pipe, as the loop would. */
+        void runOffloaded() throws SSLException {
+            for (Runnable tasks; (tasks = offloaded.poll()) != null; ) {
+                tasks.run();
+                pipe.tasksCompleted();
+            }
         }
 
         void resetWire() {
