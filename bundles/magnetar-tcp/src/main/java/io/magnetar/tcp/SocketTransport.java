@@ -157,7 +157,12 @@ public abstract class SocketTransport implements Transport, ChannelHandler {
             LOG.log(Level.DEBUG, "error closing " + this, e);
         }
         // Scheduled, not called: the caller may be inside a protocol callback (asyncio does the same).
-        loop.execute(() -> callConnectionLost(cause));
+        try {
+            loop.execute(() -> callConnectionLost(cause));
+        } catch (RejectedExecutionException e) {
+            // The loop's last shutdown pass: nothing runs after it, so tell the protocol now.
+            callConnectionLost(cause);
+        }
     }
 
     /** Subclass hook run once by {@link #forceClose} before the channel closes: drop buffers. */
