@@ -181,6 +181,11 @@ public final class SelectorEventLoop implements EventLoop {
         try {
             while (!closeRequested) {
                 select();
+                if (Thread.interrupted()) {
+                    // Only close() ends the loop. A pending interrupt makes every later select return
+                    // at once, so a flag left set would turn the loop into a busy spin: consume it.
+                    LOG.log(Level.DEBUG, "event loop {0} interrupted; ignored (close() stops a loop)", name());
+                }
                 runTimers();
                 runTasks();
             }

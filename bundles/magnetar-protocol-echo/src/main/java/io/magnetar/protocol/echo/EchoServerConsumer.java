@@ -1,5 +1,6 @@
 package io.magnetar.protocol.echo;
 
+import io.magnetar.protocol.echo.internal.EchoServerConnection;
 import io.magnetar.protocols.Connection;
 import io.magnetar.protocols.ProtocolConsumer;
 import java.nio.ByteBuffer;
@@ -24,9 +25,13 @@ public final class EchoServerConsumer extends ProtocolConsumer {
         this.framing = new EchoFraming(maxMessage);
     }
 
-    /** A connection that serves echo, for {@code TcpServer} or a {@code ProtocolFactory}. */
+    /**
+     * A connection that serves echo, for {@code TcpServer} or a {@code ProtocolFactory}. It stops
+     * reading while its transport asks to pause writing, so a peer that does not read what it is sent
+     * cannot grow the server's buffers.
+     */
     public static Connection newConnection() {
-        return new Connection(EchoServerConsumer::new);
+        return new EchoServerConnection();
     }
 
     @Override
