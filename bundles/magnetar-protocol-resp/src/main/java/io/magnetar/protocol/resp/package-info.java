@@ -1,9 +1,12 @@
 /**
- * RESP2, the Redis serialization protocol, client side: {@link io.magnetar.protocol.resp.RedisClient}
- * on a pool of connections, each exchange a {@link io.magnetar.protocol.resp.RespClientConsumer}.
+ * RESP2, the Redis serialization protocol. Client side: {@link io.magnetar.protocol.resp.RedisClient}
+ * on a pool of connections, each exchange a {@link io.magnetar.protocol.resp.RespClientConsumer}. Server
+ * side: {@link io.magnetar.protocol.resp.RespServer} connections on an in-memory
+ * {@link io.magnetar.protocol.resp.RespStore}, within {@link io.magnetar.protocol.resp.RespServerLimits};
+ * the bundle registers it as {@code magnetar.protocol=resp}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.magnetar.protocol.resp;
 
 import org.osgi.annotation.bundle.Export;

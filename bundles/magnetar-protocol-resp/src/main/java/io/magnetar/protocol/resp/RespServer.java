@@ -1,0 +1,35 @@
+package io.magnetar.protocol.resp;
+
+import io.magnetar.protocol.resp.internal.RespServerConnection;
+import io.magnetar.protocols.Connection;
+
+/**
+ * The RESP2 server side: connections that answer redis commands from a {@link RespStore}. Return one
+ * from a {@code ProtocolFactory}, or give {@code () -> RespServer.newConnection(store)} to a
+ * {@code TcpServer}; all connections made with one store share its keys.
+ *
+ * <p>Commands: {@code PING ECHO GET SET} (with {@code EX PX NX XX}) {@code DEL EXISTS INCR DECR INCRBY
+ * DECRBY MGET MSET LPUSH RPUSH LPOP RPOP LRANGE LLEN FLUSHALL FLUSHDB DBSIZE INFO COMMAND}, {@code CONFIG
+ * GET}, {@code SELECT 0} and {@code QUIT}, sent as arrays of bulk strings or inline; pipelined commands
+ * are answered in order, the replies to one read in one write. Unknown commands and wrong arity are
+ * answered with redis's error replies and the connection stays. Bytes that are not RESP, or a command
+ * over the {@link RespServerLimits}, are answered {@code -ERR Protocol error: ...} and the connection is
+ * closed; the reason is logged at DEBUG.
+ *
+ * <p>Thread-safe (static factory methods only); each connection is confined to its event loop.
+ */
+public final class RespServer {
+
+    private RespServer() {
+    }
+
+    /** A server connection on {@code store} with {@link RespServerLimits#DEFAULTS}. */
+    public static Connection newConnection(RespStore store) {
+        return newConnection(store, RespServerLimits.DEFAULTS);
+    }
+
+    /** A server connection on {@code store} within {@code limits}. */
+    public static Connection newConnection(RespStore store, RespServerLimits limits) {
+        return RespServerConnection.create(store.keyspace(), store.stats(), limits);
+    }
+}

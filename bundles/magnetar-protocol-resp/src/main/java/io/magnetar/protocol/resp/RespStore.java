@@ -1,0 +1,58 @@
+package io.magnetar.protocol.resp;
+
+import io.magnetar.protocol.resp.internal.Keyspace;
+import io.magnetar.protocol.resp.internal.ServerStats;
+
+/**
+ * The in-memory data of a RESP server, in the spirit of pulsar's own data store: one keyspace of
+ * strings, counters and lists, shared by every connection made with it through
+ * {@link RespServer#newConnection(RespStore, RespServerLimits)}, with the counters {@code INFO} reports.
+ * Nothing is persisted. Keys with a time to live ({@code SET ... EX}) are removed when a command finds
+ * them expired, or by {@link #removeExpired()}, which the owner may call periodically.
+ *
+ * <p>Thread-safe: connections on several event loops use one store at once; each command is atomic on
+ * its key.
+ */
+public final class RespStore {
+
+    private final Keyspace keyspace = new Keyspace();
+    private final ServerStats stats = new ServerStats();
+
+    /** Keys stored (expired ones not yet removed included, as redis's {@code DBSIZE}). */
+    public int size() {
+        return keyspace.size();
+    }
+
+    /** Removes every key ({@code FLUSHALL}). */
+    public void clear() {
+        keyspace.clear();
+    }
+
+    /** Removes the keys whose time to live has passed; returns how many. Cheap when no key has one. */
+    public int removeExpired() {
+        return keyspace.removeExpired();
+    }
+
+    /** Connections open on this store now. */
+    public int connections() {
+        return stats.connectedClients();
+    }
+
+    /** Commands answered on this store's connections so far, errors included. */
+    public long commandsProcessed() {
+        return stats.commandsProcessed();
+    }
+
+    Keyspace keyspace() {
+        return keyspace;
+    }
+
+    ServerStats stats() {
+        return stats;
+    }
+
+    @Override
+    public String toString() {
+        return "RespStore[" + size() + " keys, " + connections() + " connections]";
+    }
+}

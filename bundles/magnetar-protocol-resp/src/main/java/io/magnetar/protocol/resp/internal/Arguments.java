@@ -1,0 +1,164 @@
+package io.magnetar.protocol.resp.internal;
+
+import io.magnetar.protocol.resp.RespServerLimits;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The arguments of the command being parsed: their bytes copied into one arena, indexed by start and
+ * length. Reused from command to command, so that a command costs no allocation once the arena has grown
+ * to the connection's usual command size; an unusually large command gives its memory back when the
+ * next one starts. The arena never grows past {@code maxFrameBytes}, the index past {@code maxArgs}:
+ * the parser checks a command against them before its bytes are added.
+ *
+ * <p>Confined to its connection's event loop. Valid until the parser starts the next command.
+ */
+final class Arguments {
+
+    private static final int INITIAL_ARENA = 512;
+    private static final int INITIAL_ARGS = 16;
+    /** Past these, the arena and index shrink back after their command: one big command pins no memory. */
+    private static final int RETAIN_ARENA = 64 * 1024;
+    private static final int RETAIN_ARGS = 4096;
+
+    private final RespServerLimits limits;
+    private byte[] arena;
+    private int used;
+    private int[] starts = new int[INITIAL_ARGS];
+    private int[] lengths = new int[INITIAL_ARGS];
+    private int count;
+    private int peakArena;
+    private int peakArgs = INITIAL_ARGS;
+
+    Arguments(RespServerLimits limits) {
+        this.limits = limits;
+        this.arena = new byte[initialArena()];
+        this.peakArena = arena.length;
+    }
+
+    private int initialArena() {
+        return Math.min(INITIAL_ARENA, limits.maxFrameBytes());
+    }
+
+    /** Forgets the previous command; a big one gives its memory back. */
+    void clear() {
+        count = 0;
+        used = 0;
+        if (arena.length > RETAIN_ARENA) {
+            arena = new byte[initialArena()];
+        }
+        if (starts.length > RETAIN_ARGS) {
+            starts = new int[INITIAL_ARGS];
+            lengths = new int[INITIAL_ARGS];
+        }
+    }
+
+    /** Bytes in the arena so far. */
+    int used() {
+        return used;
+    }
+
+    /** Starts an argument of {@code length} bytes at the end of the arena; its bytes follow by {@link #append}. */
+    void startArgument(int length) {
+        add(used, length);
+    }
+
+    /** Copies {@code n} bytes of {@code data} to the end of the arena. */
+    void append(ByteBuffer data, int n) {
+        ensureArena(used + n);
+        data.get(arena, used, n);
+        used += n;
+    }
+
+    /** Splits the arena, an inline line without its line end, on blanks; false past {@code maxArgs}. */
+    boolean splitLine() {
+        if (used > 0 && arena[used - 1] == '\r') {
+            used--;
+        }
+        int i = 0;
+        while (i < used) {
+            while (i < used && isBlank(arena[i])) {
+                i++;
+            }
+            int start = i;
+            while (i < used && !isBlank(arena[i])) {
+                i++;
+            }
+            if (i > start) {
+                if (count == limits.maxArgs()) {
+                    return false;
+                }
+                add(start, i - start);
+            }
+        }
+        return true;
+    }
+
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == 0x0b || b == '\f';
+    }
+
+    private void add(int start, int length) {
+        if (count == starts.length) {
+            int n = Math.min(starts.length * 2, limits.maxArgs());
+            starts = Arrays.copyOf(starts, n);
+            lengths = Arrays.copyOf(lengths, n);
+            peakArgs = Math.max(peakArgs, n);
+        }
+        starts[count] = start;
+        lengths[count] = length;
+        count++;
+    }
+
+    /** Grows the arena to hold {@code needed} bytes; the parser checked they are within the frame limit. */
+    private void ensureArena(int needed) {
+        if (needed > arena.length) {
+            int n = (int) Math.min(Math.max(arena.length * 2L, needed), limits.maxFrameBytes());
+            arena = Arrays.copyOf(arena, n);
+            peakArena = Math.max(peakArena, n);
+        }
+    }
+
+    /** Number of arguments, the command name included. */
+    int count() {
+        return count;
+    }
+
+    /** The arena all arguments live in. */
+    byte[] bytes() {
+        return arena;
+    }
+
+    int start(int arg) {
+        return starts[arg];
+    }
+
+    int length(int arg) {
+        return lengths[arg];
+    }
+
+    /** Argument {@code arg} in a new array (for values the store keeps). */
+    byte[] copy(int arg) {
+        return Arrays.copyOfRange(arena, starts[arg], starts[arg] + lengths[arg]);
+    }
+
+    /** True when argument {@code arg} is {@code upper} ignoring ASCII case; {@code upper} is upper-case letters. */
+    boolean is(int arg, byte[] upper) {
+        return Ascii.equalsIgnoreCase(arena, starts[arg], lengths[arg], upper);
+    }
+
+    /** Argument {@code arg}, at most {@code max} bytes of it, as ISO-8859-1 text (bytes kept as they are). */
+    String text(int arg, int max) {
+        return new String(arena, starts[arg], Math.min(lengths[arg], max), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The largest the arena has been, in bytes. */
+    int peakArena() {
+        return peakArena;
+    }
+
+    /** The largest the index has been, in entries. */
+    int peakArgs() {
+        return peakArgs;
+    }
+}

@@ -1,0 +1,70 @@
+package io.magnetar.protocol.resp.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The commands the server knows, with redis's arity convention: {@code n > 0} exactly n arguments, the
+ * name included; {@code n < 0} at least {@code -n}. {@link #find} matches a name in the parser's arena
+ * ignoring case, without making a {@link String}.
+ *
+ * <p>Immutable.
+ */
+enum Command {
+    PING(-1), ECHO(2), GET(2), SET(-3), DEL(-2), EXISTS(-2), INCR(2), DECR(2), INCRBY(3), DECRBY(3),
+    MGET(-2), MSET(-3), LPUSH(-3), RPUSH(-3), LPOP(-2), RPOP(-2), LRANGE(4), LLEN(2),
+    FLUSHALL(-1), FLUSHDB(-1), DBSIZE(1), INFO(-1), COMMAND(-1), CONFIG(-2), SELECT(2), QUIT(-1);
+
+    /** Commands by name length: a lookup compares only the few names of the right length. */
+    private static final Command[][] BY_LENGTH = byLength();
+
+    final int arity;
+    /** The name in upper case, as {@link Ascii#equalsIgnoreCase} wants it. */
+    final byte[] upper;
+    /** The name in lower case, as redis writes it in error replies. */
+    final String lower;
+
+    Command(int arity) {
+        this.arity = arity;
+        this.upper = ReplyWriter.ascii(name());
+        this.lower = name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Command[][] byLength() {
+        int longest = 0;
+        for (Command c : values()) {
+            longest = Math.max(longest, c.upper.length);
+        }
+        List<List<Command>> lists = new ArrayList<>();
+        for (int i = 0; i <= longest; i++) {
+            lists.add(new ArrayList<>());
+        }
+        for (Command c : values()) {
+            lists.get(c.upper.length).add(c);
+        }
+        Command[][] table = new Command[longest + 1][];
+        for (int i = 0; i <= longest; i++) {
+            table[i] = lists.get(i).toArray(new Command[0]);
+        }
+        return table;
+    }
+
+    /** The command named by {@code a[offset, offset+length)} in any case, or {@code null}. */
+    static Command find(byte[] a, int offset, int length) {
+        if (length >= BY_LENGTH.length) {
+            return null;
+        }
+        for (Command c : BY_LENGTH[length]) {
+            if (Ascii.equalsIgnoreCase(a, offset, length, c.upper)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** True when {@code argc} arguments (the name included) suit this command. */
+    boolean accepts(int argc) {
+        return arity > 0 ? argc == arity : argc >= -arity;
+    }
+}

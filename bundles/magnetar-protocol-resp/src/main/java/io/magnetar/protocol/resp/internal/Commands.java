@@ -1,0 +1,200 @@
+package io.magnetar.protocol.resp.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs the command the parser holds against the keyspace and writes its reply: dispatch by name, arity
+ * check, the string and key commands here, list commands in {@link ListCommands}, server commands in
+ * {@link ServerCommands}. Error replies follow redis's wording, so that clients matching on it work.
+ *
+ * <p>Confined to its connection's event loop. The hot commands ({@code PING}, {@code GET}, {@code INCR}
+ * on a counter, {@code SET} over an existing key apart from its new value) allocate nothing.
+ */
+final class Commands {
+
+    /** Far beyond any real TTL, and small enough that the deadline in nanoseconds cannot overflow. */
+    private static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 1_000_000L / 4;
+    /** redis's limits for the argument echo in an unknown-command error. */
+    private static final int ECHO_LIMIT = 128;
+    private static final byte[] EX = ReplyWriter.ascii("EX");
+    private static final byte[] PX = ReplyWriter.ascii("PX");
+    private static final byte[] NX = ReplyWriter.ascii("NX");
+    private static final byte[] XX = ReplyWriter.ascii("XX");
+
+    private final Arguments args;
+    private final ReplyWriter reply;
+    private final Keyspace keyspace;
+    private final Key probe = Key.probe();
+    private final long[] number = new long[1];
+    private final ListCommands lists;
+    private final ServerCommands server;
+
+    Commands(Arguments args, ReplyWriter reply, Keyspace keyspace, ServerCommands server) {
+        this.args = args;
+        this.reply = reply;
+        this.keyspace = keyspace;
+        this.server = server;
+        this.lists = new ListCommands(this, args, reply, keyspace);
+    }
+
+    /** Runs the parsed command; returns it, or {@code null} when the name is unknown. */
+    Command run() {
+        Command c = Command.find(args.bytes(), args.start(0), args.length(0));
+        if (c == null) {
+            unknown();
+            return null;
+        }
+        int argc = args.count();
+        if (!c.accepts(argc) || c == Command.MSET && argc % 2 == 0 || c == Command.PING && argc > 2) {
+            reply.error("ERR wrong number of arguments for '" + c.lower + "' command");
+            return c;
+        }
+        try {
+            dispatch(c);
+        } catch (CommandError e) {
+            reply.error(e.getMessage());
+        }
+        return c;
+    }
+
+    private void dispatch(Command c) {
+        switch (c) {
+            case PING -> {
+                if (args.count() == 1) {
+                    reply.raw(ReplyWriter.PONG);
+                } else {
+                    echo(1);
+                }
+            }
+            case ECHO -> echo(1);
+            case GET -> get();
+            case SET -> set();
+            case DEL -> reply.integer(countKeys(true));
+            case EXISTS -> reply.integer(countKeys(false));
+            case INCR -> reply.integer(keyspace.incrBy(key(1), 1, number));
+            case DECR -> reply.integer(keyspace.incrBy(key(1), -1, number));
+            case INCRBY -> reply.integer(keyspace.incrBy(key(1), integer(2), number));
+            case DECRBY -> decrBy();
+            case MGET -> mget();
+            case MSET -> mset();
+            case LPUSH, RPUSH, LPOP, RPOP, LRANGE, LLEN -> lists.run(c);
+            default -> server.run(c, args);
+        }
+    }
+
+    /** The probe pointed at argument {@code arg}: valid until the next call. */
+    Key key(int arg) {
+        return probe.point(args.bytes(), args.start(arg), args.length(arg));
+    }
+
+    /** Argument {@code arg} as a strict 64-bit integer, else the redis error. */
+    long integer(int arg) {
+        if (!Ascii.parseLong(args.bytes(), args.start(arg), args.length(arg), number)) {
+            throw CommandError.NOT_INTEGER;
+        }
+        return number[0];
+    }
+
+    private void echo(int arg) {
+        reply.bulk(args.bytes(), args.start(arg), args.length(arg));
+    }
+
+    private void get() {
+        Object v = keyspace.get(key(1));
+        if (v == null) {
+            reply.raw(ReplyWriter.NULL_BULK);
+        } else if (!stringReply(v)) {
+            throw CommandError.WRONGTYPE;
+        }
+    }
+
+    /** Writes a string or counter value; false for other types. */
+    private boolean stringReply(Object v) {
+        if (v instanceof byte[] text) {
+            reply.bulk(text);
+        } else if (v instanceof AtomicLong counter) {
+            reply.bulk(counter.get());
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private void set() {
+        boolean nx = false;
+        boolean xx = false;
+        long ttlMillis = -1;
+        int argc = args.count();
+        for (int i = 3; i < argc; i++) {
+            if (args.is(i, NX) && !xx) {
+                nx = true;
+            } else if (args.is(i, XX) && !nx) {
+                xx = true;
+            } else if ((args.is(i, EX) || args.is(i, PX)) && ttlMillis < 0 && i + 1 < argc) {
+                boolean seconds = args.is(i, EX);
+                long n = integer(++i);
+                if (n <= 0 || n > (seconds ? MAX_TTL_MILLIS / 1000 : MAX_TTL_MILLIS)) {
+                    reply.error("ERR invalid expire time in 'set' command");
+                    return;
+                }
+                ttlMillis = seconds ? n * 1000 : n;
+            } else {
+                throw CommandError.SYNTAX;
+            }
+        }
+        boolean expires = ttlMillis > 0;
+        long deadline = expires ? keyspace.deadline(ttlMillis * 1_000_000L) : 0;
+        boolean stored = keyspace.set(key(1), args.copy(2), expires, deadline, nx, xx);
+        reply.raw(stored ? ReplyWriter.OK : ReplyWriter.NULL_BULK);
+    }
+
+    private void decrBy() {
+        long n = integer(2);
+        if (n == Long.MIN_VALUE) {
+            reply.error("ERR decrement would overflow");
+            return;
+        }
+        reply.integer(keyspace.incrBy(key(1), -n, number));
+    }
+
+    private int countKeys(boolean delete) {
+        int n = 0;
+        for (int i = 1; i < args.count(); i++) {
+            if (delete ? keyspace.delete(key(i)) : keyspace.exists(key(i))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void mget() {
+        int argc = args.count();
+        reply.arrayHeader(argc - 1);
+        for (int i = 1; i < argc; i++) {
+            Object v = keyspace.get(key(i));
+            if (v == null || !stringReply(v)) {
+                reply.raw(ReplyWriter.NULL_BULK); // MGET answers nil for a key of another type
+            }
+        }
+    }
+
+    private void mset() {
+        for (int i = 1; i < args.count(); i += 2) {
+            keyspace.set(key(i), args.copy(i + 1), false, 0, false, false);
+        }
+        reply.raw(ReplyWriter.OK);
+    }
+
+    /** redis's reply: {@code unknown command 'X', with args beginning with: 'a' 'b' }, echoes bounded. */
+    private void unknown() {
+        StringBuilder m = new StringBuilder("ERR unknown command '").append(args.text(0, ECHO_LIMIT))
+                .append("', with args beginning with: ");
+        int echoed = 0;
+        for (int i = 1; i < args.count() && echoed < ECHO_LIMIT; i++) {
+            String arg = args.text(i, ECHO_LIMIT - echoed);
+            m.append('\'').append(arg).append("' ");
+            echoed += arg.length() + 3;
+        }
+        reply.error(m.toString());
+    }
+}

@@ -1,0 +1,283 @@
+package io.magnetar.protocol.resp.internal;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The keys and values of a RESP server, shared by all its connections: a {@link ConcurrentHashMap} from
+ * {@link Key} to a value, which is a string ({@code byte[]}, never changed once stored), a counter
+ * ({@link AtomicLong}, what {@code INCR} makes of a string so that counting allocates nothing), a list
+ * ({@link ListValue}), or one of the first two with a deadline ({@link Expiring}).
+ *
+ * <p>Expiry is lazy: a read that finds an expired value removes it and answers as if it were absent;
+ * {@link #removeExpired()} sweeps the rest when someone calls it. Only values with a deadline read the
+ * clock. Each command is atomic on its key; a command on several keys ({@code MSET}, {@code DEL a b}) is
+ * not isolated from other connections.
+ *
+ * <p>Thread-safe: connections on different event loops use it at once. Lookups take a probe {@link Key}
+ * that the map never retains.
+ */
+public final class Keyspace {
+
+    /** A string or counter with the {@code clock} time at which it expires. Immutable, identity equality. */
+    static final class Expiring {
+        final Object value;
+        final long deadline;
+
+        Expiring(Object value, long deadline) {
+            this.value = value;
+            this.deadline = deadline;
+        }
+    }
+
+    private final ConcurrentHashMap<Key, Object> map = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
+    /** Set when a value with a deadline is stored; lets the sweep skip a keyspace without any. */
+    private volatile boolean mayExpire;
+
+    /** A keyspace on the {@link System#nanoTime()} clock. */
+    public Keyspace() {
+        this(System::nanoTime);
+    }
+
+    /** A keyspace on {@code clock}, in nanoseconds (tests move time by hand). */
+    Keyspace(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /** The live value of {@code k}: {@code byte[]}, {@link AtomicLong} or {@link ListValue}; null if none. */
+    Object get(Key k) {
+        Object v = map.get(k);
+        return v instanceof Expiring e ? live(k, e) : v;
+    }
+
+    private Object live(Key k, Expiring e) {
+        if (e.deadline - clock.getAsLong() > 0) {
+            return e.value;
+        }
+        map.remove(k, e);
+        return null;
+    }
+
+    private boolean expired(Object v) {
+        return v instanceof Expiring e && e.deadline - clock.getAsLong() <= 0;
+    }
+
+    /** The clock time {@code ttlNanos} from now. */
+    long deadline(long ttlNanos) {
+        return clock.getAsLong() + ttlNanos;
+    }
+
+    private Object wrap(Object value, long deadline, boolean expires) {
+        if (!expires) {
+            return value;
+        }
+        mayExpire = true;
+        return new Expiring(value, deadline);
+    }
+
+    /**
+     * {@code SET}: stores {@code value} (kept, not copied) at {@code k}, whatever was there, with
+     * {@code deadline} when {@code expires}. {@code nx}: only if absent; {@code xx}: only if present.
+     * Returns whether it was stored.
+     */
+    boolean set(Key k, byte[] value, boolean expires, long deadline, boolean nx, boolean xx) {
+        Object v = wrap(value, deadline, expires);
+        if (!nx && !xx) {
+            // replace() keeps the stored key: overwriting a key allocates no new one.
+            if (map.replace(k, v) == null) {
+                map.put(k.copy(), v);
+            }
+            return true;
+        }
+        while (true) {
+            Object old = map.get(k);
+            boolean present = old != null && !expired(old);
+            if (nx && present || xx && !present) {
+                return false;
+            }
+            if (old == null ? map.putIfAbsent(k.copy(), v) == null : map.replace(k, old, v)) {
+                return true;
+            }
+        }
+    }
+
+    /** {@code DEL} of one key: true when a live value was removed. */
+    boolean delete(Key k) {
+        Object v = map.remove(k);
+        return v != null && !expired(v);
+    }
+
+    boolean exists(Key k) {
+        return get(k) != null;
+    }
+
+    /** {@code INCRBY}: the new value; a string becomes a counter, and a deadline stays. */
+    long incrBy(Key k, long delta, long[] scratch) {
+        while (true) {
+            Object old = map.get(k);
+            Object v = old;
+            if (old instanceof Expiring e) {
+                if (expired(e)) {
+                    map.remove(k, e);
+                    continue;
+                }
+                v = e.value;
+            }
+            if (v == null) {
+                if (map.putIfAbsent(k.copy(), new AtomicLong(delta)) == null) {
+                    return delta;
+                }
+            } else if (v instanceof AtomicLong counter) {
+                return add(counter, delta);
+            } else if (v instanceof byte[] text) {
+                if (!Ascii.parseLong(text, scratch)) {
+                    throw CommandError.NOT_INTEGER;
+                }
+                long next = addExact(scratch[0], delta);
+                AtomicLong counter = new AtomicLong(next);
+                Object replacement = old instanceof Expiring e ? new Expiring(counter, e.deadline) : counter;
+                if (map.replace(k, old, replacement)) {
+                    return next;
+                }
+            } else {
+                throw CommandError.WRONGTYPE;
+            }
+        }
+    }
+
+    private static long add(AtomicLong counter, long delta) {
+        while (true) {
+            long current = counter.get();
+            long next = addExact(current, delta);
+            if (counter.compareAndSet(current, next)) {
+                return next;
+            }
+        }
+    }
+
+    private static long addExact(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            throw CommandError.OVERFLOW;
+        }
+        return r;
+    }
+
+    /**
+     * {@code LPUSH}/{@code RPUSH}: pushes {@code values[0, n)} (kept, not copied) and returns the list's
+     * new length; a new list when there is none.
+     */
+    int push(Key k, byte[][] values, int n, boolean left) {
+        while (true) {
+            Object v = get(k);
+            if (v == null) {
+                if (map.putIfAbsent(k.copy(), new ListValue(values, n, left)) == null) {
+                    return n;
+                }
+                continue;
+            }
+            if (!(v instanceof ListValue list)) {
+                throw CommandError.WRONGTYPE;
+            }
+            int size = list.push(values, n, left);
+            if (size >= 0) {
+                return size;
+            }
+            map.remove(k, list); // a dead list: help its popper remove it, then start a new one
+        }
+    }
+
+    /**
+     * {@code LPOP}/{@code RPOP}: pops up to {@code count} elements into {@code into} and returns how many,
+     * or -1 when there is no list. A list popped empty is removed.
+     */
+    int pop(Key k, boolean left, long count, Elements into) {
+        Object v = get(k);
+        if (v == null) {
+            return -1;
+        }
+        if (!(v instanceof ListValue list)) {
+            throw CommandError.WRONGTYPE;
+        }
+        int n = list.pop(left, count, into);
+        if (list.isDead()) {
+            map.remove(k, list);
+        }
+        return n == 0 ? -1 : n;
+    }
+
+    /** {@code LRANGE}: copies the range's elements into {@code into} and returns how many (0 when no list). */
+    int range(Key k, long start, long stop, Elements into) {
+        Object v = get(k);
+        if (v == null) {
+            return 0;
+        }
+        if (!(v instanceof ListValue list)) {
+            throw CommandError.WRONGTYPE;
+        }
+        return list.range(start, stop, into);
+    }
+
+    /** {@code LLEN}: 0 when there is no list. */
+    int length(Key k) {
+        Object v = get(k);
+        if (v == null) {
+            return 0;
+        }
+        if (!(v instanceof ListValue list)) {
+            throw CommandError.WRONGTYPE;
+        }
+        return list.size();
+    }
+
+    /** Keys stored, counting expired ones not yet removed (as redis's {@code DBSIZE}). */
+    public int size() {
+        return map.size();
+    }
+
+    /** Keys stored with a deadline (a scan: for {@code INFO}, not for hot paths). */
+    public int expiring() {
+        int[] n = new int[1];
+        map.forEach((k, v) -> {
+            if (v instanceof Expiring) {
+                n[0]++;
+            }
+        });
+        return n[0];
+    }
+
+    /** Removes every key. */
+    public void clear() {
+        map.clear();
+    }
+
+    /** Removes the values whose deadline has passed and returns how many; cheap when none has a deadline. */
+    public int removeExpired() {
+        if (!mayExpire) {
+            return 0;
+        }
+        // Cleared first: a deadline stored during the scan sets it again and is swept next time.
+        mayExpire = false;
+        long now = clock.getAsLong();
+        int[] removed = new int[1];
+        boolean[] more = new boolean[1];
+        // Sequential and weakly consistent: removing while iterating is allowed in a ConcurrentHashMap.
+        map.forEach((k, v) -> {
+            if (v instanceof Expiring e) {
+                if (e.deadline - now <= 0) {
+                    if (map.remove(k, e)) {
+                        removed[0]++;
+                    }
+                } else {
+                    more[0] = true;
+                }
+            }
+        });
+        if (more[0]) {
+            mayExpire = true;
+        }
+        return removed[0];
+    }
+}

@@ -1,0 +1,211 @@
+package io.magnetar.protocol.resp.internal;
+
+import io.magnetar.api.EventLoop;
+import io.magnetar.api.Protocol;
+import io.magnetar.api.StreamTransport;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A {@link StreamTransport} in memory on a {@link ManualLoop}: records what the protocol writes, feeds
+ * it bytes as heap or direct buffers (the loop's read buffer is direct), and lets a test say when the
+ * write buffer crosses its water marks.
+ */
+final class FakeTransport implements StreamTransport {
+
+    private final ManualLoop loop;
+    private final Protocol protocol;
+    private final boolean recordOutput;
+    private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+    private long bytesWritten;
+    private int writes;
+    private boolean closing;
+    private boolean eofWritten;
+    private boolean reading = true;
+    private boolean lost;
+
+    FakeTransport(ManualLoop loop, Protocol protocol) {
+        this(loop, protocol, true);
+    }
+
+    /** {@code recordOutput} false only counts output bytes (allocation measurements). */
+    FakeTransport(ManualLoop loop, Protocol protocol, boolean recordOutput) {
+        this.loop = loop;
+        this.protocol = protocol;
+        this.recordOutput = recordOutput;
+    }
+
+    FakeTransport connect() {
+        protocol.connectionMade(this);
+        return this;
+    }
+
+    void receive(String text) {
+        receive(text.getBytes(StandardCharsets.ISO_8859_1), false);
+    }
+
+    void receive(byte[] bytes, boolean direct) {
+        ByteBuffer b = direct ? ByteBuffer.allocateDirect(bytes.length) : ByteBuffer.allocate(bytes.length);
+        b.put(bytes).flip();
+        receive(b);
+    }
+
+    void receive(ByteBuffer b) {
+        if (!lost && !closing) {
+            protocol.dataReceived(b);
+        }
+    }
+
+    /** The peer half-closed: the transport closes unless the protocol keeps it. */
+    void receiveEof() {
+        if (!lost && !closing && !protocol.eofReceived()) {
+            close();
+        }
+    }
+
+    /** The write buffer went over its high-water mark. */
+    void fillWriteBuffer() {
+        protocol.pauseWriting();
+    }
+
+    /** The write buffer drained. */
+    void drainWriteBuffer() {
+        protocol.resumeWriting();
+    }
+
+    /** Everything written so far, then forgotten. */
+    byte[] takeOutput() {
+        byte[] b = written.toByteArray();
+        written.reset();
+        return b;
+    }
+
+    String takeText() {
+        return new String(takeOutput(), StandardCharsets.ISO_8859_1);
+    }
+
+    int writes() {
+        return writes;
+    }
+
+    long bytesWritten() {
+        return bytesWritten;
+    }
+
+    boolean eofWritten() {
+        return eofWritten;
+    }
+
+    boolean isLost() {
+        return lost;
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        if (closing || eofWritten) {
+            return;
+        }
+        writes++;
+        bytesWritten += data.remaining();
+        if (recordOutput) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            written.writeBytes(b);
+        } else {
+            data.position(data.limit());
+        }
+    }
+
+    @Override
+    public void writeCopy(ByteBuffer data) {
+        write(data);
+        data.position(data.limit());
+    }
+
+    @Override
+    public void writeLines(ByteBuffer... data) {
+        for (ByteBuffer b : data) {
+            write(b);
+        }
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    @Override
+    public void writeEof() {
+        eofWritten = true;
+    }
+
+    @Override
+    public void pauseReading() {
+        reading = false;
+    }
+
+    @Override
+    public void resumeReading() {
+        reading = true;
+    }
+
+    @Override
+    public boolean isReading() {
+        return reading && !closing;
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+    }
+
+    @Override
+    public long writeBufferSize() {
+        return 0;
+    }
+
+    @Override
+    public int writeBufferHighWater() {
+        return DEFAULT_HIGH_WATER;
+    }
+
+    @Override
+    public int writeBufferLowWater() {
+        return DEFAULT_HIGH_WATER / 4;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public Object extraInfo(String key) {
+        if (PEERNAME.equals(key)) {
+            return new InetSocketAddress("127.0.0.1", 40000);
+        }
+        return SOCKNAME.equals(key) ? new InetSocketAddress("127.0.0.1", 6379) : null;
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing || lost;
+    }
+
+    @Override
+    public void close() {
+        if (!closing) {
+            closing = true;
+            if (!lost) {
+                lost = true;
+                protocol.connectionLost(null);
+            }
+        }
+    }
+
+    @Override
+    public void abort() {
+        close();
+    }
+}
