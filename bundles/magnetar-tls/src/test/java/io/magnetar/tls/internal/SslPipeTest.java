@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntUnaryOperator;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.Test;
@@ -195,6 +196,100 @@ class SslPipeTest {
 
         assertThat(p.server.app.toString(StandardCharsets.US_ASCII)).isEqualTo("after key update");
         assertThat(p.client.app.toString(StandardCharsets.US_ASCII)).isEqualTo("still here");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void handsTheHandshakeTasksOutAndGoesOnOnlyWhenTheyComplete(String protocol) throws Exception {
+        PipePair p = pair(protocol);
+        p.server.offload = true;
+        p.client.offload = true;
+        p.server.pipe.start();
+        p.client.pipe.start();
+
+        p.pump(); // the ClientHello reaches the server
+        assertThat(p.server.offloaded).as("the server's work on the ClientHello").hasSize(1);
+        assertThat(p.server.pipe.isRunningTasks()).isTrue();
+        assertThat(p.server.toNetwork).as("no ServerHello before the tasks ran").isEmpty();
+
+        p.server.runOffloaded();
+        p.pump(); // the server's flight reaches the client: its first message is handed out, the rest kept
+        assertThat(p.client.offloaded).hasSize(1);
+        if (protocol.equals("TLSv1.3")) {
+            // TLS 1.3 sends each message of the flight in a record of its own (1.2 packs them in one)
+            assertThat(p.client.pipe.hasPendingInput()).as("the rest of the flight, kept").isTrue();
+        }
+        assertThat(p.client.handshakes).isZero();
+
+        settle(p);
+        assertThat(p.client.handshakes).isEqualTo(1);
+        assertThat(p.server.handshakes).isEqualTo(1);
+        p.client.pipe.send(ascii("after offloaded tasks"));
+        p.server.pipe.send(ascii("likewise"));
+        p.pump();
+        assertThat(p.server.app.toString(StandardCharsets.US_ASCII)).isEqualTo("after offloaded tasks");
+        assertThat(p.client.app.toString(StandardCharsets.US_ASCII)).isEqualTo("likewise");
+    }
+
+    @Test
+    void keepsRecordsArrivingAByteAtATimeWhileTasksRun() throws Exception {
+        PipePair p = pair("TLSv1.3");
+        p.server.offload = true;
+        p.client.offload = true;
+        p.server.pipe.start();
+        p.client.pipe.start();
+
+        settle(p, n -> 1);
+
+        assertThat(p.client.handshakes).isEqualTo(1);
+        assertThat(p.server.handshakes).isEqualTo(1);
+        p.client.pipe.send(ascii("sliced"));
+        p.pump(n -> 1);
+        assertThat(p.server.app.toString(StandardCharsets.US_ASCII)).isEqualTo("sliced");
+    }
+
+    @Test
+    void aPipeStoppedWhileItsTasksRunIgnoresTheirCompletion() throws Exception {
+        PipePair p = pair("TLSv1.3");
+        p.server.offload = true;
+        p.server.pipe.start();
+        p.client.pipe.start();
+        p.pump();
+        assertThat(p.server.pipe.isRunningTasks()).isTrue();
+
+        p.server.pipe.stop(); // the connection closed, failed or timed out meanwhile
+        p.server.runOffloaded();
+
+        assertThat(p.server.pipe.isRunningTasks()).isFalse();
+        assertThat(p.server.toNetwork).as("nothing written for a stopped pipe").isEmpty();
+        assertThat(p.server.handshakes).isZero();
+    }
+
+    @Test
+    void runsTheTasksAtOnceWhenThePeerDoesNotTakeThem() throws Exception {
+        PipePair p = pair("TLSv1.3");
+        p.server.pipe.start();
+        p.client.pipe.start();
+
+        p.pump();
+
+        assertThat(p.server.pipe.isRunningTasks()).isFalse();
+        assertThat(p.server.handshakes).isEqualTo(1);
+        assertThat(p.client.handshakes).isEqualTo(1);
+    }
+
+    /** Pumps and runs handed-out tasks until neither side has records or tasks left. */
+    private static void settle(PipePair p) throws SSLException {
+        settle(p, n -> n);
+    }
+
+    private static void settle(PipePair p, IntUnaryOperator slice) throws SSLException {
+        p.pump(slice);
+        while (!p.server.offloaded.isEmpty() || !p.client.offloaded.isEmpty()) {
+            p.server.runOffloaded();
+            p.client.runOffloaded();
+            p.pump(slice);
+        }
     }
 
     private static ByteBuffer ascii(String s) {
