@@ -39,7 +39,8 @@ class ConnectCloseCyclesIT {
             System.out.printf("connect/close cycles: %d; fds %d -> %d; selector keys %d -> %d; threads %d -> %d;"
                     + " connectionLost %d for %d connectionMade%n", CYCLES, fdsBefore, fdsAfter, keysBefore, keysAfter,
                     threadsBefore, Thread.activeCount(), echo.stats.lost.get(), echo.stats.made.get());
-            assertThat(fdsAfter).isEqualTo(fdsBefore);
+            // No leak means no more than before: descriptors the JVM held before may close meanwhile.
+            assertThat(fdsAfter).isLessThanOrEqualTo(fdsBefore);
             assertThat(keysAfter).isEqualTo(keysBefore);
             assertThat(Clients.threadsNamed("cycles-")).isEqualTo(loopThreadsBefore);
             assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsBefore);
