@@ -6,6 +6,7 @@ import io.magnetar.api.TimerHandle;
 import io.magnetar.api.Transport;
 import io.magnetar.protocol.http.internal.RequestParser;
 import io.magnetar.protocols.Connection;
+import io.magnetar.protocols.LingeringClose;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -32,8 +33,7 @@ final class HttpConnection extends Connection {
      * still sends for this long, or this many bytes, before it closes: closing with unread input makes
      * the kernel send RST, which can destroy the error response before the client read it.
      */
-    static final Duration LINGER = Duration.ofSeconds(2);
-    static final long LINGER_MAX_BYTES = 1 << 20;
+    static final Duration LINGER = LingeringClose.DEFAULT_TIME;
     private static final HttpResponse TIMEOUT = HttpResponse.text(408, "request head not complete in time\n");
 
     private final Router router;
@@ -44,10 +44,8 @@ final class HttpConnection extends Connection {
     /** When the head of the current request began (loop time), or NONE between requests. */
     private long headStart = NONE;
     private TimerHandle headTimer;
-    private TimerHandle lingerTimer;
     private int readPause;
-    private boolean lingering;
-    private long discarded;
+    private final LingeringClose linger = new LingeringClose();
     private boolean handlerPending;
     private boolean eofPending;
     private volatile String closeReason;
@@ -91,12 +89,7 @@ final class HttpConnection extends Connection {
     @Override
     public void dataReceived(ByteBuffer data) {
         assert transport().loop().inEventLoop() : "dataReceived off the loop";
-        if (lingering) {
-            discarded += data.remaining();
-            data.position(data.limit());
-            if (discarded > LINGER_MAX_BYTES) {
-                transport().close();
-            }
+        if (linger.discard(data)) {
             return;
         }
         super.dataReceived(data);
@@ -106,7 +99,7 @@ final class HttpConnection extends Connection {
 
     @Override
     public boolean eofReceived() {
-        if (lingering) {
+        if (linger.isLingering()) {
             return false;
         }
         if (handlerPending) {
@@ -142,10 +135,7 @@ final class HttpConnection extends Connection {
             headTimer.cancel();
             headTimer = null;
         }
-        if (lingerTimer != null) {
-            lingerTimer.cancel();
-            lingerTimer = null;
-        }
+        linger.cancel();
     }
 
     Router router() {
@@ -191,7 +181,7 @@ final class HttpConnection extends Connection {
     private void headTimerFired() {
         headTimer = null;
         StreamTransport t = transport();
-        if (lingering || t == null || t.isClosing() || headStart == NONE) {
+        if (linger.isLingering() || t == null || t.isClosing() || headStart == NONE) {
             return;
         }
         long deadline = headStart + headerTimeoutNanos;
@@ -269,21 +259,10 @@ final class HttpConnection extends Connection {
         }
         writer.add(HttpResponse.text(status, reason + "\n"), false, true, false);
         writer.flush();
-        lingerClose();
-    }
-
-    private void lingerClose() {
-        lingering = true;
-        StreamTransport t = transport();
-        if (t.canWriteEof()) {
-            t.writeEof(); // flushes first: the client reads the response, then EOF
-            lingerTimer = t.loop().callLater(LINGER, t::close);
-        } else {
-            t.close();
-        }
+        linger.start(transport());
     }
 
     boolean isLingering() {
-        return lingering;
+        return linger.isLingering();
     }
 }

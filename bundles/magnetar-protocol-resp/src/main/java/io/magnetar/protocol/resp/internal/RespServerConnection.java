@@ -1,10 +1,10 @@
 package io.magnetar.protocol.resp.internal;
 
 import io.magnetar.api.StreamTransport;
-import io.magnetar.api.TimerHandle;
 import io.magnetar.api.Transport;
 import io.magnetar.protocol.resp.RespServerLimits;
 import io.magnetar.protocols.Connection;
+import io.magnetar.protocols.LingeringClose;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -28,8 +28,7 @@ public final class RespServerConnection extends Connection {
      * sends for this long, or this many bytes, before it closes: closing with unread input makes the
      * kernel send RST, which can destroy the error reply before the client read it.
      */
-    static final Duration LINGER = Duration.ofSeconds(2);
-    static final long LINGER_MAX_BYTES = 1 << 20;
+    static final Duration LINGER = LingeringClose.DEFAULT_TIME;
 
     private final ServerStats stats;
     private final CommandParser parser;
@@ -37,9 +36,7 @@ public final class RespServerConnection extends Connection {
     private final ServerCommands serverCommands;
     private final Commands commands;
     private int commandsThisRead;
-    private boolean lingering;
-    private long discarded;
-    private TimerHandle lingerTimer;
+    private final LingeringClose linger = new LingeringClose();
     private volatile String closeReason;
 
     private RespServerConnection(Keyspace keyspace, ServerStats stats, RespServerLimits limits, Consumers consumers) {
@@ -81,12 +78,7 @@ public final class RespServerConnection extends Connection {
     @Override
     public void dataReceived(ByteBuffer data) {
         assert transport().loop().inEventLoop() : "dataReceived off the loop";
-        if (lingering) {
-            discarded += data.remaining();
-            data.position(data.limit());
-            if (discarded > LINGER_MAX_BYTES) {
-                transport().close();
-            }
+        if (linger.discard(data)) {
             return;
         }
         super.dataReceived(data);
@@ -98,7 +90,7 @@ public final class RespServerConnection extends Connection {
 
     @Override
     public boolean eofReceived() {
-        if (!lingering && !parser.isIdle()) {
+        if (!linger.isLingering() && !parser.isIdle()) {
             LOG.log(Level.DEBUG, "{0} half-closed in the middle of a command", address());
         }
         return false; // every reply is flushed at the end of its read: nothing is left to answer
@@ -114,17 +106,14 @@ public final class RespServerConnection extends Connection {
     @Override
     public void resumeWriting() {
         super.resumeWriting();
-        if (!lingering && !isClosed()) {
+        if (!linger.isLingering() && !isClosed()) {
             transport().resumeReading();
         }
     }
 
     @Override
     public void connectionLost(Throwable cause) {
-        if (lingerTimer != null) {
-            lingerTimer.cancel();
-            lingerTimer = null;
-        }
+        linger.cancel();
         stats.connectionLost();
         super.connectionLost(cause);
     }
@@ -177,17 +166,10 @@ public final class RespServerConnection extends Connection {
         data.position(data.limit());
         writer.error("ERR " + reason);
         writer.flush();
-        lingering = true;
-        StreamTransport t = transport();
-        if (t.canWriteEof()) {
-            t.writeEof(); // flushes first: the client reads the error, then EOF
-            lingerTimer = t.loop().callLater(LINGER, t::close);
-        } else {
-            t.close();
-        }
+        linger.start(transport());
     }
 
     boolean isLingering() {
-        return lingering;
+        return linger.isLingering();
     }
 }
