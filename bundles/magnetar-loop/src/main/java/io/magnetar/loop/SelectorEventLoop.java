@@ -174,7 +174,14 @@ public final class SelectorEventLoop implements EventLoop {
     /** Number of channels currently registered (for tests and {@code info}). Loop thread only. */
     public int registeredChannels() {
         assert inEventLoop();
-        return selector.keys().size();
+        // A cancelled key stays in the key set until the next select: it is not a registered channel.
+        int n = 0;
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void run() {
