@@ -5,6 +5,7 @@ import io.magnetar.protocol.echo.EchoServerConsumer;
 import io.magnetar.protocol.http.HttpServerConsumer;
 import io.magnetar.protocol.resp.RespServer;
 import io.magnetar.protocol.resp.RespStore;
+import io.magnetar.protocols.Connection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The server protocols' hot path without a socket: one read holding 16 pipelined requests goes
  * through parse, dispatch and response encoding into an in-memory transport. Per request
- * (ops/invocation = 16); with {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes per request.
+ * (ops/invocation = 16); with {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes per request. A
+ * {@code post_request} listener counts exchanges, as a {@code TcpServer} does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,6 +38,7 @@ public class ProtocolPathBenchmark {
     private Protocol protocol;
     private InMemoryTransport transport;
     private ByteBuffer read;
+    private long served;
 
     @Setup
     public void setUp() {
@@ -58,6 +61,8 @@ public class ProtocolPathBenchmark {
                 };
             }
         }
+        // As under a TcpServer, which counts every exchange through the connection's post_request.
+        ((Connection) protocol).onPostRequest(consumer -> served++);
         transport = new InMemoryTransport();
         protocol.connectionMade(transport);
         if (request.equals("resp-get")) {

@@ -26,6 +26,10 @@ public class Connection extends Protocol {
     private Supplier<? extends ProtocolConsumer> consumerFactory;
     private Supplier<? extends ProtocolConsumer> upgradeTo;
     private ProtocolConsumer current;
+    /** A finished consumer that agreed to be reused, handed out before the factory is asked. */
+    private ProtocolConsumer spare;
+    /** Counts factory changes, so that a consumer made before an upgrade is never reused after it. */
+    private int generation;
     private long processed;
 
     /** A connection whose exchanges are handled by consumers from {@code consumerFactory}. */
@@ -40,8 +44,10 @@ public class Connection extends Protocol {
         while (data.hasRemaining() && !isClosed()) {
             ProtocolConsumer consumer = currentConsumer();
             consumer.feed(data);
-            // A consumer that closed the connection need not read on: the rest is never wanted.
-            if (consumer == current && data.hasRemaining() && !isClosed()) {
+            if (consumer != current) {
+                keepForReuse(consumer);
+            } else if (data.hasRemaining() && !isClosed()) {
+                // A consumer that closed the connection need not read on: the rest is never wanted.
                 throw new IllegalStateException(consumer.getClass().getName() + " left " + data.remaining()
                         + " bytes unconsumed without finishing its exchange");
             }
@@ -61,11 +67,24 @@ public class Connection extends Protocol {
     /** The consumer of the exchange in progress, made from the factory when there is none. */
     public final ProtocolConsumer currentConsumer() {
         if (current == null) {
-            ProtocolConsumer c = consumerFactory.get();
-            c.attach(this);
+            ProtocolConsumer c = spare;
+            if (c != null) {
+                spare = null;
+            } else {
+                c = consumerFactory.get();
+                c.attach(this);
+                c.generation = generation;
+            }
             current = c;
         }
         return current;
+    }
+
+    /** Keeps a consumer whose exchange ended during its read, if it can serve the next exchange. */
+    private void keepForReuse(ProtocolConsumer c) {
+        if (spare == null && c.generation == generation && !isClosed() && c.tryRecycle()) {
+            spare = c;
+        }
     }
 
     /** True while an exchange has started and not finished (used to drain servers gracefully). */
@@ -89,6 +108,8 @@ public class Connection extends Protocol {
         } else {
             consumerFactory = factory;
             current = null;
+            generation++;
+            spare = null;
         }
     }
 
@@ -160,6 +181,8 @@ public class Connection extends Protocol {
         if (upgradeTo != null) {
             consumerFactory = upgradeTo;
             upgradeTo = null;
+            generation++;
+            spare = null;
         }
         if (hasListeners(POST_REQUEST)) {
             fireEvent(POST_REQUEST, c);

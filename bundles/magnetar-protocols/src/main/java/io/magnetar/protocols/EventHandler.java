@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe to bind and to read; events are fired by the owner, on its event loop for
  * protocols and consumers, so listeners run there too. State is allocated only when used: an event
- * nobody listens to costs no allocation to fire, which keeps per-request consumers cheap.
+ * nobody listens to costs no allocation to fire, which keeps per-request consumers cheap. Firing
+ * and reading take no lock (the hot path of every request); binding and asking for a future do.
  */
 public class EventHandler {
 
@@ -23,6 +24,9 @@ public class EventHandler {
     @SuppressWarnings("unchecked")
     private static final Consumer<Object>[] NO_LISTENERS = new Consumer[0];
 
+    /** Stands for "no future was asked for" in {@link #settle}. */
+    private static final CompletableFuture<Object> UNWATCHED = CompletableFuture.completedFuture(null);
+
     /** A one-time event fired as failed. */
     private record Failure(Throwable error) {
     }
@@ -31,8 +35,16 @@ public class EventHandler {
     private final List<String> manyTimesNames;
     /** Per one-time event: {@code null} while pending, else the value ({@link #NULL}) or a {@link Failure}. */
     private final Object[] fired;
-    private CompletableFuture<Object>[] futures;
-    private Consumer<Object>[][] listeners;
+    private static final java.lang.invoke.VarHandle FIRED =
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(Object[].class);
+    /**
+     * Copy-on-write under the lock, read without it. A firing sets {@link #fired} then reads this;
+     * {@link #event} publishes a future here then reads {@link #fired}: whichever runs second sees
+     * the other, so no future is left pending (completing one twice is harmless).
+     */
+    private volatile CompletableFuture<Object>[] futures;
+    /** Copy-on-write (outer and inner arrays are never changed once published): read without the lock. */
+    private volatile Consumer<Object>[][] listeners;
 
     /**
      * Declares the event names (immutable lists, ideally constants shared by all instances); firing
@@ -61,26 +73,45 @@ public class EventHandler {
     @SuppressWarnings("unchecked")
     public final synchronized CompletableFuture<Object> event(String name) {
         int i = oneTimeIndex(name);
-        if (futures == null) {
-            futures = new CompletableFuture[fired.length];
-        }
-        CompletableFuture<Object> f = futures[i];
+        CompletableFuture<Object>[] old = futures;
+        CompletableFuture<Object> f = old == null ? null : old[i];
         if (f == null) {
             f = new CompletableFuture<>();
-            Object state = fired[i];
+            CompletableFuture<Object>[] next = old == null ? new CompletableFuture[fired.length] : old.clone();
+            next[i] = f;
+            futures = next;
+            Object state = FIRED.getVolatile(fired, i);
             if (state instanceof Failure failure) {
                 f.completeExceptionally(failure.error());
             } else if (state != null) {
                 f.complete(state == NULL ? null : state);
             }
-            futures[i] = f;
         }
         return f;
     }
 
+    /** True once a future was asked for or a listener bound: someone may be watching this handler. */
+    protected final boolean isObserved() {
+        return futures != null || listeners != null;
+    }
+
+    /**
+     * Clears every one-time event for reuse of this handler, only when nobody can observe the reset:
+     * returns false, changing nothing, when {@link #isObserved()}.
+     */
+    protected final synchronized boolean resetEvents() {
+        if (isObserved()) {
+            return false;
+        }
+        for (int i = 0; i < fired.length; i++) {
+            FIRED.setVolatile(fired, i, null);
+        }
+        return true;
+    }
+
     /** True when one-time event {@code name} has fired. */
-    public final synchronized boolean fired(String name) {
-        return fired[oneTimeIndex(name)] != null;
+    public final boolean fired(String name) {
+        return FIRED.getVolatile(fired, oneTimeIndex(name)) != null;
     }
 
     /**
@@ -95,13 +126,13 @@ public class EventHandler {
             return;
         }
         synchronized (this) {
-            if (listeners == null) {
-                listeners = new Consumer[manyTimesNames.size()][];
-            }
-            Consumer<Object>[] old = listeners[m] == null ? NO_LISTENERS : listeners[m];
+            Consumer<Object>[][] all = listeners == null
+                    ? new Consumer[manyTimesNames.size()][] : listeners.clone();
+            Consumer<Object>[] old = all[m] == null ? NO_LISTENERS : all[m];
             Consumer<Object>[] next = java.util.Arrays.copyOf(old, old.length + 1);
             next[old.length] = listener;
-            listeners[m] = next;
+            all[m] = next;
+            listeners = all;
         }
     }
 
@@ -116,7 +147,9 @@ public class EventHandler {
             if (old[i].equals(listener)) {
                 Consumer<Object>[] next = java.util.Arrays.copyOf(old, old.length - 1);
                 System.arraycopy(old, i + 1, next, i, old.length - i - 1);
-                listeners[m] = next.length == 0 ? null : next;
+                Consumer<Object>[][] all = listeners.clone();
+                all[m] = next.length == 0 ? null : next;
+                listeners = all;
                 return true;
             }
         }
@@ -128,12 +161,13 @@ public class EventHandler {
         return listenersOf(name).length > 0;
     }
 
-    private synchronized Consumer<Object>[] listenersOf(String name) {
-        int m = manyTimesNames.indexOf(name);
-        if (m < 0 || listeners == null || listeners[m] == null) {
+    private Consumer<Object>[] listenersOf(String name) {
+        Consumer<Object>[][] all = listeners;
+        if (all == null) {
             return NO_LISTENERS;
         }
-        return listeners[m];
+        int m = manyTimesNames.indexOf(name);
+        return m < 0 || all[m] == null ? NO_LISTENERS : all[m];
     }
 
     /**
@@ -147,36 +181,39 @@ public class EventHandler {
             }
             return true;
         }
-        CompletableFuture<Object> f;
-        synchronized (this) {
-            int i = oneTimeIndex(name);
-            if (fired[i] != null) {
-                return false;
-            }
-            fired[i] = arg == null ? NULL : arg;
-            f = futures == null ? null : futures[i];
+        CompletableFuture<Object> f = settle(oneTimeIndex(name), arg == null ? NULL : arg);
+        if (f == null) {
+            return false;
         }
-        if (f != null) {
-            f.complete(arg); // outside the lock: listeners run here
+        if (f != UNWATCHED) {
+            f.complete(arg); // listeners run here
         }
         return true;
     }
 
     /** Fires one-time event {@code name} as failed with {@code error}; false if it had fired already. */
     public final boolean fireEventError(String name, Throwable error) {
-        CompletableFuture<Object> f;
-        synchronized (this) {
-            int i = oneTimeIndex(name);
-            if (fired[i] != null) {
-                return false;
-            }
-            fired[i] = new Failure(error);
-            f = futures == null ? null : futures[i];
+        CompletableFuture<Object> f = settle(oneTimeIndex(name), new Failure(error));
+        if (f == null) {
+            return false;
         }
-        if (f != null) {
+        if (f != UNWATCHED) {
             f.completeExceptionally(error);
         }
         return true;
+    }
+
+    /**
+     * Records one-time event {@code i} as {@code state} if it had not fired: returns its future then
+     * ({@link #UNWATCHED} when none was asked for), {@code null} when it had fired already.
+     */
+    private CompletableFuture<Object> settle(int i, Object state) {
+        if (!FIRED.compareAndSet(fired, i, null, state)) {
+            return null;
+        }
+        CompletableFuture<Object>[] fs = futures;
+        CompletableFuture<Object> f = fs == null ? null : fs[i];
+        return f == null ? UNWATCHED : f;
     }
 
     private void call(String name, Consumer<Object> listener, Object arg) {

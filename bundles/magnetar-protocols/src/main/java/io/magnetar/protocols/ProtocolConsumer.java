@@ -11,6 +11,11 @@ import java.util.function.Consumer;
  * which writes the request in {@link #startRequest()}. Either calls {@link #finished(Object)} once the
  * exchange is complete, and the connection moves on to a new consumer.
  *
+ * <p>A server consumer may opt into reuse by overriding {@link #recycle()}: the connection then keeps
+ * it for its next exchange instead of making a new one, which makes a steady pipelined stream
+ * allocation-free. It is reused only if nobody asked for its events; connection-level
+ * {@code post_request} listeners receive it and must not keep it after their call.
+ *
  * <p>Confined to its connection's event loop. Events: one-time {@code pre_request},
  * {@code post_request}; many-times {@code data_received}, {@code data_processed}.
  */
@@ -26,6 +31,8 @@ public abstract class ProtocolConsumer extends EventHandler {
     private Connection connection;
     private Object request;
     private boolean started;
+    /** The connection's factory generation that made this consumer: an upgrade makes it stale. */
+    int generation;
 
     protected ProtocolConsumer() {
         super(ONE_TIME, MANY_TIMES);
@@ -36,6 +43,26 @@ public abstract class ProtocolConsumer extends EventHandler {
      * call belong to the next exchange, which is only allowed once {@link #finished} was called.
      */
     protected abstract void dataReceived(ByteBuffer data);
+
+    /**
+     * Clears this consumer's own state for another exchange on the same connection and returns true;
+     * the default returns false (never reused). Called on the event loop after the exchange finished
+     * and its {@code post_request} listeners ran; never while an exchange is in progress.
+     */
+    protected boolean recycle() {
+        return false;
+    }
+
+    /** Readies a finished consumer for reuse; false when it is not finished, observed, or refuses. */
+    final boolean tryRecycle() {
+        // Observation is checked before recycle(), so a watched consumer keeps its state intact.
+        if (!started || !fired(POST_REQUEST) || isObserved() || !recycle() || !resetEvents()) {
+            return false;
+        }
+        started = false;
+        request = null;
+        return true;
+    }
 
     /** Client side: writes {@link #request()}. Server consumers leave it empty. */
     protected void startRequest() {

@@ -191,4 +191,55 @@ class EventHandlerTest {
         assertThatThrownBy(() -> consumer.bindEvent(Connection.CONNECTION_MADE, a -> { }))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aFutureAskedForWhileTheEventFiresOnAnotherThreadAlwaysCompletes() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20_000; round++) {
+                Events racing = new Events();
+                var start = new java.util.concurrent.CyclicBarrier(2);
+                var fired = pool.submit(() -> {
+                    start.await();
+                    return racing.fireEvent("made", "value");
+                });
+                var asked = pool.submit(() -> {
+                    start.await();
+                    return racing.event("made");
+                });
+                assertThat(fired.get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(asked.get(5, java.util.concurrent.TimeUnit.SECONDS).getNow("left pending"))
+                        .as("round %d", round).isEqualTo("value");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anEventFiresOnceWhenTwoThreadsRaceToFireIt() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20_000; round++) {
+                Events racing = new Events();
+                AtomicInteger heard = new AtomicInteger();
+                racing.bindEvent("lost", v -> heard.incrementAndGet());
+                var start = new java.util.concurrent.CyclicBarrier(2);
+                var a = pool.submit(() -> {
+                    start.await();
+                    return racing.fireEvent("lost", "a");
+                });
+                var b = pool.submit(() -> {
+                    start.await();
+                    return racing.fireEventError("lost", new IllegalStateException("b"));
+                });
+                boolean aWon = a.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                boolean bWon = b.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(aWon ^ bWon).as("exactly one firing wins, round %d", round).isTrue();
+                assertThat(heard.get()).isEqualTo(aWon ? 1 : 0);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -21,6 +21,8 @@ class LineConsumer extends ProtocolConsumer {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final UnaryOperator<String> reply;
     private boolean halted;
+    /** Opts into reuse by the connection. */
+    boolean recyclable;
 
     /** A server consumer echoing each line. */
     LineConsumer() {
@@ -65,6 +67,15 @@ class LineConsumer extends ProtocolConsumer {
             finished(text);
             return;
         }
+    }
+
+    @Override
+    protected boolean recycle() {
+        if (!recyclable) {
+            return false;
+        }
+        line.reset();
+        return true;
     }
 
     /** Server side: answers {@code text}; true when the exchange must not finish. */

@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Collects the bytes of one echo message until the {@code \r\n\r\n} separator, across reads, and
- * refuses messages longer than a limit before buffering them.
+ * refuses messages longer than a limit before buffering them. One buffer serves every message, so a
+ * steady stream of messages allocates nothing; a buffer grown past {@value #KEPT_CAPACITY} bytes for a
+ * long message is let go once that message was delivered.
  *
  * <p>Confined to the event loop of the connection that owns it.
  */
@@ -15,10 +17,16 @@ public final class EchoFraming {
     /** Default longest message, separator excluded. */
     public static final int DEFAULT_MAX_MESSAGE = 16 * 1024 * 1024;
 
+    /** Largest buffer kept between messages. */
+    public static final int KEPT_CAPACITY = 64 * 1024;
+    private static final int INITIAL_CAPACITY = 256;
+
     private final int maxMessage;
-    private ByteBuffer message = ByteBuffer.allocate(256);
+    private ByteBuffer message = ByteBuffer.allocate(INITIAL_CAPACITY);
     /** How many separator bytes the message currently ends with. */
     private int matched;
+    /** The buffer holds a message handed out by {@link #feed}, to be cleared by the next feed. */
+    private boolean delivered;
 
     public EchoFraming(int maxMessage) {
         this.maxMessage = maxMessage;
@@ -27,11 +35,20 @@ public final class EchoFraming {
     /**
      * Takes bytes from {@code data} up to and including a separator. Returns the message (without
      * the separator, flipped for reading) once complete, leaving the rest in {@code data}; returns
-     * {@code null} when {@code data} was consumed without completing a message.
+     * {@code null} when {@code data} was consumed without completing a message. The returned buffer
+     * is this framing's own: it is valid until the next call, and {@link #withSeparator} widens it.
      *
      * @throws MessageTooLongException when the message would exceed the limit
      */
     public ByteBuffer feed(ByteBuffer data) {
+        if (delivered) {
+            delivered = false;
+            if (message.capacity() > KEPT_CAPACITY) {
+                message = ByteBuffer.allocate(INITIAL_CAPACITY);
+            } else {
+                message.clear();
+            }
+        }
         while (data.hasRemaining()) {
             if (matched == 0) {
                 copyUpToCarriageReturn(data);
@@ -47,12 +64,15 @@ public final class EchoFraming {
                 matched = b == SEPARATOR[0] ? 1 : 0;
             }
             if (matched == SEPARATOR.length) {
-                message.flip();
-                ByteBuffer done = message;
-                done.limit(done.limit() - (SEPARATOR.length - 1));
-                message = ByteBuffer.allocate(256);
+                // The separator's last byte is kept too, so the message can be written back whole.
+                if (!message.hasRemaining()) {
+                    grow();
+                }
+                message.put(b).flip();
+                message.limit(message.limit() - SEPARATOR.length);
                 matched = 0;
-                return done;
+                delivered = true;
+                return message;
             }
             if (message.position() - (SEPARATOR.length - 1) >= maxMessage) {
                 throw new MessageTooLongException("echo message longer than " + maxMessage + " bytes");
@@ -89,6 +109,18 @@ public final class EchoFraming {
         message.put(message.position(), data, from, n);
         message.position(message.position() + n);
         data.position(i);
+    }
+
+    /**
+     * Widens the message {@link #feed} just returned to end with its separator (position 0), for
+     * writing it back in one piece. Valid only until the next {@link #feed}.
+     */
+    public ByteBuffer withSeparator() {
+        if (!delivered) {
+            throw new IllegalStateException("no message delivered");
+        }
+        int end = message.limit() + SEPARATOR.length;
+        return message.position(0).limit(end);
     }
 
     private void grow() {

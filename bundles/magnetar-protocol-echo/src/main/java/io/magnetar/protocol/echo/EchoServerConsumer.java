@@ -41,10 +41,19 @@ public final class EchoServerConsumer extends ProtocolConsumer {
             return;
         }
         boolean quit = message.equals(QUIT);
-        connection().transport().writeLines(message, ByteBuffer.wrap(EchoFraming.SEPARATOR));
+        int length = message.remaining();
+        // One write of message and separator; writeCopy copies only what the socket does not take.
+        connection().transport().writeCopy(framing.withSeparator());
         if (quit) {
             connection().close();
         }
-        finished(message.duplicate().rewind());
+        // The result is the framing's buffer, valid during post_request: the next message reuses it.
+        finished(message.position(0).limit(length));
+    }
+
+    /** Reused for the connection's next message: the framing is already between messages. */
+    @Override
+    protected boolean recycle() {
+        return true;
     }
 }

@@ -4,7 +4,7 @@
  * every datagram back to its sender.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.magnetar.protocol.echo;
 
 import org.osgi.annotation.bundle.Export;

@@ -92,6 +92,36 @@ class EchoFramingTest {
         assertThat(text(framing.feed(bytes("ee" + SEP)))).isEqualTo("three");
     }
 
+    @Test
+    void everyMessageReusesOneBufferThatAlsoHoldsItsSeparator() {
+        ByteBuffer data = bytes("one" + SEP + "second" + SEP);
+
+        ByteBuffer first = framing.feed(data);
+        assertThat(text(framing.withSeparator())).isEqualTo("one" + SEP);
+        ByteBuffer second = framing.feed(data);
+
+        assertThat(second).as("no buffer per message").isSameAs(first);
+        assertThat(text(second.duplicate())).isEqualTo("second");
+        assertThat(text(framing.withSeparator())).isEqualTo("second" + SEP);
+    }
+
+    @Test
+    void aBufferGrownForALongMessageIsLetGoAfterIt() {
+        String big = "b".repeat(EchoFraming.KEPT_CAPACITY * 2);
+        EchoFraming roomy = new EchoFraming(EchoFraming.KEPT_CAPACITY * 4);
+
+        assertThat(roomy.feed(bytes(big + SEP)).capacity()).isGreaterThan(EchoFraming.KEPT_CAPACITY);
+        ByteBuffer small = roomy.feed(bytes("small" + SEP));
+
+        assertThat(small.capacity()).as("capacity after a long message").isLessThanOrEqualTo(EchoFraming.KEPT_CAPACITY);
+        assertThat(text(small)).isEqualTo("small");
+    }
+
+    @Test
+    void withSeparatorBeforeAnyMessageIsRefused() {
+        assertThatThrownBy(framing::withSeparator).isInstanceOf(IllegalStateException.class);
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
         // wire, escaped with \r and \n spelled out  | the message

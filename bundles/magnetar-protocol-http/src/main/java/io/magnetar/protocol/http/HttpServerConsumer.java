@@ -167,6 +167,18 @@ public final class HttpServerConsumer extends ProtocolConsumer {
         finished(response);
     }
 
+    /** Reused for the connection's next request once this one finished within its read. */
+    @Override
+    protected boolean recycle() {
+        feeds = 0;
+        awaiting = false;
+        stash = null;
+        headRequest = false;
+        close = false;
+        keepAlive10 = false;
+        return true;
+    }
+
     private void reject(ByteBuffer data, int status, String reason, Throwable error) {
         http.fail(data, status, reason, error);
         failed(new ProtocolException(status + " " + reason));

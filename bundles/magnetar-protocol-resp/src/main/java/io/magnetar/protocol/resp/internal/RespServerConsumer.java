@@ -51,4 +51,10 @@ final class RespServerConsumer extends ProtocolConsumer {
         }
         finished(command);
     }
+
+    /** Stateless between commands (the parser lives in the connection): reused for the next one. */
+    @Override
+    protected boolean recycle() {
+        return true;
+    }
 }
