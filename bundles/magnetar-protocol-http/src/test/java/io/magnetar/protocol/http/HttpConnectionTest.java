@@ -2,6 +2,8 @@ package io.magnetar.protocol.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.magnetar.protocols.testing.FakeTransport;
+import io.magnetar.protocols.testing.ManualLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,7 @@ class HttpConnectionTest {
     }
 
     private List<RawResponse> responses() throws Exception {
-        return RawResponse.readAll(transport.takeOutput());
+        return RawResponse.readAll(transport.takeText());
     }
 
     @Test
@@ -123,7 +125,7 @@ class HttpConnectionTest {
 
         transport.receive("HEAD /plaintext HTTP/1.1\r\nHost: h\r\n\r\n" + GET);
 
-        String wire = transport.takeOutput();
+        String wire = transport.takeText();
         int second = wire.indexOf("HTTP/1.1 200", 1);
         assertThat(wire.substring(0, second)).contains("Content-Length: 13\r\n").endsWith("\r\n\r\n");
         assertThat(RawResponse.readAll(wire.substring(second))).extracting(RawResponse::body).containsExactly("Hello, World!");
@@ -166,7 +168,7 @@ class HttpConnectionTest {
         open(LIMITS);
 
         transport.receive("POST /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
-        assertThat(transport.takeOutput()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+        assertThat(transport.takeText()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
         transport.receive("body");
 
         assertThat(responses()).extracting(RawResponse::body).containsExactly("body");
@@ -209,7 +211,7 @@ class HttpConnectionTest {
         assertThat(connection.closeReason()).isEqualTo("400 header field without colon");
 
         transport.receive(GET);
-        assertThat(transport.takeOutput()).as("nothing answered while lingering").isEmpty();
+        assertThat(transport.takeText()).as("nothing answered while lingering").isEmpty();
         assertThat(transport.isLost()).isFalse();
 
         loop.advance(HttpConnection.LINGER);
@@ -253,7 +255,7 @@ class HttpConnectionTest {
         loop.advance(Duration.ofMillis(300));
 
         assertThat(transport.isLost()).isTrue();
-        assertThat(transport.takeOutput()).isEmpty();
+        assertThat(transport.takeText()).isEmpty();
     }
 
     @Test
@@ -276,7 +278,7 @@ class HttpConnectionTest {
         open(LIMITS);
 
         transport.receive("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n" + GET + "GET /slow HTTP/1.1\r\nHost: h\r\n\r\n" + GET);
-        assertThat(transport.takeOutput()).isEmpty();
+        assertThat(transport.takeText()).isEmpty();
         assertThat(transport.isReading()).isFalse();
         assertThat(connection.isBusy()).isTrue();
 

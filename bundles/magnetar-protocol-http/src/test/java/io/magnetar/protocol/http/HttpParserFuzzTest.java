@@ -3,6 +3,8 @@ package io.magnetar.protocol.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.magnetar.protocols.testing.FakeTransport;
+import io.magnetar.protocols.testing.ManualLoop;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -62,7 +64,7 @@ class HttpParserFuzzTest {
         assertThat(connection.parser().maxBuffered()).as(what).isLessThanOrEqualTo(MAX_HELD);
         List<RawResponse> responses;
         try {
-            responses = RawResponse.readAll(transport.takeOutput());
+            responses = RawResponse.readAll(transport.takeText());
         } catch (java.io.IOException e) {
             throw new AssertionError(what + ": malformed output", e);
         }

@@ -3,6 +3,8 @@ package io.magnetar.protocol.resp.internal;
 import io.magnetar.protocol.resp.RespCommand;
 import io.magnetar.protocol.resp.RespLimits;
 import io.magnetar.protocol.resp.RespServerLimits;
+import io.magnetar.protocols.testing.FakeTransport;
+import io.magnetar.protocols.testing.ManualLoop;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

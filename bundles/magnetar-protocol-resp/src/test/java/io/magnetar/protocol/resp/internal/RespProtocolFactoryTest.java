@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.magnetar.protocol.resp.RespServerLimits;
 import io.magnetar.protocols.Connection;
+import io.magnetar.protocols.testing.FakeTransport;
+import io.magnetar.protocols.testing.ManualLoop;
 import java.lang.annotation.Annotation;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;

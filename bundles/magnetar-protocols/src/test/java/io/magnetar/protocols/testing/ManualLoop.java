@@ -1,4 +1,4 @@
-package io.magnetar.protocol.http;
+package io.magnetar.protocols.testing;
 
 import io.magnetar.api.EventLoop;
 import io.magnetar.api.TimerHandle;
@@ -11,10 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * An {@link EventLoop} driven by the test: time moves only in {@link #advance}, queued tasks run only
+ * Shared by the protocol bundles' tests (this module's test-jar). An {@link EventLoop} driven by the test: time moves only in {@link #advance}, queued tasks run only
  * in {@link #runTasks()}. The calling test thread is "the loop"; other threads may only {@code execute}.
  */
-final class ManualLoop implements EventLoop {
+public final class ManualLoop implements EventLoop {
 
     private long now = 1_000_000_000L;
     private long sequence;
@@ -82,7 +82,7 @@ final class ManualLoop implements EventLoop {
     }
 
     /** Moves the clock, running every timer that falls due, in deadline order. */
-    void advance(Duration d) {
+    public void advance(Duration d) {
         long target = now + d.toNanos();
         while (true) {
             Timer next = timers.stream().filter(t -> t.deadline <= target)
@@ -99,14 +99,14 @@ final class ManualLoop implements EventLoop {
     }
 
     /** Runs the tasks queued so far (and those they queue). */
-    void runTasks() {
+    public void runTasks() {
         Runnable r;
         while ((r = tasks.poll()) != null) {
             r.run();
         }
     }
 
-    int pendingTimers() {
+    public int pendingTimers() {
         return timers.size();
     }
 

@@ -1,4 +1,4 @@
-package io.magnetar.protocol.http;
+package io.magnetar.protocols.testing;
 
 import io.magnetar.api.EventLoop;
 import io.magnetar.api.Protocol;
@@ -9,10 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A {@link StreamTransport} in memory on a {@link ManualLoop}: records what the protocol writes, and
- * feeds it bytes as heap or direct buffers (the loop's read buffer is direct).
+ * Shared by the protocol bundles' tests (this module's test-jar). A {@link StreamTransport} in memory on a
+ * {@link ManualLoop}: records what the protocol writes, feeds
+ * it bytes as heap or direct buffers (the loop's read buffer is direct), and lets a test say when the
+ * write buffer crosses its water marks.
  */
-final class FakeTransport implements StreamTransport {
+public final class FakeTransport implements StreamTransport {
 
     private final ManualLoop loop;
     private final Protocol protocol;
@@ -25,65 +27,79 @@ final class FakeTransport implements StreamTransport {
     private boolean reading = true;
     private boolean lost;
 
-    FakeTransport(ManualLoop loop, Protocol protocol) {
+    public FakeTransport(ManualLoop loop, Protocol protocol) {
         this(loop, protocol, true);
     }
 
     /** {@code recordOutput} false only counts output bytes (allocation measurements). */
-    FakeTransport(ManualLoop loop, Protocol protocol, boolean recordOutput) {
+    public FakeTransport(ManualLoop loop, Protocol protocol, boolean recordOutput) {
         this.loop = loop;
         this.protocol = protocol;
         this.recordOutput = recordOutput;
     }
 
-    FakeTransport connect() {
+    public FakeTransport connect() {
         protocol.connectionMade(this);
         return this;
     }
 
-    void receive(String text) {
+    public void receive(String text) {
         receive(text.getBytes(StandardCharsets.ISO_8859_1), false);
     }
 
-    void receive(byte[] bytes, boolean direct) {
+    public void receive(byte[] bytes, boolean direct) {
         ByteBuffer b = direct ? ByteBuffer.allocateDirect(bytes.length) : ByteBuffer.allocate(bytes.length);
         b.put(bytes).flip();
         receive(b);
     }
 
-    void receive(ByteBuffer b) {
+    public void receive(ByteBuffer b) {
         if (!lost && !closing) {
             protocol.dataReceived(b);
         }
     }
 
     /** The peer half-closed: the transport closes unless the protocol keeps it. */
-    void receiveEof() {
+    public void receiveEof() {
         if (!lost && !closing && !protocol.eofReceived()) {
             close();
         }
     }
 
-    /** Everything written so far, then forgotten. */
-    String takeOutput() {
-        String s = written.toString(StandardCharsets.ISO_8859_1);
-        written.reset();
-        return s;
+    /** The write buffer went over its high-water mark. */
+    public void fillWriteBuffer() {
+        protocol.pauseWriting();
     }
 
-    int writes() {
+    /** The write buffer drained. */
+    public void drainWriteBuffer() {
+        protocol.resumeWriting();
+    }
+
+    /** Everything written so far, then forgotten. */
+    public byte[] takeOutput() {
+        byte[] b = written.toByteArray();
+        written.reset();
+        return b;
+    }
+
+    public String takeText() {
+        return new String(takeOutput(), StandardCharsets.ISO_8859_1);
+    }
+
+    public int writes() {
         return writes;
     }
 
-    long bytesWritten() {
+    public long bytesWritten() {
         return bytesWritten;
     }
 
-    boolean eofWritten() {
+    public boolean eofWritten() {
         return eofWritten;
     }
 
-    boolean isLost() {
+    public boolean isLost() {
         return lost;
     }
 
@@ -167,7 +183,10 @@ final class FakeTransport implements StreamTransport {
 
     @Override
     public Object extraInfo(String key) {
-        return PEERNAME.equals(key) ? new InetSocketAddress("127.0.0.1", 40000) : null;
+        if (PEERNAME.equals(key)) {
+            return new InetSocketAddress("127.0.0.1", 40000);
+        }
+        return SOCKNAME.equals(key) ? new InetSocketAddress("127.0.0.1", 6379) : null;
     }
 
     @Override
@@ -179,19 +198,15 @@ final class FakeTransport implements StreamTransport {
     public void close() {
         if (!closing) {
             closing = true;
-            lose();
+            if (!lost) {
+                lost = true;
+                protocol.connectionLost(null);
+            }
         }
     }
 
     @Override
     public void abort() {
         close();
-    }
-
-    private void lose() {
-        if (!lost) {
-            lost = true;
-            protocol.connectionLost(null);
-        }
     }
 }
