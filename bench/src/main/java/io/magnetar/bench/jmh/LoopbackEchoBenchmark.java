@@ -4,6 +4,8 @@ import io.magnetar.api.Endpoint;
 import io.magnetar.bench.servers.NettyEchoServer;
 import io.magnetar.bench.servers.RawEcho;
 import io.magnetar.loop.SelectorEventLoopGroup;
+import io.magnetar.protocol.echo.EchoFraming;
+import io.magnetar.protocol.echo.EchoServerConsumer;
 import io.magnetar.producers.TcpServer;
 import io.magnetar.tcp.TcpTransportProvider;
 import io.netty.bootstrap.ServerBootstrap;
@@ -31,13 +33,16 @@ import org.openjdk.jmh.annotations.TearDown;
  * The echo hot path end to end (read → protocol → write) on loopback: one 64-byte round trip per
  * operation against Magnetar's and Netty's NIO echo in the same JVM and run. With {@code -prof gc},
  * {@code gc.alloc.rate.norm} is the allocation per echoed message, client included.
+ * {@code magnetar-framed} is Magnetar's echo protocol itself (60 bytes and the {@code \r\n\r\n}
+ * separator, one {@code EchoServerConsumer} exchange per message, under a {@code TcpServer} that counts
+ * requests) rather than the raw byte echo the peers run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class LoopbackEchoBenchmark {
 
-    @Param({"magnetar", "netty-nio"})
+    @Param({"magnetar", "magnetar-framed", "netty-nio"})
     String server;
 
     private SelectorEventLoopGroup loops;
@@ -53,11 +58,17 @@ public class LoopbackEchoBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
         int port;
-        if (server.equals("magnetar")) {
+        if (server.startsWith("magnetar")) {
             loops = new SelectorEventLoopGroup(1, "bench-loop");
-            magnetar = TcpServer.builder(new TcpTransportProvider(loops), RawEcho::new)
+            boolean framed = server.equals("magnetar-framed");
+            magnetar = TcpServer.builder(new TcpTransportProvider(loops),
+                            framed ? EchoServerConsumer::newConnection : RawEcho::new)
                     .endpoint(Endpoint.of("127.0.0.1", 0)).build();
             port = magnetar.startServing().join().address().getPort();
+            if (framed) {
+                java.util.Arrays.fill(message, (byte) 'x');
+                System.arraycopy(EchoFraming.SEPARATOR, 0, message, message.length - 4, 4);
+            }
         } else {
             nettyGroup = new NioEventLoopGroup(1);
             netty = new ServerBootstrap().group(nettyGroup).channel(NioServerSocketChannel.class)
