@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.magnetar.api.Endpoint;
+import io.magnetar.api.EventLoop;
+import io.magnetar.api.Server;
 import io.magnetar.loop.SelectorEventLoopGroup;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -13,6 +15,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +71,53 @@ class ListenTest {
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("cannot listen on")
                     .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void serverCloseServesConnectionsStillInTheBacklogInsteadOfResettingThem() throws Exception {
+        List<EchoProtocol> made = new CopyOnWriteArrayList<>();
+        Server server = await(provider.listen(Endpoint.builder().host("127.0.0.1").build(), () -> {
+            EchoProtocol p = new EchoProtocol();
+            made.add(p);
+            return p;
+        }));
+        // With every loop held, the kernel completes the handshakes but nobody accepts: the clients
+        // sit in the listener's backlog, connected as far as they can tell, their requests sent.
+        CountDownLatch hold = new CountDownLatch(1);
+        for (EventLoop loop : group.loops()) {
+            loop.execute(() -> {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                Socket c = new Socket();
+                c.connect(server.localAddress(), (int) Loopback.TIMEOUT.toMillis());
+                c.setSoTimeout((int) Loopback.TIMEOUT.toMillis());
+                c.getOutputStream().write(("request " + i).getBytes(US_ASCII));
+                clients.add(c);
+            }
+            CompletableFuture<Void> closed = server.close();
+            hold.countDown();
+            await(closed);
+
+            assertThat(made).as("every queued connection reached a protocol before close completed").hasSize(5);
+            for (int i = 0; i < 5; i++) {
+                String request = "request " + i;
+                assertThat(new String(Loopback.readExactly(clients.get(i), request.length()), US_ASCII))
+                        .isEqualTo(request);
+            }
+        } finally {
+            hold.countDown();
+            for (Socket c : clients) {
+                c.close();
+            }
         }
     }
 

@@ -15,6 +15,8 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,6 +28,8 @@ public final class TcpListener implements Server, ChannelHandler {
     private static final System.Logger LOG = System.getLogger(TcpListener.class.getName());
     /** Accepts per readiness event, so a connect storm does not starve the acceptor's other channels. */
     private static final int MAX_ACCEPTS_PER_EVENT = 64;
+    /** Accepts on close at most: clients that connect faster than we accept must not keep the port open. */
+    private static final int MAX_ACCEPTS_AT_CLOSE = 4096;
 
     private final SelectorEventLoop loop;
     private final EventLoopGroup group;
@@ -80,7 +84,8 @@ public final class TcpListener implements Server, ChannelHandler {
         }
     }
 
-    private void handOff(SocketChannel socket) {
+    /** Starts {@code socket} on the next loop; returns that loop, or null when the socket was closed. */
+    private SelectorEventLoop handOff(SocketChannel socket) {
         SelectorEventLoop target;
         try {
             socket.configureBlocking(false);
@@ -89,7 +94,7 @@ public final class TcpListener implements Server, ChannelHandler {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot set up accepted socket on " + localAddress + ": " + e);
             closeQuietly(socket);
-            return;
+            return null;
         }
         Runnable start = () -> {
             Protocol protocol;
@@ -112,8 +117,10 @@ public final class TcpListener implements Server, ChannelHandler {
                 target.execute(start);
             } catch (RuntimeException e) {
                 closeQuietly(socket);
+                return null;
             }
         }
+        return target;
     }
 
     @Override
@@ -134,12 +141,19 @@ public final class TcpListener implements Server, ChannelHandler {
         return serving;
     }
 
+    /**
+     * Stops accepting and releases the port. Connections the kernel has already completed are accepted
+     * and handed to the protocol factory first: closing a listener resets every connection still in its
+     * backlog, although those clients believe they are connected and may have sent a request. Completes
+     * once their protocols have seen {@code connectionMade}, so that a server draining its connections
+     * after this sees them too.
+     */
     @Override
     public CompletableFuture<Void> close() {
         serving = false;
         try {
             // Always as a task, never inside a select: purging keys is a select of its own.
-            loop.execute(this::doClose);
+            loop.execute(this::closeAfterBacklog);
         } catch (RuntimeException e) {
             closeChannel();
             closed.complete(null);
@@ -147,7 +161,51 @@ public final class TcpListener implements Server, ChannelHandler {
         return closed;
     }
 
+    private void closeAfterBacklog() {
+        if (!channel.isOpen()) {
+            doClose();
+            return;
+        }
+        Set<SelectorEventLoop> targets = new HashSet<>();
+        for (int i = 0; i < MAX_ACCEPTS_AT_CLOSE; i++) {
+            SocketChannel socket;
+            try {
+                socket = channel.accept();
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "accept while closing " + localAddress + ": " + e);
+                break;
+            }
+            if (socket == null) {
+                break;
+            }
+            SelectorEventLoop target = handOff(socket);
+            if (target != null && target != loop) {
+                targets.add(target);
+            }
+        }
+        releasePort();
+        // A loop runs its tasks in order: once a task queued after the hand-offs ran, so did they.
+        CompletableFuture<?>[] started = targets.stream().map(TcpListener::afterQueuedTasks)
+                .toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(started).whenComplete((v, e) -> closed.complete(null));
+    }
+
+    private static CompletableFuture<Void> afterQueuedTasks(SelectorEventLoop target) {
+        CompletableFuture<Void> ran = new CompletableFuture<>();
+        try {
+            target.execute(() -> ran.complete(null));
+        } catch (RuntimeException closedLoop) {
+            ran.complete(null); // a closed loop has aborted what it was handed
+        }
+        return ran;
+    }
+
     private void doClose() {
+        releasePort();
+        closed.complete(null);
+    }
+
+    private void releasePort() {
         serving = false;
         if (key != null) {
             key.cancel();
@@ -156,7 +214,6 @@ public final class TcpListener implements Server, ChannelHandler {
         if (!loop.isClosed()) {
             loop.purgeCancelledKeys();
         }
-        closed.complete(null);
     }
 
     private void closeChannel() {
