@@ -28,6 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * closes connections that received nothing for that long. {@link #close()} stops accepting, lets
  * exchanges in progress finish for at most {@code closeTimeout}, then aborts what is left.
  *
+ * <p>The server ends a connection (on close, or idle) without a reset: it shuts its output after the
+ * last reply, then drops what the client still sends until the client closes, for at most
+ * {@link io.magnetar.protocols.LingeringClose#DEFAULT_TIME} (and never past {@code closeTimeout}).
+ *
  * <p>Thread-safe. Events: one-time {@code start}, {@code stop}; many-times {@code connection_made},
  * {@code pre_request}, {@code post_request}, {@code connection_lost}, fired on the connection's loop.
  */

@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -129,6 +130,9 @@ class TcpServerTest {
         assertThat(ask(idle, "x")).isEqualTo("x");
         // The server closes it: the blocking read sees EOF well before the 10 s socket timeout.
         assertThat(idle.getInputStream().read()).isEqualTo(-1);
+        // It lingers for our EOF (a request we might have had in flight is read, not reset); ours ends it.
+        assertThat(server.connections()).isEqualTo(1);
+        idle.close();
         await(() -> server.connections() == 0, "idle connection to be dropped");
     }
 
@@ -200,7 +204,58 @@ class TcpServerTest {
         BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
         assertThat(in.readLine()).isEqualTo("partial");
         assertThat(in.read()).isEqualTo(-1);
+        c.close();
         closed.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void drainingCloseWithAnUnreadPipelinedRequestDeliversTheWholeReplyThenEofNotAReset() throws Exception {
+        CompletableFuture<AnsweredLaterConsumer> waiting = new CompletableFuture<>();
+        start(TcpServer.builder(tcp, () -> new Connection(() -> new AnsweredLaterConsumer(waiting::complete)))
+                .closeTimeout(Duration.ofSeconds(10)));
+        Socket c = new Socket();
+        // A small window keeps most of the reply in the server's send queue until we read it: a reset
+        // would throw that part away, and the read would fail with "Connection reset".
+        c.setReceiveBufferSize(4096);
+        clients.add(c);
+        c.connect(server.address(), 10_000);
+        c.setSoTimeout(10_000);
+        OutputStream out = c.getOutputStream();
+        out.write("first\n".getBytes(StandardCharsets.UTF_8));
+        AnsweredLaterConsumer exchange = waiting.get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> closed = server.close();
+        await(() -> !server.isServing(), "listener to close");
+        // Pipelined behind the exchange the drain waits for, and unread by the server when that
+        // exchange ends: closing a socket with unread input makes the kernel send RST.
+        out.write("second\n".getBytes(StandardCharsets.UTF_8));
+        byte[] reply = new byte[256 * 1024];
+        Arrays.fill(reply, (byte) 'r');
+        exchange.answer(reply);
+
+        // The whole reply, then EOF; the pipelined request was never started, so it gets no answer.
+        assertThat(c.getInputStream().readAllBytes()).isEqualTo(reply);
+        c.close();
+        closed.get(10, TimeUnit.SECONDS);
+        assertThat(server.connections()).isZero();
+    }
+
+    @Test
+    void drainingCloseEndsWithinCloseTimeoutWhenTheClientNeverCloses() throws Exception {
+        start(lines().closeTimeout(Duration.ofMillis(300)));
+        Socket c = connect();
+        assertThat(ask(c, "x")).isEqualTo("x");
+        await(() -> server.requestsProcessed() == 1, "the request counted");
+
+        long started = System.nanoTime();
+        server.close().get(10, TimeUnit.SECONDS);
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        // The client neither read nor closed while close() ran: the linger waited for its EOF and was
+        // cut short by closeTimeout.
+        assertThat(c.getInputStream().read()).isEqualTo(-1);
+        assertThat(server.connections()).isZero();
+        // Structural bound, not a performance figure: under the 2 s linger, so closeTimeout decided.
+        assertThat(tookMs).isLessThan(1_500);
     }
 
     @Test
