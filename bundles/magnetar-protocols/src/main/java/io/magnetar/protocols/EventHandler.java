@@ -97,15 +97,14 @@ public class EventHandler {
 
     /**
      * Clears every one-time event for reuse of this handler, only when nobody can observe the reset:
-     * returns false, changing nothing, when {@link #isObserved()}.
+     * returns false, changing nothing, when {@link #isObserved()}. Owner thread only, and only for a
+     * handler nobody else holds (a reused consumer): the stores are plain, the next firing publishes them.
      */
-    protected final synchronized boolean resetEvents() {
+    protected final boolean resetEvents() {
         if (isObserved()) {
             return false;
         }
-        for (int i = 0; i < fired.length; i++) {
-            FIRED.setVolatile(fired, i, null);
-        }
+        java.util.Arrays.fill(fired, null);
         return true;
     }
 
