@@ -7,6 +7,8 @@ import io.magnetar.producers.TcpServer;
 import io.magnetar.protocol.echo.DatagramEchoProtocol;
 import io.magnetar.protocol.echo.EchoServerConsumer;
 import io.magnetar.protocol.http.HttpServerConsumer;
+import io.magnetar.protocol.resp.RespServer;
+import io.magnetar.protocol.resp.RespStore;
 import io.magnetar.tcp.TcpTransportProvider;
 import io.magnetar.tls.SslTransportProvider;
 import io.magnetar.udp.DatagramServer;
@@ -15,7 +17,6 @@ import java.io.DataInputStream;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -33,11 +34,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A mixed soak: echo, HTTP, UDP echo and TLS echo servers in this JVM on one event loop group, each
- * driven by its own clients for {@code --seconds}; prints requests served and errors per protocol and the
- * heap after a full GC before and after. RESP is left out: its server is still being written in
- * {@code magnetar-protocol-resp}, and this module does not depend on it yet.
- * {@code --seconds 60 --clients 4 --tls-keystore p12 --tls-password pw}. Not run by CI: see {@code bench/soak}.
+ * A mixed soak: echo, HTTP, UDP echo, TLS echo and RESP servers in this JVM on one event loop group, each
+ * driven by its own clients; prints requests served and errors per protocol, and the heap after a full GC
+ * sampled under load from the end of a warm-up on, so that one-time costs (JIT, class loading, buffers
+ * and pools reaching their working size) do not read as growth. RESP clients pipeline SET/GET/INCR and
+ * check every reply ({@link RespSoakClient}).
+ * {@code --seconds 60 --warmup 20 --sample-every 15 --clients 4 --protocols echo,http,udp,tls,resp
+ * --histogram false --tls-keystore p12 --tls-password pw}; {@code --histogram true} adds the classes whose
+ * live bytes grew most after the warm-up. Not run by CI: see {@code bench/soak}.
  */
 public final class Soak {
 
@@ -46,6 +50,10 @@ public final class Soak {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
         long seconds = args.getInt("seconds", 60);
+        long warmup = args.getInt("warmup", 20);
+        long sampleEvery = args.getInt("sample-every", 15);
+        boolean histogram = Boolean.parseBoolean(args.get("histogram", "false"));
+        List<String> protocols = List.of(args.get("protocols", "echo,http,udp,tls,resp").split(","));
         int clients = args.getInt("clients", 4);
         String keyStore = args.get("tls-keystore", "");
         String password = args.get("tls-password", "");
@@ -58,19 +66,25 @@ public final class Soak {
         TcpServer tls = TcpServer.builder(new SslTransportProvider(tcp), EchoServerConsumer::newConnection)
                 .endpoint(local.toBuilder().property("tls.keyStore", keyStore).property("tls.keyStorePassword", password)
                         .build()).build();
+        RespStore store = new RespStore();
+        TcpServer resp = TcpServer.builder(tcp, () -> RespServer.newConnection(store)).endpoint(local).build();
         DatagramServer udp = DatagramServer.builder(new UdpTransportProvider(loops), DatagramEchoProtocol::new)
                 .endpoint(local).build();
         echo.startServing().join();
         http.startServing().join();
         tls.startServing().join();
         udp.startServing().join();
-        SSLContext ssl = clientContext(keyStore, password);
+        resp.startServing().join();
 
-        long heapBefore = heapAfterFullGc();
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        if (histogram) {
+            HeapProbe.liveBytesPerClass(); // its first call sets up JMX: that must not count as growth
+        }
+        long heapIdle = HeapProbe.heapAfterFullGc();
+        long warmEnd = System.nanoTime() + warmup * 1_000_000_000L;
+        long end = warmEnd + seconds * 1_000_000_000L;
         Map<String, Counters> results = new LinkedHashMap<>();
         List<Thread> drivers = new ArrayList<>();
-        for (String protocol : List.of("echo", "http", "udp", "tls")) {
+        for (String protocol : protocols) {
             Counters c = new Counters();
             results.put(protocol, c);
             for (int i = 0; i < clients; i++) {
@@ -80,35 +94,43 @@ public final class Soak {
                             echo.address().getPort()), id, false);
                     case "http" -> () -> streamClient(c, end, () -> new Socket(InetAddress.getLoopbackAddress(),
                             http.address().getPort()), id, true);
-                    case "tls" -> () -> streamClient(c, end, () -> ssl.getSocketFactory().createSocket(
-                            InetAddress.getLoopbackAddress(), tls.address().getPort()), id, false);
-                    default -> () -> udpClient(c, end, udp.address(), id);
+                    case "tls" -> () -> streamClient(c, end, new TlsConnector(keyStore, password, tls.address()), id,
+                            false);
+                    case "resp" -> () -> new RespSoakClient(id, resp.address().getPort())
+                            .run(end, c.ok::incrementAndGet, c.errors::incrementAndGet);
+                    case "udp" -> () -> udpClient(c, end, udp.address(), id);
+                    default -> throw new IllegalArgumentException("--protocols: unknown '" + protocol
+                            + "'; known: echo,http,udp,tls,resp");
                 };
                 Thread t = new Thread(body, "soak-" + protocol + "-" + i);
                 t.start();
                 drivers.add(t);
             }
         }
+        HeapSamples heap = HeapSamples.take(warmEnd, seconds, sampleEvery, histogram);
         for (Thread t : drivers) {
             t.join();
         }
+
         long total = 0;
         long errors = 0;
-        System.out.printf("soak: %d s, %d clients per protocol%n", seconds, clients);
+        System.out.printf("soak: %d s warm-up, then %d s measured; %d clients per protocol%n", warmup, seconds, clients);
         for (var e : results.entrySet()) {
             System.out.printf("  %-5s requests %,12d   errors %,6d%n", e.getKey(), e.getValue().ok.get(),
                     e.getValue().errors.get());
             total += e.getValue().ok.get();
             errors += e.getValue().errors.get();
         }
+        System.out.printf("  total requests %,d, errors %,d%n", total, errors);
         echo.close().join();
         http.close().join();
         tls.close().join();
         udp.close().join();
-        long heapAfter = heapAfterFullGc();
-        System.out.printf("  total requests %,d, errors %,d%n", total, errors);
-        System.out.printf("  heap after full GC: before %,d bytes, after %,d bytes (%+,d)%n", heapBefore, heapAfter,
-                heapAfter - heapBefore);
+        resp.close().join();
+        long heapClosed = HeapProbe.heapAfterFullGc();
+        heap.print(warmup);
+        System.out.printf("  heap after full GC with no load: before the warm-up %,d bytes, after the servers closed"
+                + " %,d bytes (%+,d; warm-up included)%n", heapIdle, heapClosed, heapClosed - heapIdle);
         loops.close().join();
     }
 
@@ -194,23 +216,48 @@ public final class Soak {
         }
     }
 
-    private static SSLContext clientContext(String keyStore, String password) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (FileInputStream in = new FileInputStream(keyStore)) {
-            trust.load(in, password.toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
+    /**
+     * Opens the TLS client's connections, resuming sessions as a long-lived client would, with a fresh
+     * client context every {@value #CONNECTIONS_PER_CONTEXT} connections: the JDK's client keeps each
+     * session it resumed from reachable from the next (they chain up from its session cache), so one
+     * context for the whole run would grow the heap of the load generator, not of the server under test.
+     * Confined to its client thread.
+     */
+    private static final class TlsConnector implements SocketSupplier {
+        static final int CONNECTIONS_PER_CONTEXT = 16;
 
-    private static long heapAfterFullGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
+        private final String keyStore;
+        private final String password;
+        private final InetSocketAddress server;
+        private SSLContext context;
+        private int connections;
+
+        TlsConnector(String keyStore, String password, InetSocketAddress server) {
+            this.keyStore = keyStore;
+            this.password = password;
+            this.server = server;
         }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+
+        @Override
+        public Socket open() throws Exception {
+            if (connections % CONNECTIONS_PER_CONTEXT == 0) {
+                context = clientContext(keyStore, password);
+            }
+            connections++;
+            return context.getSocketFactory().createSocket(server.getAddress(), server.getPort());
+        }
+
+        private static SSLContext clientContext(String keyStore, String password) throws Exception {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            try (FileInputStream in = new FileInputStream(keyStore)) {
+                trust.load(in, password.toCharArray());
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        }
     }
 
     /** Requests answered and errors of one protocol. Thread-safe. */
