@@ -68,19 +68,30 @@ public final class TcpListener implements Server, ChannelHandler {
 
     @Override
     public void ready(int readyOps) {
-        for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && serving; i++) {
+        accept(MAX_ACCEPTS_PER_EVENT, null);
+    }
+
+    /**
+     * Accepts and hands off up to {@code max} connections, while serving or, when {@code closing} is
+     * given, regardless; adds to {@code closing} the other loops the connections went to.
+     */
+    private void accept(int max, Set<SelectorEventLoop> closing) {
+        for (int i = 0; i < max && (serving || closing != null); i++) {
             SocketChannel socket;
             try {
                 socket = channel.accept();
             } catch (IOException e) {
                 // EMFILE and friends: log and keep listening; the next event retries.
-                LOG.log(Level.WARNING, "accept failed on " + localAddress + ": " + e);
+                LOG.log(closing == null ? Level.WARNING : Level.DEBUG, "accept failed on " + localAddress + ": " + e);
                 return;
             }
             if (socket == null) {
                 return;
             }
-            handOff(socket);
+            SelectorEventLoop target = handOff(socket);
+            if (closing != null && target != null && target != loop) {
+                closing.add(target);
+            }
         }
     }
 
@@ -167,22 +178,7 @@ public final class TcpListener implements Server, ChannelHandler {
             return;
         }
         Set<SelectorEventLoop> targets = new HashSet<>();
-        for (int i = 0; i < MAX_ACCEPTS_AT_CLOSE; i++) {
-            SocketChannel socket;
-            try {
-                socket = channel.accept();
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "accept while closing " + localAddress + ": " + e);
-                break;
-            }
-            if (socket == null) {
-                break;
-            }
-            SelectorEventLoop target = handOff(socket);
-            if (target != null && target != loop) {
-                targets.add(target);
-            }
-        }
+        accept(MAX_ACCEPTS_AT_CLOSE, targets);
         releasePort();
         // A loop runs its tasks in order: once a task queued after the hand-offs ran, so did they.
         CompletableFuture<?>[] started = targets.stream().map(TcpListener::afterQueuedTasks)
