@@ -6,7 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Handler;
@@ -193,53 +200,56 @@ class EventHandlerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aFutureAskedForWhileTheEventFiresOnAnotherThreadAlwaysCompletes() throws Exception {
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 20_000; round++) {
-                Events racing = new Events();
-                var start = new java.util.concurrent.CyclicBarrier(2);
-                var fired = pool.submit(() -> {
-                    start.await();
-                    return racing.fireEvent("made", "value");
-                });
-                var asked = pool.submit(() -> {
-                    start.await();
-                    return racing.event("made");
-                });
-                assertThat(fired.get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-                assertThat(asked.get(5, java.util.concurrent.TimeUnit.SECONDS).getNow("left pending"))
-                        .as("round %d", round).isEqualTo("value");
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        race((racing, round) -> {
+            Object[] results = together(() -> racing.fireEvent("made", "value"), () -> racing.event("made"));
+            assertThat(results[0]).isEqualTo(true);
+            assertThat(((CompletableFuture<Object>) results[1]).getNow("left pending")).as("round %d", round).isEqualTo("value");
+        });
     }
 
     @Test
     void anEventFiresOnceWhenTwoThreadsRaceToFireIt() throws Exception {
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        race((racing, round) -> {
+            AtomicInteger heard = new AtomicInteger();
+            racing.bindEvent("lost", v -> heard.incrementAndGet());
+            Object[] won = together(() -> racing.fireEvent("lost", "a"),
+                    () -> racing.fireEventError("lost", new IllegalStateException("b")));
+            assertThat((Boolean) won[0] ^ (Boolean) won[1]).as("exactly one firing wins, round %d", round).isTrue();
+            assertThat(heard.get()).isEqualTo((Boolean) won[0] ? 1 : 0);
+        });
+    }
+
+    private interface Round {
+        void run(Events racing, int round) throws Exception;
+    }
+
+    private ExecutorService racers;
+
+    /** 20,000 rounds, each on fresh events, with two threads released together by {@link #together}. */
+    private void race(Round round) throws Exception {
+        racers = Executors.newFixedThreadPool(2);
         try {
-            for (int round = 0; round < 20_000; round++) {
-                Events racing = new Events();
-                AtomicInteger heard = new AtomicInteger();
-                racing.bindEvent("lost", v -> heard.incrementAndGet());
-                var start = new java.util.concurrent.CyclicBarrier(2);
-                var a = pool.submit(() -> {
-                    start.await();
-                    return racing.fireEvent("lost", "a");
-                });
-                var b = pool.submit(() -> {
-                    start.await();
-                    return racing.fireEventError("lost", new IllegalStateException("b"));
-                });
-                boolean aWon = a.get(5, java.util.concurrent.TimeUnit.SECONDS);
-                boolean bWon = b.get(5, java.util.concurrent.TimeUnit.SECONDS);
-                assertThat(aWon ^ bWon).as("exactly one firing wins, round %d", round).isTrue();
-                assertThat(heard.get()).isEqualTo(aWon ? 1 : 0);
+            for (int r = 0; r < 20_000; r++) {
+                round.run(new Events(), r);
             }
         } finally {
-            pool.shutdownNow();
+            racers.shutdownNow();
         }
+    }
+
+    /** Runs {@code a} and {@code b} on two threads released at once; their results, in order. */
+    private Object[] together(Callable<Object> a, Callable<Object> b) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(2);
+        Future<Object> fa = racers.submit(() -> {
+            start.await();
+            return a.call();
+        });
+        Future<Object> fb = racers.submit(() -> {
+            start.await();
+            return b.call();
+        });
+        return new Object[] {fa.get(5, TimeUnit.SECONDS), fb.get(5, TimeUnit.SECONDS)};
     }
 }
