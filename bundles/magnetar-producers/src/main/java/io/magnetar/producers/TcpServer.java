@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe. Events: one-time {@code start}, {@code stop}; many-times {@code connection_made},
  * {@code pre_request}, {@code post_request}, {@code connection_lost}, fired on the connection's loop.
+ * {@code pre_request} and {@code post_request} carry the exchange's consumer, which a protocol may
+ * reuse for its next exchange ({@code ProtocolConsumer.recycle()}): read it during the call, do not keep it.
  */
 public class TcpServer extends Producer {
 
