@@ -6,11 +6,14 @@ import io.magnetar.protocol.http.HttpServerConsumer;
 import io.magnetar.protocol.resp.RespServer;
 import io.magnetar.protocol.resp.RespStore;
 import io.magnetar.protocols.Connection;
+import io.magnetar.protocols.testing.FakeTransport;
+import io.magnetar.protocols.testing.ManualLoop;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -18,6 +21,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The server protocols' hot path without a socket: one read holding 16 pipelined requests goes
@@ -36,7 +40,7 @@ public class ProtocolPathBenchmark {
     String request;
 
     private Protocol protocol;
-    private InMemoryTransport transport;
+    private FakeTransport transport;
     private ByteBuffer read;
     private long served;
 
@@ -63,10 +67,10 @@ public class ProtocolPathBenchmark {
         }
         // As under a TcpServer, which counts every exchange through the connection's post_request.
         ((Connection) protocol).onPostRequest(consumer -> served++);
-        transport = new InMemoryTransport();
-        protocol.connectionMade(transport);
+        // Writes counted and dropped; the benchmark thread is the loop.
+        transport = new FakeTransport(new ManualLoop(), protocol, false).connect();
         if (request.equals("resp-get")) {
-            protocol.dataReceived(bytes("*3\r\n$3\r\nSET\r\n$5\r\nkey:1\r\n$3\r\nxxx\r\n"));
+            transport.receive(bytes("*3\r\n$3\r\nSET\r\n$5\r\nkey:1\r\n$3\r\nxxx\r\n"));
         }
         read = bytes(one.repeat(DEPTH));
     }
@@ -82,7 +86,15 @@ public class ProtocolPathBenchmark {
     @OperationsPerInvocation(DEPTH)
     public long sixteenPipelinedRequests() {
         read.clear();
-        protocol.dataReceived(read);
-        return transport.bytesWritten;
+        transport.receive(read);
+        return transport.bytesWritten();
+    }
+
+    /** A protocol that closed its connection would leave the rest of the run measuring nothing. */
+    @TearDown(Level.Iteration)
+    public void stillConnected() {
+        if (transport.isClosing()) {
+            throw new IllegalStateException("the " + request + " protocol closed its connection");
+        }
     }
 }
