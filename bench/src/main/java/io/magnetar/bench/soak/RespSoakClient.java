@@ -1,15 +1,18 @@
 package io.magnetar.bench.soak;
 
+import io.magnetar.protocol.resp.RespCommand;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -59,7 +62,7 @@ final class RespSoakClient {
                 InputStream in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
                 // A fresh connection starts from a known counter: a batch cut short by an error may or
                 // may not have run its INCRs.
-                out.write(command("SET", counter, ascii("0")));
+                out.write(wire(List.of(RespCommand.of("SET", counter, "0"))));
                 expectSimple(in, "OK");
                 ok.run();
                 counterValue = 0;
@@ -75,24 +78,24 @@ final class RespSoakClient {
     }
 
     private void batch(OutputStream out, InputStream in, Runnable ok) throws IOException {
-        ByteArrayOutputStream requests = new ByteArrayOutputStream(DEPTH * 48);
+        List<RespCommand> requests = new ArrayList<>(DEPTH);
         // Expected replies in order: OK, a counter value (Long), or what a GET returns (see values).
         Object[] expected = new Object[DEPTH];
         for (int j = 0; j < DEPTH; j += 4) {
             int k = (int) (n % KEYS);
             int other = (int) ((n * 7 + 3) % KEYS);
             String value = "v" + id + "-" + n++;
-            requests.writeBytes(command("SET", keys[k], ascii(value)));
+            requests.add(RespCommand.of("SET", keys[k], value));
             values[k] = value;
             expected[j] = OK;
-            requests.writeBytes(command("GET", keys[k]));
+            requests.add(RespCommand.of("GET", keys[k]));
             expected[j + 1] = value;
-            requests.writeBytes(command("INCR", counter));
+            requests.add(RespCommand.of("INCR", counter));
             expected[j + 2] = ++counterValue;
-            requests.writeBytes(command("GET", keys[other]));
+            requests.add(RespCommand.of("GET", keys[other]));
             expected[j + 3] = values[other];
         }
-        out.write(requests.toByteArray());
+        out.write(wire(requests));
         for (Object e : expected) {
             if (e == OK) {
                 expectSimple(in, "OK");
@@ -160,21 +163,12 @@ final class RespSoakClient {
         return sb.toString();
     }
 
-    /** A command as a RESP array of bulk strings, as redis clients send it. */
-    private static byte[] command(String name, byte[]... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        out.writeBytes(ascii("*" + (args.length + 1) + "\r\n"));
-        bulkTo(out, ascii(name));
-        for (byte[] a : args) {
-            bulkTo(out, a);
-        }
-        return out.toByteArray();
-    }
-
-    private static void bulkTo(ByteArrayOutputStream out, byte[] value) {
-        out.writeBytes(ascii("$" + value.length + "\r\n"));
-        out.writeBytes(value);
-        out.writeBytes(new byte[] {'\r', '\n'});
+    /** The commands as one pipelined write, encoded as redis clients send them. */
+    private static byte[] wire(List<RespCommand> commands) {
+        ByteBuffer encoded = RespCommand.encode(commands);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        return bytes;
     }
 
     private static byte[] ascii(String s) {
