@@ -2,17 +2,13 @@ package io.magnetar.bench.load;
 
 import io.magnetar.bench.servers.Args;
 import java.io.DataInputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Echo load with one blocking socket per thread, plain or TLS ({@code --tls-truststore p12
@@ -74,14 +70,6 @@ public final class BlockingEchoLoad {
     }
 
     private static SSLContext context(Path trustStore, String password) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(trustStore)) {
-            trust.load(in, password.toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
+        return TrustStores.clientContext(TrustStores.trustManagers(trustStore, password));
     }
 }

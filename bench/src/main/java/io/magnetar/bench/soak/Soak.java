@@ -1,6 +1,7 @@
 package io.magnetar.bench.soak;
 
 import io.magnetar.api.Endpoint;
+import io.magnetar.bench.load.TrustStores;
 import io.magnetar.bench.servers.Args;
 import io.magnetar.loop.SelectorEventLoopGroup;
 import io.magnetar.producers.TcpServer;
@@ -14,7 +15,6 @@ import io.magnetar.tls.SslTransportProvider;
 import io.magnetar.udp.DatagramServer;
 import io.magnetar.udp.UdpTransportProvider;
 import java.io.DataInputStream;
-import java.io.FileInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -24,14 +24,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 
 /**
  * A mixed soak: echo, HTTP, UDP echo, TLS echo and RESP servers in this JVM on one event loop group, each
@@ -75,6 +75,7 @@ public final class Soak {
         tls.startServing().join();
         udp.startServing().join();
         resp.startServing().join();
+        TrustManager[] trust = protocols.contains("tls") ? TrustStores.trustManagers(Path.of(keyStore), password) : null;
 
         if (histogram) {
             HeapProbe.liveBytesPerClass(); // its first call sets up JMX: that must not count as growth
@@ -94,7 +95,7 @@ public final class Soak {
                             echo.address().getPort()), id, false);
                     case "http" -> () -> streamClient(c, end, () -> new Socket(InetAddress.getLoopbackAddress(),
                             http.address().getPort()), id, true);
-                    case "tls" -> () -> streamClient(c, end, new TlsConnector(keyStore, password, tls.address()), id,
+                    case "tls" -> () -> streamClient(c, end, new TlsConnector(trust, tls.address()), id,
                             false);
                     case "resp" -> () -> new RespSoakClient(id, resp.address().getPort())
                             .run(end, c.ok::incrementAndGet, c.errors::incrementAndGet);
@@ -226,37 +227,24 @@ public final class Soak {
     private static final class TlsConnector implements SocketSupplier {
         static final int CONNECTIONS_PER_CONTEXT = 16;
 
-        private final String keyStore;
-        private final String password;
+        /** Loaded once for all clients: only the context, which holds the session cache, is renewed. */
+        private final TrustManager[] trust;
         private final InetSocketAddress server;
         private SSLContext context;
         private int connections;
 
-        TlsConnector(String keyStore, String password, InetSocketAddress server) {
-            this.keyStore = keyStore;
-            this.password = password;
+        TlsConnector(TrustManager[] trust, InetSocketAddress server) {
+            this.trust = trust;
             this.server = server;
         }
 
         @Override
         public Socket open() throws Exception {
             if (connections % CONNECTIONS_PER_CONTEXT == 0) {
-                context = clientContext(keyStore, password);
+                context = TrustStores.clientContext(trust);
             }
             connections++;
             return context.getSocketFactory().createSocket(server.getAddress(), server.getPort());
-        }
-
-        private static SSLContext clientContext(String keyStore, String password) throws Exception {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            try (FileInputStream in = new FileInputStream(keyStore)) {
-                trust.load(in, password.toCharArray());
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
         }
     }
 
