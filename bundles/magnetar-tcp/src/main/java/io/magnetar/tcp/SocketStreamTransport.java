@@ -139,22 +139,9 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
         if (closing || eofRequested || !data.hasRemaining()) {
             return;
         }
-        if (buffer.isEmpty()) {
-            try {
-                socket.write(data);
-            } catch (IOException e) {
-                fatalError(e, "write failed");
-                return;
-            }
-            if (!data.hasRemaining()) {
-                return;
-            }
-            buffer.add(data);
-            setInterest(SelectionKey.OP_WRITE, true);
-        } else {
-            buffer.add(data);
+        if (writeNow(data) && data.hasRemaining()) {
+            queue(data);
         }
-        maybePauseProtocol();
     }
 
     @Override
@@ -164,20 +151,38 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
             data.position(data.limit());
             return;
         }
-        if (buffer.isEmpty()) {
-            try {
-                socket.write(data);
-            } catch (IOException e) {
-                fatalError(e, "write failed");
-                return;
-            }
-            if (!data.hasRemaining()) {
-                return; // the common case: no copy, no allocation
-            }
+        if (!writeNow(data) || !data.hasRemaining()) {
+            return; // the common case: no copy, no allocation
         }
         ByteBuffer rest = ByteBuffer.allocate(data.remaining());
         rest.put(data).flip();
-        write(rest);
+        queue(rest);
+    }
+
+    /**
+     * Writes what the socket takes at once, when nothing is queued before {@code data} (otherwise writes
+     * nothing: order). Returns false when the write failed and the transport is ending.
+     */
+    private boolean writeNow(ByteBuffer data) {
+        if (!buffer.isEmpty()) {
+            return true;
+        }
+        try {
+            socket.write(data);
+            return true;
+        } catch (IOException e) {
+            fatalError(e, "write failed");
+            return false;
+        }
+    }
+
+    /** Queues what the socket did not take, to be flushed when it is writable again. */
+    private void queue(ByteBuffer rest) {
+        if (buffer.isEmpty()) {
+            setInterest(SelectionKey.OP_WRITE, true);
+        }
+        buffer.add(rest);
+        maybePauseProtocol();
     }
 
     @Override
