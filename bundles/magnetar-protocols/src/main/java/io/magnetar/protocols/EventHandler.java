@@ -24,6 +24,9 @@ public class EventHandler {
     @SuppressWarnings("unchecked")
     private static final Consumer<Object>[] NO_LISTENERS = new Consumer[0];
 
+    /** Volatile and CAS access to the elements of {@link #fired}. */
+    private static final java.lang.invoke.VarHandle FIRED =
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(Object[].class);
     /** Stands for "no future was asked for" in {@link #settle}. */
     private static final CompletableFuture<Object> UNWATCHED = CompletableFuture.completedFuture(null);
 
@@ -35,8 +38,6 @@ public class EventHandler {
     private final List<String> manyTimesNames;
     /** Per one-time event: {@code null} while pending, else the value ({@link #NULL}) or a {@link Failure}. */
     private final Object[] fired;
-    private static final java.lang.invoke.VarHandle FIRED =
-            java.lang.invoke.MethodHandles.arrayElementVarHandle(Object[].class);
     /**
      * Copy-on-write under the lock, read without it. A firing sets {@link #fired} then reads this;
      * {@link #event} publishes a future here then reads {@link #fired}: whichever runs second sees
