@@ -17,6 +17,15 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface StreamTransport extends Transport {
 
+    /**
+     * {@link #extraInfo} key: {@code Boolean.TRUE} when {@link #close()} never resets a peer that may
+     * still read: after flushing it sends EOF and drops the peer's input until the peer closes too
+     * (bounded), telling the protocol {@code connectionLost} at the EOF. TCP and TLS over it do.
+     *
+     * @since 1.2
+     */
+    String LINGERS = "lingers";
+
     /** Default high-water mark of the write buffer, in bytes. */
     int DEFAULT_HIGH_WATER = 64 * 1024;
 

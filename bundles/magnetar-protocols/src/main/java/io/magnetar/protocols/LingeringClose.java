@@ -35,14 +35,19 @@ public final class LingeringClose {
         this.maxBytes = maxBytes;
     }
 
-    /** Starts lingering on {@code t}: write EOF after what is buffered, close at the time bound. */
+    /**
+     * Starts lingering on {@code t}: write EOF after what is buffered, close at the time bound. A
+     * transport that lingers on {@code close()} itself ({@link StreamTransport#LINGERS}) is closed at once:
+     * it sends the FIN after the reply and drops the client's input, and the protocol is told at once
+     * instead of after the client's FIN (a drain does not wait for idle clients).
+     */
     public void start(StreamTransport t) {
         transport = t;
-        if (t.canWriteEof()) {
+        if (Boolean.TRUE.equals(t.extraInfo(StreamTransport.LINGERS)) || !t.canWriteEof()) {
+            t.close();
+        } else {
             t.writeEof(); // flushes first: the client reads the reply, then EOF
             timer = t.loop().callLater(time, t::close);
-        } else {
-            t.close();
         }
     }
 

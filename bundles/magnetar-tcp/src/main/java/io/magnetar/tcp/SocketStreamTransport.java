@@ -3,12 +3,14 @@ package io.magnetar.tcp;
 import io.magnetar.api.BaseProtocol;
 import io.magnetar.api.Protocol;
 import io.magnetar.api.StreamTransport;
+import io.magnetar.api.TimerHandle;
 import io.magnetar.loop.SelectorEventLoop;
 import io.magnetar.tcp.internal.WriteBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 
 /**
  * A TCP connection as a {@link StreamTransport}, for accepted and connected sockets alike.
@@ -17,11 +19,23 @@ import java.nio.channels.SocketChannel;
  * {@link #close()}, {@link #abort()}, {@link #pauseReading()} and {@link #resumeReading()}, which
  * may be called from any thread: off-loop calls are handed to the loop in call order (and ignored
  * once the loop is closed, which has aborted the transport).
+ *
+ * <p>{@link #close()} never resets the connection while the peer may still read: once the buffered
+ * writes are flushed it shuts the output down (FIN) and, unless the peer's EOF came already, keeps the
+ * socket open, reading and dropping, until the peer closes too ({@link #LINGER_TIME} and
+ * {@link #LINGER_MAX_BYTES} at most). Closing a socket with unread input, or receiving data on a closed
+ * one, makes the kernel send RST, which discards the writes the peer has not read yet; a TLS peer's
+ * session ticket arriving just after the close was enough. The protocol hears {@code connectionLost}
+ * when the FIN is sent, not when the lingering ends.
  */
 public final class SocketStreamTransport extends SocketTransport implements StreamTransport {
 
     /** Reads per readiness event before other channels get their turn. */
     private static final int MAX_READS_PER_EVENT = 4;
+    /** How long a closed connection waits at most for the peer's FIN, dropping what it still sends. */
+    static final Duration LINGER_TIME = Duration.ofSeconds(2);
+    /** How much a closed connection drops at most before it gives up waiting for the peer's FIN. */
+    static final long LINGER_MAX_BYTES = 1 << 20;
 
     private final SocketChannel socket;
     private final Protocol protocol;
@@ -33,6 +47,10 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     private boolean eofReceived;
     private boolean eofRequested;
     private boolean outputShut;
+    /** Closed for the protocol, output shut down; reading and dropping until the peer's FIN. */
+    private boolean lingering;
+    private long lingerDropped;
+    private TimerHandle lingerTimer;
 
     /** Wraps a connected, non-blocking {@code socket}; call {@link #start} on {@code loop}. */
     public SocketStreamTransport(SelectorEventLoop loop, SocketChannel socket, Protocol protocol) throws IOException {
@@ -72,7 +90,16 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     }
 
     @Override
+    public Object extraInfo(String key) {
+        return LINGERS.equals(key) ? Boolean.TRUE : super.extraInfo(key);
+    }
+
+    @Override
     public void ready(int readyOps) {
+        if (lingering) {
+            dropInput();
+            return;
+        }
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
             flush();
         }
@@ -220,7 +247,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
         }
         setInterest(SelectionKey.OP_WRITE, false);
         if (closing) {
-            forceClose(null);
+            finishClose();
             return;
         }
         if (eofRequested && !outputShut) {
@@ -270,7 +297,59 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
         closing = true;
         setInterest(SelectionKey.OP_READ, false);
         if (buffer.isEmpty()) {
-            forceClose(null);
+            finishClose();
+        }
+    }
+
+    /** Everything written is flushed: FIN, then linger until the peer's FIN (see the class comment). */
+    private void finishClose() {
+        if (eofReceived || isLost() || !socket.isConnected()) {
+            forceClose(null); // the peer sends nothing more: nothing can provoke a reset
+            return;
+        }
+        if (!outputShut) {
+            outputShut = true;
+            try {
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                forceClose(null);
+                return;
+            }
+        }
+        lingering = true;
+        detachProtocol();
+        setInterest(SelectionKey.OP_READ, true);
+        lingerTimer = loop.callLater(LINGER_TIME, () -> forceClose(null));
+        dropInput();
+    }
+
+    private void dropInput() {
+        ByteBuffer buf = loop.readBuffer();
+        for (;;) {
+            buf.clear();
+            int n;
+            try {
+                n = socket.read(buf);
+            } catch (IOException e) {
+                forceClose(null); // reset by the peer: it is gone, and so is the reason to wait
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            if (n < 0 || (lingerDropped += n) > LINGER_MAX_BYTES) {
+                forceClose(null);
+                return;
+            }
+        }
+    }
+
+    @Override
+    protected void forceClose(Throwable cause) {
+        super.forceClose(cause);
+        if (lingerTimer != null) {
+            lingerTimer.cancel();
+            lingerTimer = null;
         }
     }
 
@@ -284,6 +363,9 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
         if (!loop.inEventLoop()) {
             executeOnLoop(this::pauseReading);
             return;
+        }
+        if (lingering) {
+            return; // the protocol is gone; reading now only drops input until the peer's FIN
         }
         readingPaused = true;
         setInterest(SelectionKey.OP_READ, false);

@@ -32,7 +32,9 @@ public abstract class SocketTransport implements Transport, ChannelHandler {
     private int interestOps;
     /** Set by close/abort/loss; volatile because {@link #isClosing()} is read from any thread. */
     protected volatile boolean closing;
+    /** The protocol was told (or is about to be told) that the connection is over. */
     private boolean lost;
+    private boolean channelClosed;
 
     protected SocketTransport(SelectorEventLoop loop, SelectableChannel channel,
                               SocketAddress localAddress, SocketAddress remoteAddress) {
@@ -138,16 +140,21 @@ public abstract class SocketTransport implements Transport, ChannelHandler {
 
     /**
      * Ends the transport now: drops buffered data, closes the channel and schedules
-     * {@code connectionLost(cause)} on the loop. Idempotent; loop thread only.
+     * {@code connectionLost(cause)} on the loop unless {@link #detachProtocol} did already.
+     * Idempotent; loop thread only.
      */
     protected void forceClose(Throwable cause) {
         assert loop.inEventLoop();
-        if (lost) {
+        if (channelClosed) {
             return;
         }
+        channelClosed = true;
+        boolean tellProtocol = !lost;
         lost = true;
         closing = true;
-        onForceClose();
+        if (tellProtocol) {
+            onForceClose();
+        }
         if (key != null) {
             key.cancel();
         }
@@ -156,6 +163,28 @@ public abstract class SocketTransport implements Transport, ChannelHandler {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "error closing " + this, e);
         }
+        if (tellProtocol) {
+            scheduleConnectionLost(cause);
+        }
+    }
+
+    /**
+     * Ends the connection for the protocol ({@code connectionLost(null)} is scheduled, once) while the
+     * channel stays open until {@link #forceClose}: a lingering close that still reads, to drop what the
+     * peer sends after our FIN instead of answering it with a reset. Loop thread only.
+     */
+    protected final void detachProtocol() {
+        assert loop.inEventLoop();
+        if (lost) {
+            return;
+        }
+        lost = true;
+        closing = true;
+        onForceClose();
+        scheduleConnectionLost(null);
+    }
+
+    private void scheduleConnectionLost(Throwable cause) {
         // Scheduled, not called: the caller may be inside a protocol callback (asyncio does the same).
         try {
             loop.execute(() -> callConnectionLost(cause));
@@ -177,7 +206,7 @@ public abstract class SocketTransport implements Transport, ChannelHandler {
         }
     }
 
-    /** True once {@link #forceClose} ran. */
+    /** True once the protocol was told the connection is over ({@link #forceClose} or {@link #detachProtocol}). */
     protected final boolean isLost() {
         return lost;
     }
