@@ -19,8 +19,20 @@ public interface Server {
     /** The address actually bound (the real port when 0 was asked for). */
     InetSocketAddress localAddress();
 
-    /** True until {@link #close()}. */
+    /** True until {@link #close()}, also while accepting is paused. */
     boolean isServing();
+
+    /**
+     * Stops taking connections off the backlog while the port stays bound: clients that connect
+     * meanwhile wait in the kernel's backlog (up to the endpoint's {@code backlog}) until
+     * {@link #resumeAccepting()}, instead of being refused. Idempotent; a closed server ignores it.
+     *
+     * @since 1.2
+     */
+    void pauseAccepting();
+
+    /** Takes connections off the backlog again after {@link #pauseAccepting()}. Idempotent. @since 1.2 */
+    void resumeAccepting();
 
     /** Stops accepting and releases the port; completes when the listening socket is closed. */
     CompletableFuture<Void> close();

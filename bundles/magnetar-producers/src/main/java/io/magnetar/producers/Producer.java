@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  */
 public class Producer extends EventHandler {
 
-    private final ProtocolFactory protocolFactory;
+    private volatile ProtocolFactory protocolFactory;
     private final AtomicInteger sessions = new AtomicInteger();
     /** Striped: every loop adds to it once per request, and a shared atomic would make them contend. */
     private final LongAdder requestsProcessed = new LongAdder();
@@ -39,7 +39,12 @@ public class Producer extends EventHandler {
      * towards {@link #requestsProcessed()}.
      */
     public io.magnetar.api.Protocol createProtocol() {
-        io.magnetar.api.Protocol protocol = protocolFactory.newProtocol();
+        return createProtocol(protocolFactory);
+    }
+
+    /** Like {@link #createProtocol()}, from {@code factory}: a subclass that swaps factories names the one it read. */
+    protected final io.magnetar.api.Protocol createProtocol(ProtocolFactory factory) {
+        io.magnetar.api.Protocol protocol = factory.newProtocol();
         int session = sessions.incrementAndGet();
         if (protocol instanceof PulsarProtocol<?> p) {
             p.setSession(session);
@@ -65,8 +70,13 @@ public class Producer extends EventHandler {
         return requestsProcessed.sum();
     }
 
-    /** The factory this producer asks for protocols. */
+    /** The factory this producer asks for protocols now. */
     public final ProtocolFactory protocolFactory() {
         return protocolFactory;
+    }
+
+    /** Asks {@code factory} for the protocols created from now on (a protocol service was replaced). */
+    protected final void replaceProtocolFactory(ProtocolFactory factory) {
+        this.protocolFactory = Objects.requireNonNull(factory, "factory");
     }
 }

@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * last reply, then drops what the client still sends until the client closes, for at most
  * {@link io.magnetar.protocols.LingeringClose#DEFAULT_TIME} (and never past {@code closeTimeout}).
  *
+ * <p>The protocol can change behind the bound port ({@link #replaceProtocol}, {@link #retireProtocol}):
+ * an updated protocol bundle then refuses no connection. Connections of the old protocol finish the
+ * exchange in progress and close (idle ones at once); new ones get the new protocol.
+ *
  * <p>Thread-safe. Events: one-time {@code start}, {@code stop}; many-times {@code connection_made},
  * {@code pre_request}, {@code post_request}, {@code connection_lost}, fired on the connection's loop.
  * {@code pre_request} and {@code post_request} carry the exchange's consumer, which a protocol may
@@ -57,6 +61,10 @@ public class TcpServer extends Producer {
     private final Owner owner = new Owner();
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
     private volatile Server server;
+    /** The factory new connections get, numbered; a session keeps the number it was made with. */
+    private volatile Generation current;
+    /** Sessions of a generation below this drain: their factory was retired or replaced. */
+    private volatile int retiredBelow;
     private volatile long startedAt;
     private volatile boolean closing;
     private CompletableFuture<Void> closeFuture;
@@ -69,6 +77,10 @@ public class TcpServer extends Producer {
         this.maxConnections = b.maxConnections;
         this.keepAlive = b.keepAlive;
         this.closeTimeout = b.closeTimeout;
+        this.current = new Generation(b.protocolFactory, 0);
+    }
+
+    private record Generation(ProtocolFactory factory, int number) {
     }
 
     /** A builder for a server of {@code protocolFactory}'s protocols over {@code transport}. */
@@ -161,7 +173,58 @@ public class TcpServer extends Producer {
             refused.incrementAndGet();
             return new RefusedConnection(maxConnections);
         }
-        return new ServerSession(owner, createProtocol(), keepAlive);
+        Generation g = current;
+        return new ServerSession(owner, createProtocol(g.factory()), keepAlive, g.number());
+    }
+
+    /**
+     * Serves new connections with protocols from {@code factory} from now on, on the same bound port,
+     * and resumes accepting if {@link #retireProtocol()} paused it. Connections of the previous factory
+     * finish the exchange in progress and then close; idle ones close at once. Thread-safe.
+     */
+    public synchronized void replaceProtocol(ProtocolFactory factory) {
+        Objects.requireNonNull(factory, "factory");
+        replaceProtocolFactory(factory);
+        retire(new Generation(factory, current.number() + 1));
+        resumeAccepting();
+    }
+
+    /**
+     * The protocol is leaving (its bundle stops, perhaps to be updated): keeps the port bound but stops
+     * taking connections off the backlog, where clients wait for {@link #replaceProtocol} (or are
+     * refused by {@link #close()}); connections made so far finish their exchange and close. Thread-safe.
+     */
+    public synchronized void retireProtocol() {
+        pauseAccepting();
+        // A connection accepted just before the pause took effect still gets the old factory, in a
+        // generation of its own: it is served, and retired by the next replaceProtocol.
+        retire(new Generation(current.factory(), current.number() + 1));
+    }
+
+    private void retire(Generation next) {
+        current = next;
+        retiredBelow = next.number();
+        for (ServerSession s : open) {
+            if (s.generation() < next.number()) {
+                s.retire();
+            }
+        }
+    }
+
+    /** Stops taking connections off the backlog; the port stays bound. Thread-safe. */
+    public void pauseAccepting() {
+        Server s = server;
+        if (s != null) {
+            s.pauseAccepting();
+        }
+    }
+
+    /** Takes connections off the backlog again. Thread-safe. */
+    public void resumeAccepting() {
+        Server s = server;
+        if (s != null) {
+            s.resumeAccepting();
+        }
     }
 
     /** The bound address, or {@code null} before {@link #startServing()}. */
@@ -256,6 +319,11 @@ public class TcpServer extends Producer {
         @Override
         public boolean isClosing() {
             return closing;
+        }
+
+        @Override
+        public boolean isRetired(int generation) {
+            return generation < retiredBelow;
         }
     }
 

@@ -6,6 +6,7 @@ import io.magnetar.api.Server;
 import io.magnetar.api.TransportProvider;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +29,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * One configured endpoint. It serves while the transport and protocol services it names are both
  * present (for the {@code udp} transport the protocol is a {@link DatagramProtocolFactory} service, for
  * the others a {@link ProtocolFactory}), stops (draining) when either leaves, serves again on the same
- * port when they return, and rebinds on a configuration update. While serving it registers a
+ * port when they return, and rebinds on a configuration update. A stream endpoint whose protocol service
+ * is replaced (a new service of the same name, or the old one leaving and a new one arriving within
+ * {@code protocolGrace}, as in a bundle update) keeps its port bound and swaps the protocol behind it:
+ * connections arriving meanwhile wait in the backlog, and nothing is refused. While serving it registers a
  * {@link Server} service carrying its bound address. A missing service or a bind error is visible in
  * {@link #state()} and the log.
  *
@@ -59,6 +63,8 @@ public final class EndpointComponent implements EndpointStatus {
     private ServiceRegistration<Server> registration;
     private CompletableFuture<Void> stopping;
     private int generation;
+    /** The protocol left; the port stays bound until a replacement arrives or the grace passes. */
+    private boolean retired;
 
     @Activate
     void activate(BundleContext context, EndpointConfig config, Map<String, Object> properties) {
@@ -147,6 +153,17 @@ public final class EndpointComponent implements EndpointStatus {
                 : datagram ? datagramProtocols.best(settings.protocol()) : protocols.best(settings.protocol());
         String protocolKind = (datagram ? "datagram protocol '" : "protocol '") + settings.protocol() + "'";
         if (running != null) {
+            if (t != null && t.id() == runningTransportId && settings.equals(runningSettings)
+                    && running.canReplaceProtocol() && (state == EndpointState.SERVING || retired)) {
+                if (p != null && p.id() != runningProtocolId) {
+                    replaceProtocol(p, protocolKind);
+                    return;
+                }
+                if (p == null && !settings.protocolGrace().isZero()) {
+                    retire(protocolKind);
+                    return;
+                }
+            }
             if (t != null && p != null && t.id() == runningTransportId && p.id() == runningProtocolId
                     && settings.equals(runningSettings)) {
                 return;
@@ -216,7 +233,42 @@ public final class EndpointComponent implements EndpointStatus {
                 settings.transport(), props.get(Server.ADDRESS));
     }
 
+    /** A new protocol service behind the bound port; the old one's connections finish and close. */
+    private void replaceProtocol(ServiceSet.Entry<?> p, String protocolKind) {
+        running.replaceProtocol(p.service());
+        runningProtocolId = p.id();
+        retired = false;
+        state = EndpointState.SERVING;
+        reason = "";
+        LOG.log(Level.INFO, "endpoint {0}: {1} replaced behind {2}; connections of the old one finish and close",
+                settings.name(), protocolKind, address());
+    }
+
+    /** The protocol left: keep the port bound (clients wait in the backlog) for the grace period. */
+    private void retire(String protocolKind) {
+        if (retired) {
+            return;
+        }
+        retired = true;
+        running.retireProtocol();
+        Duration grace = settings.protocolGrace();
+        state = EndpointState.WAITING;
+        reason = "waiting for " + protocolKind + " service; port kept bound for " + grace.toMillis() / 1000.0
+                + " s, clients wait in the backlog";
+        LOG.log(Level.INFO, "endpoint {0} on {1}: {2}", settings.name(), address(), reason);
+        int gen = generation;
+        CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> graceExpired(gen, protocolKind));
+    }
+
+    private synchronized void graceExpired(int gen, String protocolKind) {
+        if (gen == generation && retired && running != null) {
+            stop(protocolKind + " left and no replacement came within " + settings.protocolGrace().toMillis() / 1000.0 + " s");
+        }
+    }
+
     private void stop(String why) {
+        retired = false;
         RunningEndpoint server = running;
         running = null;
         runningSettings = null;
@@ -304,6 +356,7 @@ public final class EndpointComponent implements EndpointStatus {
         } else {
             info.put("maxConnections", settings.maxConnections());
             info.put("keepAlive", settings.keepAlive().toMillis() / 1000.0);
+            info.put("protocolGrace", settings.protocolGrace().toMillis() / 1000.0);
         }
         info.put("properties", EndpointSettings.masked(settings.endpoint().properties()));
         if (running != null) {

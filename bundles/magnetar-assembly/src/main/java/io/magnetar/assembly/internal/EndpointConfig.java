@@ -43,4 +43,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Seconds a stopping endpoint waits for exchanges in progress")
     double closeTimeout() default 10;
+
+    @AttributeDefinition(description = "Seconds a stream endpoint keeps its port bound after its protocol service "
+            + "left, for a replacement (a bundle update) to take over without refusing a connection; clients "
+            + "wait in the backlog meanwhile. 0 releases the port at once")
+    double protocolGrace() default 3;
 }

@@ -10,11 +10,12 @@ import java.util.Set;
  * never a merge). Immutable.
  */
 record EndpointSettings(String name, String transport, String protocol, Endpoint endpoint,
-                        int maxConnections, long maxRequests, Duration keepAlive, Duration closeTimeout) {
+                        int maxConnections, long maxRequests, Duration keepAlive, Duration closeTimeout,
+                        Duration protocolGrace) {
 
     static final String FACTORY_PID = "io.magnetar.endpoint";
     private static final Set<String> OWN_KEYS = Set.of("name", "transport", "protocol", "host", "port",
-            "backlog", "maxConnections", "maxRequests", "keepAlive", "closeTimeout");
+            "backlog", "maxConnections", "maxRequests", "keepAlive", "closeTimeout", "protocolGrace");
 
     static EndpointSettings from(EndpointConfig c, Map<String, Object> properties) {
         String protocol = c.protocol() == null ? "" : c.protocol().trim();
@@ -30,7 +31,8 @@ record EndpointSettings(String name, String transport, String protocol, Endpoint
             }
         });
         return new EndpointSettings(nameOf(c, properties), c.transport().trim(), protocol, b.build(),
-                c.maxConnections(), c.maxRequests(), seconds(c.keepAlive()), seconds(c.closeTimeout()));
+                c.maxConnections(), c.maxRequests(), seconds(c.keepAlive()), seconds(c.closeTimeout()),
+                seconds(c.protocolGrace()));
     }
 
     private static Duration seconds(double s) {

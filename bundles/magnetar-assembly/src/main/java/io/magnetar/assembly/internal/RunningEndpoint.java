@@ -32,6 +32,19 @@ interface RunningEndpoint {
                 .closeTimeout(s.closeTimeout()).build());
     }
 
+    /** True when the protocol can change behind the bound socket ({@link #replaceProtocol}). */
+    boolean canReplaceProtocol();
+
+    /** New work goes to {@code protocol} from now on; work of the old one finishes, then its connections close. */
+    void replaceProtocol(Object protocol);
+
+    /** The protocol is leaving: stop taking connections off the backlog (the port stays bound), end the old ones. */
+    void retireProtocol();
+
+    void pauseAccepting();
+
+    void resumeAccepting();
+
     /** Binds; fails with the bind error. */
     CompletableFuture<?> start();
 
@@ -56,6 +69,31 @@ interface RunningEndpoint {
 
     /** A {@link TcpServer}. */
     record Streams(TcpServer server) implements RunningEndpoint {
+        @Override
+        public boolean canReplaceProtocol() {
+            return true;
+        }
+
+        @Override
+        public void replaceProtocol(Object protocol) {
+            server.replaceProtocol((ProtocolFactory) protocol);
+        }
+
+        @Override
+        public void retireProtocol() {
+            server.retireProtocol();
+        }
+
+        @Override
+        public void pauseAccepting() {
+            server.pauseAccepting();
+        }
+
+        @Override
+        public void resumeAccepting() {
+            server.resumeAccepting();
+        }
+
         @Override
         public CompletableFuture<?> start() {
             return server.startServing();
@@ -99,6 +137,32 @@ interface RunningEndpoint {
 
     /** A {@link DatagramServer}: one bound socket; stopping to serve is closing it. */
     record Datagrams(DatagramServer server) implements RunningEndpoint {
+        /** No: a datagram socket's protocol is fixed; an update rebinds it (datagrams have no connection to refuse). */
+        @Override
+        public boolean canReplaceProtocol() {
+            return false;
+        }
+
+        @Override
+        public void replaceProtocol(Object protocol) {
+            throw new UnsupportedOperationException("a datagram endpoint rebinds to change its protocol");
+        }
+
+        @Override
+        public void retireProtocol() {
+            throw new UnsupportedOperationException("a datagram endpoint rebinds to change its protocol");
+        }
+
+        @Override
+        public void pauseAccepting() {
+            // datagrams are not accepted
+        }
+
+        @Override
+        public void resumeAccepting() {
+            // datagrams are not accepted
+        }
+
         @Override
         public CompletableFuture<?> start() {
             return server.startServing();

@@ -28,6 +28,16 @@ final class ServedEndpoint implements Server {
     }
 
     @Override
+    public void pauseAccepting() {
+        server.pauseAccepting();
+    }
+
+    @Override
+    public void resumeAccepting() {
+        server.resumeAccepting();
+    }
+
+    @Override
     public CompletableFuture<Void> close() {
         return server.stopServing();
     }

@@ -2,6 +2,7 @@ package io.magnetar.producers.internal;
 
 import io.magnetar.api.Protocol;
 import io.magnetar.api.StreamTransport;
+import io.magnetar.api.TimerHandle;
 import io.magnetar.protocols.Connection;
 import io.magnetar.protocols.LingeringClose;
 import java.lang.System.Logger.Level;
@@ -24,20 +25,37 @@ public final class ServerSession implements Protocol {
 
     private static final System.Logger LOG = System.getLogger(ServerSession.class.getName());
 
+    /**
+     * How long a connection that has received nothing is kept for its first request when its protocol is
+     * replaced: a request sent right after connecting is on its way well within this (a round trip).
+     */
+    static final Duration FIRST_REQUEST_WAIT = Duration.ofMillis(500);
+
     private final SessionOwner owner;
     private final Protocol inner;
     private final Duration keepAlive;
+    /** Which protocol factory of the server made {@link #inner}; see {@link SessionOwner#isRetired}. */
+    private final int generation;
     private final LingeringClose linger = new LingeringClose();
     private StreamTransport transport;
     private IdleTimeout idle;
     private boolean draining;
+    /** Draining because the protocol was replaced: a connection that received nothing yet gets one exchange. */
+    private boolean servingFirstRequest;
+    private boolean received;
+    private TimerHandle firstRequestTimer;
     /** Inside {@code inner.dataReceived}: replies of this read may still sit in the inner's writer. */
     private boolean reading;
 
-    public ServerSession(SessionOwner owner, Protocol inner, Duration keepAlive) {
+    public ServerSession(SessionOwner owner, Protocol inner, Duration keepAlive, int generation) {
         this.owner = owner;
         this.inner = inner;
         this.keepAlive = keepAlive;
+        this.generation = generation;
+    }
+
+    public int generation() {
+        return generation;
     }
 
     public Protocol inner() {
@@ -65,8 +83,12 @@ public final class ServerSession implements Protocol {
         }
         inner.connectionMade(t);
         owner.connectionMade(inner);
+        // Read after added(): a server that retires this generation meanwhile either sees us in its
+        // set or we see its new generation here (both sides are sequentially consistent).
         if (owner.isClosing()) {
-            drainNow();
+            drainNow(false);
+        } else if (owner.isRetired(generation)) {
+            drainNow(true);
         }
     }
 
@@ -75,6 +97,7 @@ public final class ServerSession implements Protocol {
         if (linger.discard(data)) {
             return;
         }
+        received = true;
         if (idle != null) {
             idle.touch();
         }
@@ -116,6 +139,9 @@ public final class ServerSession implements Protocol {
     @Override
     public void connectionLost(Throwable cause) {
         linger.cancel();
+        if (firstRequestTimer != null) {
+            firstRequestTimer.cancel();
+        }
         if (idle != null) {
             idle.cancel();
         }
@@ -128,21 +154,41 @@ public final class ServerSession implements Protocol {
 
     /** Closes once the exchange in progress (if any) has finished. Thread-safe. */
     public void drain() {
+        onLoop(() -> drainNow(false));
+    }
+
+    /**
+     * Like {@link #drain()}, for a protocol being replaced: a connection that has received nothing yet
+     * is served its first exchange before it closes (its client may be sending that request right now,
+     * and a close would drop it), for at most {@link #FIRST_REQUEST_WAIT}. Thread-safe.
+     */
+    public void retire() {
+        onLoop(() -> drainNow(true));
+    }
+
+    private void onLoop(Runnable task) {
         if (transport.loop().inEventLoop()) {
-            drainNow();
+            task.run();
         } else {
-            transport.loop().execute(this::drainNow);
+            runLater(task);
         }
     }
 
-    private void drainNow() {
+    private void drainNow(boolean firstRequestFirst) {
         draining = true;
+        servingFirstRequest = firstRequestFirst && !received;
+        if (servingFirstRequest && firstRequestTimer == null) {
+            firstRequestTimer = transport.loop().callLater(FIRST_REQUEST_WAIT, () -> drainNow(false));
+        }
         endIfDrained();
     }
 
     private void endIfDrained() {
         if (!draining || reading || linger.isLingering() || transport.isClosing()) {
             return;
+        }
+        if (servingFirstRequest && !received) {
+            return; // its first exchange (or the timer) brings us back
         }
         if (inner instanceof Connection c && c.isBusy()) {
             return; // its post_request brings us back

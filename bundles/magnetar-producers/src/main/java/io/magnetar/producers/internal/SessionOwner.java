@@ -17,4 +17,7 @@ public interface SessionOwner {
 
     /** True once the server is closing: new sessions drain at once. */
     boolean isClosing();
+
+    /** True when sessions of {@code generation} were made by a protocol factory since replaced: they drain. */
+    boolean isRetired(int generation);
 }

@@ -39,6 +39,8 @@ public final class TcpListener implements Server, ChannelHandler {
     private final boolean tcpNoDelay;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile boolean serving = true;
+    /** Loop-confined: accepting is paused, the port stays bound and the backlog fills. */
+    private boolean paused;
     private SelectionKey key;
 
     public TcpListener(EventLoopGroup group, ServerSocketChannel channel, ProtocolFactory factory,
@@ -56,7 +58,7 @@ public final class TcpListener implements Server, ChannelHandler {
         CompletableFuture<Server> started = new CompletableFuture<>();
         loop.execute(() -> {
             try {
-                key = loop.register(channel, SelectionKey.OP_ACCEPT, this);
+                key = loop.register(channel, paused ? 0 : SelectionKey.OP_ACCEPT, this);
                 started.complete(this);
             } catch (IOException | RuntimeException e) {
                 closeChannel();
@@ -68,7 +70,9 @@ public final class TcpListener implements Server, ChannelHandler {
 
     @Override
     public void ready(int readyOps) {
-        accept(MAX_ACCEPTS_PER_EVENT, null);
+        if (!paused) {
+            accept(MAX_ACCEPTS_PER_EVENT, null);
+        }
     }
 
     /**
@@ -132,6 +136,29 @@ public final class TcpListener implements Server, ChannelHandler {
             }
         }
         return target;
+    }
+
+    @Override
+    public void pauseAccepting() {
+        setPaused(true);
+    }
+
+    @Override
+    public void resumeAccepting() {
+        setPaused(false);
+    }
+
+    private void setPaused(boolean pause) {
+        try {
+            loop.execute(() -> {
+                paused = pause;
+                if (key != null && key.isValid()) {
+                    key.interestOps(pause ? 0 : SelectionKey.OP_ACCEPT);
+                }
+            });
+        } catch (RuntimeException closedLoop) {
+            // a closed loop has closed the listener
+        }
     }
 
     @Override
