@@ -39,17 +39,26 @@ public final class Main {
         }
         System.Logger log = System.getLogger(Main.class.getName());
         long begin = System.nanoTime();
+        HeldConsoleLog console = HeldConsoleLog.install();
         Launcher launcher;
         try {
             launcher = Launcher.start(home(args), overrides());
         } catch (LaunchException e) {
+            console.release();
             // The message names what failed and where; the stack trace is for debugging only.
             log.log(Level.ERROR, "Magnetar did not start: " + e.getMessage());
             log.log(Level.DEBUG, "start-up failure", e);
             return 1;
+        } catch (RuntimeException | Error e) {
+            console.release();
+            throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndHalt(launcher, log), "magnetar-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            console.release();
+            stopAndHalt(launcher, log);
+        }, "magnetar-shutdown"));
         printBanner(launcher, (System.nanoTime() - begin) / 1_000_000, System.out);
+        console.release();
         try {
             launcher.framework().waitForStop(0);
         } catch (InterruptedException e) {
