@@ -8,10 +8,12 @@ import io.magnetar.protocol.http.internal.RequestParser;
 import io.magnetar.protocols.Connection;
 import io.magnetar.protocols.LingeringClose;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -36,31 +38,51 @@ final class HttpConnection extends Connection {
     static final Duration LINGER = LingeringClose.DEFAULT_TIME;
     private static final HttpResponse TIMEOUT = HttpResponse.text(408, "request head not complete in time\n");
 
-    private final Router router;
+    /** The router for each request, by the connection's local address (a whiteboard changes it live). */
+    private final Function<InetSocketAddress, Router> routers;
+    private InetSocketAddress localAddress;
     private final HttpLimits limits;
     private final long headerTimeoutNanos;
+    private final long keepAliveNanos;
+    private final long bodyTimeoutNanos;
     private final RequestParser parser;
     private final ResponseWriter writer = new ResponseWriter();
     /** When the head of the current request began (loop time), or NONE between requests. */
     private long headStart = NONE;
-    private TimerHandle headTimer;
+    /** When the last bytes of the current request's body arrived, or NONE when no body is arriving. */
+    private long bodyLastRead = NONE;
+    /** When the connection last became idle (its last response was written), or NONE while a request runs. */
+    private long idleSince = NONE;
+    /**
+     * One timer serves the three deadlines (head, body, idle). It is moved earlier only when a new
+     * deadline comes before it; otherwise it fires and re-arms itself to the next deadline, so a
+     * request costs no timer allocation.
+     */
+    private TimerHandle timer;
+    private long timerDeadline;
     private int readPause;
     private final LingeringClose linger = new LingeringClose();
     private boolean handlerPending;
     private boolean eofPending;
     private volatile String closeReason;
 
-    private HttpConnection(Router router, HttpLimits limits, Consumers consumers) {
+    private HttpConnection(Function<InetSocketAddress, Router> routers, HttpLimits limits, Consumers consumers) {
         super(consumers);
-        this.router = router;
+        this.routers = routers;
         this.limits = limits;
         this.headerTimeoutNanos = limits.headerTimeout().toNanos();
+        this.keepAliveNanos = limits.keepAliveTimeout().toNanos();
+        this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
         this.parser = new RequestParser(limits);
     }
 
     static HttpConnection create(Router router, HttpLimits limits) {
+        return create(local -> router, limits);
+    }
+
+    static HttpConnection create(Function<InetSocketAddress, Router> routers, HttpLimits limits) {
         Consumers consumers = new Consumers();
-        HttpConnection c = new HttpConnection(router, limits, consumers);
+        HttpConnection c = new HttpConnection(routers, limits, consumers);
         consumers.owner = c;
         return c;
     }
@@ -78,11 +100,13 @@ final class HttpConnection extends Connection {
     @Override
     public void connectionMade(StreamTransport t) {
         writer.attach(t);
+        Object local = t.extraInfo(Transport.SOCKNAME);
+        localAddress = local instanceof InetSocketAddress a ? a : null;
         parser.request().remoteAddress((SocketAddress) t.extraInfo(Transport.PEERNAME));
         // The first request's head is timed from the connection: a client that connects and says
         // nothing is a slowloris too.
         headStart = t.loop().time();
-        headTimer = t.loop().callAt(headStart + headerTimeoutNanos, this::headTimerFired);
+        arm(t.loop(), headStart + headerTimeoutNanos);
         super.connectionMade(t);
     }
 
@@ -91,6 +115,9 @@ final class HttpConnection extends Connection {
         assert transport().loop().inEventLoop() : "dataReceived off the loop";
         if (linger.discard(data)) {
             return;
+        }
+        if (bodyLastRead != NONE) {
+            bodyLastRead = transport().loop().time();
         }
         super.dataReceived(data);
         // The responses to every request of this read leave together.
@@ -131,15 +158,15 @@ final class HttpConnection extends Connection {
     }
 
     private void cancelTimers() {
-        if (headTimer != null) {
-            headTimer.cancel();
-            headTimer = null;
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
         }
         linger.cancel();
     }
 
     Router router() {
-        return router;
+        return routers.apply(localAddress);
     }
 
     RequestParser parser() {
@@ -159,36 +186,88 @@ final class HttpConnection extends Connection {
         return closeReason;
     }
 
-    /**
-     * The first byte of a request arrived. One timer serves the connection: it is only scheduled
-     * when none is pending, and re-arms itself to the right deadline when it fires early.
-     */
+    /** The first byte of a request arrived: its head is timed from now. */
     void requestStarted() {
         if (headStart == NONE) {
             EventLoop loop = transport().loop();
             headStart = loop.time();
-            if (headTimer == null) {
-                headTimer = loop.callAt(headStart + headerTimeoutNanos, this::headTimerFired);
-            }
+            idleSince = NONE;
+            arm(loop, headStart + headerTimeoutNanos);
         }
     }
 
-    /** The head of the current request is complete: the header timeout no longer applies to it. */
+    /** The head of the current request is complete: its body (if any) is timed by its reads from now. */
     void headDone() {
-        headStart = NONE;
+        if (headStart != NONE) {
+            headStart = NONE;
+            bodyLastRead = transport().loop().time();
+        }
     }
 
-    private void headTimerFired() {
-        headTimer = null;
+    /** The whole request arrived (it goes to its handler now). */
+    void requestComplete() {
+        headStart = NONE;
+        bodyLastRead = NONE;
+    }
+
+    /** A response was queued and no request is in progress: the keep-alive idle time starts. */
+    void responded() {
+        if (headStart == NONE && bodyLastRead == NONE && !handlerPending) {
+            EventLoop loop = transport().loop();
+            idleSince = loop.time();
+            arm(loop, idleSince + keepAliveNanos);
+        }
+    }
+
+    /** Schedules the timer for {@code deadline} unless it already fires at or before it. */
+    private void arm(EventLoop loop, long deadline) {
+        if (timer != null) {
+            if (timerDeadline - deadline <= 0) {
+                return;
+            }
+            timer.cancel();
+        }
+        timerDeadline = deadline;
+        timer = loop.callAt(deadline, this::timerFired);
+    }
+
+    private void timerFired() {
+        timer = null;
         StreamTransport t = transport();
-        if (linger.isLingering() || t == null || t.isClosing() || headStart == NONE) {
+        if (linger.isLingering() || t == null || t.isClosing()) {
             return;
         }
-        long deadline = headStart + headerTimeoutNanos;
-        if (t.loop().time() - deadline < 0) {
-            headTimer = t.loop().callAt(deadline, this::headTimerFired);
-            return;
+        long now = t.loop().time();
+        long next = Long.MAX_VALUE;
+        if (headStart != NONE) {
+            if (now - (headStart + headerTimeoutNanos) >= 0) {
+                headTimedOut(t);
+                return;
+            }
+            next = headStart + headerTimeoutNanos;
+        } else if (bodyLastRead != NONE) {
+            if (now - (bodyLastRead + bodyTimeoutNanos) >= 0) {
+                closeReason = "408 request body stopped arriving for " + limits.bodyTimeout().toMillis() + " ms";
+                fail(null, 408, "request body not received in time", null);
+                return;
+            }
+            next = bodyLastRead + bodyTimeoutNanos;
+        } else if (idleSince != NONE && !handlerPending) {
+            if (now - (idleSince + keepAliveNanos) >= 0 && t.writeBufferSize() == 0) {
+                LOG.log(Level.DEBUG, "closing {0}: idle for {1} ms", address(), limits.keepAliveTimeout().toMillis());
+                closeReason = "idle for " + limits.keepAliveTimeout().toMillis() + " ms";
+                linger.start(t);
+                return;
+            }
+            // A response still being written is not idle: look again after another period.
+            next = now - (idleSince + keepAliveNanos) >= 0 ? now + keepAliveNanos : idleSince + keepAliveNanos;
         }
+        if (next != Long.MAX_VALUE) {
+            arm(t.loop(), next);
+        }
+    }
+
+    private void headTimedOut(StreamTransport t) {
         closeReason = "408 request head not complete within " + limits.headerTimeout().toMillis() + " ms";
         LOG.log(Level.DEBUG, "closing {0}: {1}", address(), closeReason);
         if (!parser.isIdle()) {
@@ -207,6 +286,10 @@ final class HttpConnection extends Connection {
     void handlerDone() {
         handlerPending = false;
         resumeReading(PAUSED_BY_HANDLER);
+    }
+
+    boolean isHandlerPending() {
+        return handlerPending;
     }
 
     /** After an async exchange and the requests that waited for it: close if the client is gone. */

@@ -20,6 +20,10 @@ public final class HttpLimits {
     public static final int DEFAULT_MAX_HEADER_COUNT = 100;
     public static final int DEFAULT_MAX_BODY = 1024 * 1024;
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    /** How long an idle keep-alive connection is kept (nginx {@code keepalive_timeout}). */
+    public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(75);
+    /** How long a request body may pause between two reads (nginx {@code client_body_timeout}). */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
 
     /** Sizes above this are refused so that sums of limits cannot overflow an {@code int}. */
     private static final int MAX_SIZE = 1 << 29;
@@ -31,6 +35,8 @@ public final class HttpLimits {
     private final int maxHeaderCount;
     private final int maxBody;
     private final Duration headerTimeout;
+    private final Duration keepAliveTimeout;
+    private final Duration bodyTimeout;
 
     private HttpLimits(Builder b) {
         this.maxRequestLine = b.maxRequestLine;
@@ -38,6 +44,8 @@ public final class HttpLimits {
         this.maxHeaderCount = b.maxHeaderCount;
         this.maxBody = b.maxBody;
         this.headerTimeout = b.headerTimeout;
+        this.keepAliveTimeout = b.keepAliveTimeout;
+        this.bodyTimeout = b.bodyTimeout;
     }
 
     /** 8 KiB request line, 16 KiB of header fields, 100 fields, 1 MiB body, 10 s header timeout. */
@@ -51,7 +59,8 @@ public final class HttpLimits {
 
     public Builder toBuilder() {
         return new Builder().maxRequestLine(maxRequestLine).maxHeaderBytes(maxHeaderBytes)
-                .maxHeaderCount(maxHeaderCount).maxBody(maxBody).headerTimeout(headerTimeout);
+                .maxHeaderCount(maxHeaderCount).maxBody(maxBody).headerTimeout(headerTimeout)
+                .keepAliveTimeout(keepAliveTimeout).bodyTimeout(bodyTimeout);
     }
 
     /** Longest request line with its CRLF (and any empty lines before it); longer is a 414. */
@@ -82,21 +91,39 @@ public final class HttpLimits {
         return headerTimeout;
     }
 
+    /**
+     * How long a connection may sit idle between requests before it is closed (with a FIN, no response),
+     * whether or not the endpoint sets {@code keepAlive}.
+     *
+     * @since 1.1
+     */
+    public Duration keepAliveTimeout() {
+        return keepAliveTimeout;
+    }
+
+    /** How long a request body may stop arriving before it is answered 408 and closed. @since 1.1 */
+    public Duration bodyTimeout() {
+        return bodyTimeout;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof HttpLimits l && l.maxRequestLine == maxRequestLine && l.maxHeaderBytes == maxHeaderBytes
-                && l.maxHeaderCount == maxHeaderCount && l.maxBody == maxBody && l.headerTimeout.equals(headerTimeout);
+                && l.maxHeaderCount == maxHeaderCount && l.maxBody == maxBody && l.headerTimeout.equals(headerTimeout)
+                && l.keepAliveTimeout.equals(keepAliveTimeout) && l.bodyTimeout.equals(bodyTimeout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, headerTimeout);
+        return Objects.hash(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, headerTimeout, keepAliveTimeout,
+                bodyTimeout);
     }
 
     @Override
     public String toString() {
         return "HttpLimits[requestLine=" + maxRequestLine + ", headerBytes=" + maxHeaderBytes + ", headerCount="
-                + maxHeaderCount + ", body=" + maxBody + ", headerTimeout=" + headerTimeout.toMillis() + "ms]";
+                + maxHeaderCount + ", body=" + maxBody + ", headerTimeout=" + headerTimeout.toMillis() + "ms, keepAliveTimeout=" + keepAliveTimeout.toMillis()
+                + "ms, bodyTimeout=" + bodyTimeout.toMillis() + "ms]";
     }
 
     /** Builds {@link HttpLimits}, starting from the defaults. Not thread-safe. */
@@ -106,6 +133,8 @@ public final class HttpLimits {
         private int maxHeaderCount = DEFAULT_MAX_HEADER_COUNT;
         private int maxBody = DEFAULT_MAX_BODY;
         private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private Duration keepAliveTimeout = DEFAULT_KEEP_ALIVE_TIMEOUT;
+        private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
 
         private Builder() {
         }
@@ -132,12 +161,28 @@ public final class HttpLimits {
         }
 
         public Builder headerTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "headerTimeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("headerTimeout must be positive: " + timeout);
-            }
-            this.headerTimeout = timeout;
+            this.headerTimeout = positive("headerTimeout", timeout);
             return this;
+        }
+
+        /** Idle time between requests before the connection closes; positive. @since 1.1 */
+        public Builder keepAliveTimeout(Duration timeout) {
+            this.keepAliveTimeout = positive("keepAliveTimeout", timeout);
+            return this;
+        }
+
+        /** Longest pause within a request body before a 408; positive. @since 1.1 */
+        public Builder bodyTimeout(Duration timeout) {
+            this.bodyTimeout = positive("bodyTimeout", timeout);
+            return this;
+        }
+
+        private static Duration positive(String name, Duration timeout) {
+            Objects.requireNonNull(timeout, name);
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + timeout);
+            }
+            return timeout;
         }
 
         private static int check(String name, int value, int min) {

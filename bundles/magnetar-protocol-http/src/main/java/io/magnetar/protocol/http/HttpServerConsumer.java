@@ -5,7 +5,10 @@ import io.magnetar.protocol.http.internal.RequestParser;
 import io.magnetar.protocols.Connection;
 import io.magnetar.protocols.ProtocolConsumer;
 import java.net.ProtocolException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -40,7 +43,20 @@ public final class HttpServerConsumer extends ProtocolConsumer {
      * {@code TcpServer}.
      */
     public static Connection newConnection(Router router, HttpLimits limits) {
-        return HttpConnection.create(router, limits);
+        Objects.requireNonNull(router, "router");
+        return HttpConnection.create(local -> router, limits);
+    }
+
+    /**
+     * A server connection whose router is looked up for every request by the connection's local address
+     * ({@code null} when the transport has none): how the handler whiteboard serves each endpoint its
+     * routes and follows handlers that come and go. {@code routers} is called on the event loop, per
+     * request: it must be thread-safe, fast, and must not allocate.
+     *
+     * @since 1.1
+     */
+    public static Connection newConnection(Function<InetSocketAddress, Router> routers, HttpLimits limits) {
+        return HttpConnection.create(Objects.requireNonNull(routers, "routers"), limits);
     }
 
     /** A server connection with {@link Router#defaults()} and {@link HttpLimits#defaults()}. */
@@ -86,11 +102,17 @@ public final class HttpServerConsumer extends ProtocolConsumer {
             return;
         }
         http.headDone();
+        http.requestComplete();
         dispatch(data, parser.request());
     }
 
     private void dispatch(ByteBuffer data, ParsedRequest request) {
-        Object handler = http.router().find(request);
+        Router router = http.router();
+        Object handler = request.isAsterisk() ? router.findAsterisk(request) : router.find(request);
+        if (handler == null) {
+            reject(data, 400, "the asterisk-form target is only for OPTIONS", null);
+            return;
+        }
         headRequest = request.isHead();
         close = !request.keepAlive();
         keepAlive10 = request.isHttp10() && !close;
@@ -164,6 +186,7 @@ public final class HttpServerConsumer extends ProtocolConsumer {
         } else if (flushFirst) {
             writer.flush();
         }
+        http.responded();
         finished(response);
     }
 

@@ -72,12 +72,13 @@ class HttpParserFuzzTest {
         assertThat(reason).as(what).satisfiesAnyOf(r -> assertThat(r).isNull(), r -> assertThat(r).doesNotStartWith("500"));
         for (int i = 0; i < responses.size(); i++) {
             RawResponse r = responses.get(i);
-            if (REFUSALS.contains(r.status())) {
+            // 501 is also the router's answer to an unknown method, which keeps the connection.
+            if (REFUSALS.contains(r.status()) && (r.status() != 501 || (reason != null && reason.startsWith("501")))) {
                 assertThat(i).as(what + ": a refusal is the last response").isEqualTo(responses.size() - 1);
                 assertThat(r.closes()).as(what).isTrue();
                 assertThat(reason).as(what).startsWith(String.valueOf(r.status()));
             } else {
-                assertThat(r.status()).as(what).isIn(100, 200, 404, 405);
+                assertThat(r.status()).as(what).isIn(100, 200, 404, 405, 501);
             }
         }
         if (reason != null) {

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.magnetar.protocols.testing.FakeTransport;
 import io.magnetar.protocols.testing.ManualLoop;
 import java.lang.management.ManagementFactory;
+import io.magnetar.protocol.http.internal.HandlerRoutes;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -22,15 +26,35 @@ class SteadyStateAllocationTest {
 
     @Test
     void pipelinedPlaintextRequestsAllocateNothing() {
+        measure(HttpConnection.create(Router.defaults(), HttpLimits.defaults()), GET, "GET /plaintext");
+    }
+
+    /** Through the handler whiteboard: a registered exact route and a prefix route, looked up per request. */
+    @Test
+    void whiteboardRoutesAllocateNothing() {
+        HandlerRoutes routes = new HandlerRoutes(1, 0);
+        HttpResponse hello = HttpResponse.text("hello\n");
+        routes.addHandler(Map.of("service.id", 7L, HttpWhiteboard.PATH, "/hello", HttpWhiteboard.METHOD, "GET"),
+                "test", (HttpHandler) request -> hello);
+        routes.addHandler(Map.of("service.id", 8L, HttpWhiteboard.PATH, "/api/*"), "test",
+                (HttpHandler) request -> hello);
+        routes.addEndpoint(1, "web", new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080));
+        measure(HttpConnection.create(routes::routerFor, HttpLimits.defaults()),
+                "GET /hello HTTP/1.1\r\nHost: h\r\n\r\n", "whiteboard GET /hello");
+        measure(HttpConnection.create(routes::routerFor, HttpLimits.defaults()),
+                "GET /api/v1/items HTTP/1.1\r\nHost: h\r\n\r\n", "whiteboard GET /api/*");
+        routes.close();
+    }
+
+    private static void measure(HttpConnection connection, String request, String what) {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter in this JVM");
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
         ManualLoop loop = new ManualLoop();
-        HttpConnection connection = HttpConnection.create(Router.defaults(), HttpLimits.defaults());
         long[] served = new long[1];
         connection.onPostRequest(consumer -> served[0]++);
         FakeTransport transport = new FakeTransport(loop, connection, false).connect();
-        byte[] sixteen = GET.repeat(16).getBytes(StandardCharsets.US_ASCII);
+        byte[] sixteen = request.repeat(16).getBytes(StandardCharsets.US_ASCII);
         ByteBuffer wire = ByteBuffer.allocateDirect(sixteen.length).put(sixteen);
 
         run(transport, wire, 20_000);
@@ -40,7 +64,7 @@ class SteadyStateAllocationTest {
         run(transport, wire, rounds);
         long perRequest = (mx.getThreadAllocatedBytes(id) - before) / (rounds * 16L);
 
-        System.out.println("HTTP steady state: " + perRequest + " bytes allocated per pipelined GET /plaintext");
+        System.out.println("HTTP steady state: " + perRequest + " bytes allocated per pipelined " + what);
         assertThat(connection.processed()).isEqualTo(40_000L * 16);
         assertThat(served[0]).isEqualTo(connection.processed());
         assertThat(transport.bytesWritten()).isPositive();

@@ -57,8 +57,11 @@ final class FramingFields {
         problemStatus = 400;
         switch (nameEnd - name) {
             case 4:
-                if (Ascii.equalsLower(buf, name, nameEnd, "host") && ++hosts > 1) {
-                    return "more than one Host header";
+                if (Ascii.equalsLower(buf, name, nameEnd, "host")) {
+                    if (++hosts > 1) {
+                        return "more than one Host header";
+                    }
+                    return isAuthority(buf, value, valueEnd) ? null : "Host is not a valid authority";
                 }
                 return null;
             case 6:
@@ -79,6 +82,69 @@ final class FramingFields {
             default:
                 return null;
         }
+    }
+
+    /**
+     * RFC 9110 section 7.2: {@code Host = uri-host [ ":" port ]} with RFC 3986's {@code host}: an IP
+     * literal in brackets, or a reg-name / IPv4 address of unreserved, percent-encoded and sub-delim
+     * characters; {@code port = *DIGIT}. Empty is allowed (a target without authority). No userinfo.
+     */
+    static boolean isAuthority(byte[] buf, int from, int to) {
+        int i = from;
+        if (i < to && buf[i] == '[') {
+            while (i < to && buf[i] != ']') {
+                byte b = buf[i];
+                if (i > from && !(isHexOrDigit(b) || b == ':' || b == '.' || (b | 0x20) == 'v' || isUnreserved(b)
+                        || isSubDelim(b))) {
+                    return false;
+                }
+                i++;
+            }
+            if (i == to || i == from + 1) {
+                return false; // no closing bracket, or nothing inside
+            }
+            i++;
+        } else {
+            while (i < to && buf[i] != ':') {
+                byte b = buf[i];
+                if (b == '%') {
+                    if (i + 2 >= to || !isHexOrDigit(buf[i + 1]) || !isHexOrDigit(buf[i + 2])) {
+                        return false;
+                    }
+                    i += 3;
+                    continue;
+                }
+                if (!isUnreserved(b) && !isSubDelim(b)) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        if (i < to) {
+            if (buf[i] != ':') {
+                return false;
+            }
+            for (i++; i < to; i++) {
+                if (!RequestHead.isDigit(buf[i])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean isUnreserved(byte b) {
+        return (b | 0x20) >= 'a' && (b | 0x20) <= 'z' || RequestHead.isDigit(b) || b == '-' || b == '.' || b == '_'
+                || b == '~';
+    }
+
+    private static boolean isSubDelim(byte b) {
+        return b == '!' || b == '$' || b == '&' || b == '\'' || b == '(' || b == ')' || b == '*' || b == '+'
+                || b == ',' || b == ';' || b == '=';
+    }
+
+    private static boolean isHexOrDigit(byte b) {
+        return RequestHead.isDigit(b) || (b | 0x20) >= 'a' && (b | 0x20) <= 'f';
     }
 
     /** The problem with the head as a whole, or {@code null}. */

@@ -100,6 +100,34 @@ public final class ParsedRequest implements HttpRequest {
         return Arrays.equals(head.buf, head.pathStart, head.pathEnd, path, 0, path.length);
     }
 
+    /**
+     * True when the path is {@code prefix} or starts with {@code prefix} followed by {@code /}
+     * ({@code prefix} without its trailing slash; the prefix {@code ""} matches every path).
+     */
+    public boolean pathUnder(byte[] prefix) {
+        int from = head.pathStart;
+        int length = head.pathEnd - from;
+        if (length == 0) {
+            return prefix.length == 0;
+        }
+        if (length < prefix.length || !Arrays.equals(head.buf, from, from + prefix.length, prefix, 0, prefix.length)) {
+            return false;
+        }
+        return length == prefix.length || head.buf[from + prefix.length] == '/';
+    }
+
+    /** True for the asterisk-form target {@code *} (RFC 9112 section 3.2.4). */
+    public boolean isAsterisk() {
+        return head.targetEnd - head.targetStart == 1 && head.buf[head.targetStart] == '*';
+    }
+
+    /** True for {@code OPTIONS}. */
+    public boolean isOptions() {
+        return methodIs(OPTIONS);
+    }
+
+    private static final byte[] OPTIONS = {'O', 'P', 'T', 'I', 'O', 'N', 'S'};
+
     @Override
     public String target() {
         return text(head.targetStart, head.targetEnd);

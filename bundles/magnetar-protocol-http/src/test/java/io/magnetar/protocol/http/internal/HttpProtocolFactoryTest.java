@@ -52,9 +52,20 @@ class HttpProtocolFactoryTest {
             public long headerTimeoutMillis() {
                 return 500;
             }
+
+            @Override
+            public double keepAliveTimeout() {
+                return 1.5;
+            }
+
+            @Override
+            public double bodyTimeout() {
+                return 2;
+            }
         });
 
         assertThat(factory.limits()).isEqualTo(HttpLimits.builder().maxRequestLine(100).maxHeaderBytes(200)
-                .maxHeaderCount(3).maxBody(400).headerTimeout(Duration.ofMillis(500)).build());
+                .maxHeaderCount(3).maxBody(400).headerTimeout(Duration.ofMillis(500))
+                .keepAliveTimeout(Duration.ofMillis(1500)).bodyTimeout(Duration.ofSeconds(2)).build());
     }
 }
