@@ -135,22 +135,54 @@ final class Magnetar implements AutoCloseable {
         return endpointPort(name);
     }
 
-    /** Runs a {@code magnetar:} shell command on the command service, by reflection. */
+    /** Runs a {@code magnetar:} shell command on whichever command service has it, by reflection. */
     String shell(String function, Object... args) throws Exception {
         ServiceReference<?>[] refs = context().getServiceReferences((String) null, "(osgi.command.scope=magnetar)");
         if (refs == null) {
             throw new IllegalStateException("no magnetar shell commands registered");
         }
-        Object commands = context().getService(refs[0]);
-        try {
-            for (Method m : commands.getClass().getMethods()) {
-                if (m.getName().equals(function) && m.getParameterCount() == args.length) {
-                    return String.valueOf(m.invoke(commands, args));
+        for (ServiceReference<?> ref : refs) {
+            Object commands = context().getService(ref);
+            try {
+                for (Method m : commands.getClass().getMethods()) {
+                    if (m.getName().equals(function) && m.getParameterCount() == args.length) {
+                        return String.valueOf(m.invoke(commands, args));
+                    }
                 }
+            } finally {
+                context().ungetService(ref);
             }
-            throw new IllegalArgumentException("no command " + function);
+        }
+        throw new IllegalArgumentException("no command " + function);
+    }
+
+    /**
+     * Runs {@code commandLine} in a real Gogo session (the framework's CommandProcessor, as the console
+     * would) and returns what it printed and returned.
+     */
+    String gogo(String commandLine) throws Exception {
+        ServiceReference<?> ref = context().getServiceReference("org.apache.felix.service.command.CommandProcessor");
+        if (ref == null) {
+            throw new IllegalStateException("no Gogo CommandProcessor");
+        }
+        Object processor = context().getService(ref);
+        try {
+            Class<?> processorType = ref.getBundle().loadClass("org.apache.felix.service.command.CommandProcessor");
+            Class<?> sessionType = ref.getBundle().loadClass("org.apache.felix.service.command.CommandSession");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+            Object session = processorType.getMethod("createSession", java.io.InputStream.class,
+                    java.io.OutputStream.class, java.io.OutputStream.class)
+                    .invoke(processor, java.io.InputStream.nullInputStream(), print, print);
+            try {
+                Object result = sessionType.getMethod("execute", CharSequence.class).invoke(session, commandLine);
+                print.flush();
+                return out.toString(java.nio.charset.StandardCharsets.UTF_8) + (result == null ? "" : result);
+            } finally {
+                sessionType.getMethod("close").invoke(session);
+            }
         } finally {
-            context().ungetService(refs[0]);
+            context().ungetService(ref);
         }
     }
 

@@ -46,7 +46,11 @@ public final class FeatureRepository {
      */
     public record Resolution(List<BundleRef> bundles, Set<String> undefined) {}
 
-    private record Feature(List<String> features, List<String> bundles) {}
+    private record Feature(String description, List<String> features, List<String> bundles, List<String> capabilities) {}
+
+    /** Capability attributes that say which Magnetar service a feature brings, and the kind they name. */
+    private static final Map<String, String> SERVICE_KINDS = Map.of(
+            "magnetar.transport", "transport", "magnetar.protocol", "protocol");
 
     private final Map<String, Feature> features;
 
@@ -79,10 +83,53 @@ public final class FeatureRepository {
         }
         Map<String, Feature> features = new LinkedHashMap<>();
         for (Element feature : children(root, "feature")) {
-            features.put(feature.getAttribute("name"),
-                    new Feature(texts(feature, "feature"), texts(feature, "bundle")));
+            features.put(feature.getAttribute("name"), new Feature(feature.getAttribute("description"),
+                    texts(feature, "feature"), texts(feature, "bundle"), texts(feature, "capability")));
         }
         return new FeatureRepository(Map.copyOf(features));
+    }
+
+    /** Every feature's name, sorted. */
+    public List<String> names() {
+        return features.keySet().stream().sorted().toList();
+    }
+
+    /** The feature's description, or "". */
+    public String description(String feature) {
+        Feature f = features.get(feature);
+        return f == null ? "" : f.description();
+    }
+
+    /**
+     * The Magnetar services the feature declares in its {@code <capability>} elements, as
+     * {@code kind:name} ({@code protocol:http}, {@code transport:tls}) from their {@code magnetar.protocol}
+     * and {@code magnetar.transport} attributes.
+     */
+    public List<String> provides(String feature) {
+        Feature f = features.get(feature);
+        if (f == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String capability : f.capabilities()) {
+            for (String clause : capability.split(";")) {
+                int eq = clause.indexOf('=');
+                if (eq > 0) {
+                    String kind = SERVICE_KINDS.get(clause.substring(0, eq).trim());
+                    String value = clause.substring(eq + 1).trim().replace("\"", "");
+                    if (kind != null && !out.contains(kind + ":" + value)) {
+                        out.add(kind + ":" + value);
+                    }
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The bundle locations the feature lists itself, without its included features'. */
+    public List<String> ownBundles(String feature) {
+        Feature f = features.get(feature);
+        return f == null ? List.of() : f.bundles();
     }
 
     /** Whether this repository defines the feature. */

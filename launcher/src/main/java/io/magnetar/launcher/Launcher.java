@@ -39,6 +39,9 @@ public final class Launcher {
     public static final String FEATURES = "magnetar.features";
     /** Features that must install and start completely, or {@link #start} fails. */
     public static final String BOOT_FEATURES = "magnetar.features.boot";
+    /** Every transport and protocol that ships in {@code bundle/}: an endpoint file alone serves any of them. */
+    static final String DEFAULT_FEATURES = "magnetar-core, magnetar-tcp, magnetar-tls, magnetar-udp, magnetar-echo, "
+            + "magnetar-http, magnetar-resp, magnetar-assembly";
     /** Seconds a {@link #stop} may take when {@link Main} stops on a signal. */
     public static final String STOP_TIMEOUT = "magnetar.stop.timeout";
     /** The home folder, also visible to bundles as a framework property. */
@@ -83,6 +86,8 @@ public final class Launcher {
             Set<String> booted = boot.bundles().stream().map(FeatureRepository.BundleRef::location)
                     .collect(Collectors.toSet());
             installAndStart(context, bundles, boot.bundles(), true, problems);
+            // Before the features start: an endpoint that waits for a service can name the feature at once.
+            new FeatureCommands(repository, context, bundles).register();
             installAndStart(context, bundles, optional.bundles().stream()
                     .filter(b -> !booted.contains(b.location())).toList(), false, problems);
             return new Launcher(root, framework, properties, problems);
@@ -138,7 +143,7 @@ public final class Launcher {
     static Map<String, String> properties(Path home, Map<String, String> overrides) throws LaunchException {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(HOME, home.toString());
-        p.put(FEATURES, "magnetar-core, magnetar-tcp, magnetar-udp, magnetar-echo, magnetar-assembly");
+        p.put(FEATURES, DEFAULT_FEATURES);
         p.put(BOOT_FEATURES, "magnetar-runtime");
         p.put(STOP_TIMEOUT, "10");
         p.put(Constants.FRAMEWORK_STORAGE, home.resolve("data").resolve("cache").toString());
@@ -204,7 +209,7 @@ public final class Launcher {
     }
 
     /** Installs all first, then starts, so that start order never decides whether a bundle resolves. */
-    private static void installAndStart(BundleContext context, Path bundleDir, List<FeatureRepository.BundleRef> refs,
+    static void installAndStart(BundleContext context, Path bundleDir, List<FeatureRepository.BundleRef> refs,
             boolean required, List<String> problems) throws LaunchException {
         List<Bundle> installed = new ArrayList<>();
         for (FeatureRepository.BundleRef ref : refs) {

@@ -180,7 +180,9 @@ public final class EndpointComponent implements EndpointStatus {
             String missing = (t == null ? "transport '" + settings.transport() + "'" : "")
                     + (t == null && p == null ? " and " : "")
                     + (p == null ? protocolKind : "");
-            String why = "waiting for " + missing + " service";
+            String why = "waiting for " + missing + " service ("
+                    + (t == null ? FeatureHints.hint(context, "transport", settings.transport())
+                    : FeatureHints.hint(context, "protocol", settings.protocol())) + ")";
             if (state != EndpointState.WAITING || !why.equals(reason)) {
                 LOG.log(Level.INFO, "endpoint {0} on {1}: {2}", settings.name(), settings.address(), why);
             }
@@ -254,7 +256,7 @@ public final class EndpointComponent implements EndpointStatus {
         Duration grace = settings.protocolGrace();
         state = EndpointState.WAITING;
         reason = "waiting for " + protocolKind + " service; port kept bound for " + grace.toMillis() / 1000.0
-                + " s, clients wait in the backlog";
+                + " s, clients wait in the backlog (" + FeatureHints.hint(context, "protocol", settings.protocol()) + ")";
         LOG.log(Level.INFO, "endpoint {0} on {1}: {2}", settings.name(), address(), reason);
         int gen = generation;
         CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS)
