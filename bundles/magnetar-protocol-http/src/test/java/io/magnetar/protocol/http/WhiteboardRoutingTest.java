@@ -24,7 +24,7 @@ class WhiteboardRoutingTest {
 
     private final HandlerRoutes routes = new HandlerRoutes(1, 0);
     private final ManualLoop loop = new ManualLoop();
-    private long nextId = 100;
+    private volatile long nextId = 100;
 
     @AfterEach
     void close() {
@@ -184,6 +184,35 @@ class WhiteboardRoutingTest {
         assertThat(removed.await(10, TimeUnit.SECONDS)).isTrue();
         loop.runTasks();
         assertThat(RawResponse.readAll(t.takeText()).get(0).body()).isEqualTo("done");
+    }
+
+    /** A request racing its handler's registration gets 200 or 404, nothing else (pax-web#1411). */
+    @Test
+    void requestsRacingRegistrationAndRemovalGetOnly200Or404() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean churning = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread churn = new Thread(() -> {
+            while (churning.get()) {
+                Map<String, Object> p = props("/race", "service.ranking", (int) (nextId % 3));
+                routes.addHandler(p, "test.bundle", (HttpHandler) r -> HttpResponse.text("raced"));
+                routes.removeHandler(p);
+            }
+        });
+        churn.start();
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        HttpConnection c = HttpConnection.create(a -> routes.routerFor(WEB), HttpLimits.defaults());
+        FakeTransport t = new FakeTransport(loop, c).connect();
+        try {
+            for (int i = 0; i < 5_000; i++) {
+                t.receive("GET /race HTTP/1.1\r\nHost: h\r\n\r\n");
+                for (RawResponse r : RawResponse.readAll(t.takeText())) {
+                    seen.add(r.status() + " " + r.body().trim());
+                }
+            }
+        } finally {
+            churning.set(false);
+            churn.join();
+        }
+        assertThat(seen).isSubsetOf("200 raced", "404 Not Found");
     }
 
     @Test
