@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +31,7 @@ class LauncherRestartIT {
 
     @Test
     void killedUnderLoadItServesEveryEndpointAgainWithinThreeSecondsWithoutAnError() throws Exception {
-        Path home = copyOfDist(tmp.resolve("home"));
+        Path home = Magnetar.copyOfDist(tmp.resolve("home"));
         int echoPort = Sockets.freePort();
         Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
         Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = " + echoPort));
@@ -89,20 +88,5 @@ class LauncherRestartIT {
                 return false;
             }
         });
-    }
-
-    private static Path copyOfDist(Path target) throws IOException {
-        Path dist = Path.of(System.getProperty("magnetar.dist", "../launcher/target/magnetar")).toAbsolutePath();
-        try (Stream<Path> all = Files.walk(dist)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                Path to = target.resolve(dist.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-        return target;
     }
 }

@@ -39,7 +39,8 @@ final class Magnetar implements AutoCloseable {
         return new Magnetar(home, Launcher.start(home, overrides));
     }
 
-    private static Path copyOfDist(Path target) throws IOException {
+    /** A copy of the assembled home in {@code target}, file dates kept. */
+    static Path copyOfDist(Path target) throws IOException {
         Path dist = Path.of(System.getProperty("magnetar.dist", "../launcher/target/magnetar")).toAbsolutePath();
         if (!Files.isDirectory(dist.resolve("bundle"))) {
             throw new IllegalStateException("no assembled launcher at " + dist + ": build the reactor first");

@@ -27,11 +27,15 @@ class TlsEndpointIT {
     Path tmp;
 
     private Path keyStore() throws Exception {
-        Path store = tmp.resolve("server.p12");
+        return keyStore(tmp.resolve("server.p12"), PASSWORD);
+    }
+
+    /** A PKCS#12 key store with a fresh EC P-256 key for localhost and 127.0.0.1, made by keytool. */
+    static Path keyStore(Path store, String password) throws Exception {
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
                 "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
+                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", password, "-keypass", password)
                 .redirectErrorStream(true).start();
         String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
