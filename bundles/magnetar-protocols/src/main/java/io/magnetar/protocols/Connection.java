@@ -55,6 +55,24 @@ public class Connection extends Protocol {
     }
 
     @Override
+    public void pauseWriting() {
+        super.pauseWriting();
+        ProtocolConsumer c = current;
+        if (c != null) {
+            c.onPauseWriting();
+        }
+    }
+
+    @Override
+    public void resumeWriting() {
+        super.resumeWriting();
+        ProtocolConsumer c = current;
+        if (c != null) {
+            c.onResumeWriting();
+        }
+    }
+
+    @Override
     public void connectionLost(Throwable cause) {
         ProtocolConsumer c = current;
         current = null;

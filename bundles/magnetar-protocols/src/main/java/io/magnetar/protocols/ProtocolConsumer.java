@@ -28,6 +28,8 @@ public abstract class ProtocolConsumer extends EventHandler {
     private static final java.util.List<String> ONE_TIME = java.util.List.of(PRE_REQUEST, POST_REQUEST);
     private static final java.util.List<String> MANY_TIMES = java.util.List.of(DATA_RECEIVED, DATA_PROCESSED);
 
+    private static final System.Logger LOG = System.getLogger(ProtocolConsumer.class.getName());
+
     private Connection connection;
     private Object request;
     private boolean started;
@@ -62,6 +64,25 @@ public abstract class ProtocolConsumer extends EventHandler {
         started = false;
         request = null;
         return true;
+    }
+
+    /**
+     * The connection ended while this consumer was the current one (before {@code post_request} fires
+     * with the error): a consumer that outlives one request, an upgraded protocol's, releases what it
+     * holds here. Called once, on the loop. The default does nothing. @since 1.3
+     */
+    protected void onConnectionLost(Throwable cause) {
+    }
+
+    /**
+     * The transport's write buffer went over its high-water mark while this consumer was the current
+     * one: writers should hold back until {@link #onResumeWriting()}. On the loop. @since 1.3
+     */
+    protected void onPauseWriting() {
+    }
+
+    /** The write buffer drained to its low-water mark. On the loop. @since 1.3 */
+    protected void onResumeWriting() {
     }
 
     /** Client side: writes {@link #request()}. Server consumers leave it empty. */
@@ -129,6 +150,11 @@ public abstract class ProtocolConsumer extends EventHandler {
 
     /** The connection went away before this exchange finished. */
     void connectionLost(Throwable cause) {
+        try {
+            onConnectionLost(cause);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "onConnectionLost of " + this + " threw", e);
+        }
         if (!fired(POST_REQUEST)) {
             Throwable error = cause != null ? cause
                     : new java.io.EOFException("connection closed before the exchange finished");

@@ -63,6 +63,7 @@ final class HttpConnection extends Connection {
     private int readPause;
     private final LingeringClose linger = new LingeringClose();
     private boolean handlerPending;
+    private boolean upgraded;
     private boolean eofPending;
     private volatile String closeReason;
 
@@ -142,6 +143,7 @@ final class HttpConnection extends Connection {
     @Override
     public void pauseWriting() {
         super.pauseWriting();
+        // Also after an upgrade: a peer that does not read must not make us buffer what it sends.
         pauseReading(PAUSED_BY_WRITES); // a client that pipelines but does not read must not grow our buffers
     }
 
@@ -188,7 +190,7 @@ final class HttpConnection extends Connection {
 
     /** The first byte of a request arrived: its head is timed from now. */
     void requestStarted() {
-        if (headStart == NONE) {
+        if (headStart == NONE && !upgraded) {
             EventLoop loop = transport().loop();
             headStart = loop.time();
             idleSince = NONE;
@@ -212,7 +214,7 @@ final class HttpConnection extends Connection {
 
     /** A response was queued and no request is in progress: the keep-alive idle time starts. */
     void responded() {
-        if (headStart == NONE && bodyLastRead == NONE && !handlerPending) {
+        if (!upgraded && headStart == NONE && bodyLastRead == NONE && !handlerPending) {
             EventLoop loop = transport().loop();
             idleSince = loop.time();
             arm(loop, idleSince + keepAliveNanos);
@@ -275,6 +277,28 @@ final class HttpConnection extends Connection {
             writer.flush();
         }
         t.close();
+    }
+
+    /** A 101 was written: from now on the connection is another protocol's, without HTTP's timeouts. */
+    void upgraded() {
+        upgraded = true;
+        headStart = NONE;
+        bodyLastRead = NONE;
+        idleSince = NONE;
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+    }
+
+    /** After a 101: starts the upgraded protocol's consumer now, not at the client's first bytes. */
+    void startUpgraded() {
+        if (!isClosed()) {
+            io.magnetar.protocols.ProtocolConsumer c = currentConsumer();
+            if (!c.isStarted()) {
+                c.start(null);
+            }
+        }
     }
 
     /** An async handler is working: read nothing more until it answers. */

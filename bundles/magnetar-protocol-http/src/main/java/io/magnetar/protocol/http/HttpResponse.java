@@ -1,11 +1,14 @@
 package io.magnetar.protocol.http;
 
 import io.magnetar.protocol.http.internal.Ascii;
+import io.magnetar.protocols.ProtocolConsumer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A response: status, header fields and body. Its status line and header fields are encoded once,
@@ -26,13 +29,38 @@ public final class HttpResponse {
     private final String[] fields;
     private final byte[] body;
     private final byte[] head;
+    /** For a 101: what the connection's bytes go to once this response is written. */
+    private final Supplier<? extends ProtocolConsumer> upgrade;
 
     private HttpResponse(Builder b) {
+        this.upgrade = b.upgrade;
         this.status = b.status;
         this.reason = b.reason != null ? b.reason : reasonPhrase(b.status);
         this.fields = b.fields.toArray(new String[0]);
         this.body = b.body;
         this.head = encodeHead();
+    }
+
+    /**
+     * {@code 101 Switching Protocols} to {@code protocol} (the {@code Upgrade} field) with {@code fields}
+     * ({@code Sec-WebSocket-Accept}, say): once it is written, every later byte of the connection goes
+     * to consumers from {@code upgrade} (pulsar's {@code Connection.upgrade}), and the HTTP timeouts
+     * stop. Only for a request that asked for the upgrade. @since 1.1
+     */
+    public static HttpResponse switchingProtocols(String protocol, Map<String, String> fields,
+                                                  Supplier<? extends ProtocolConsumer> upgrade) {
+        Builder b = new Builder(101, true);
+        b.header("Upgrade", protocol);
+        b.fields.add("Connection");
+        b.fields.add("Upgrade");
+        fields.forEach(b::header);
+        b.upgrade = Objects.requireNonNull(upgrade, "upgrade");
+        return b.build();
+    }
+
+    /** The consumer factory a 101 switches the connection to, or {@code null}. */
+    Supplier<? extends ProtocolConsumer> upgrade() {
+        return upgrade;
     }
 
     /** 200 with {@code text/plain; charset=utf-8} and {@code text} as the body. */
@@ -87,9 +115,9 @@ public final class HttpResponse {
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    /** 204 and 304 have neither a body nor a {@code Content-Length} (RFC 9110 8.6). */
+    /** 1xx, 204 and 304 have neither a body nor a {@code Content-Length} (RFC 9110 8.6). */
     boolean hasBody() {
-        return status != 204 && status != 304;
+        return status >= 200 && status != 204 && status != 304;
     }
 
     /** The shared body array: read, never written, by the connection. */
@@ -165,9 +193,14 @@ public final class HttpResponse {
         private String reason;
         private final List<String> fields = new ArrayList<>();
         private byte[] body = EMPTY;
+        private Supplier<? extends ProtocolConsumer> upgrade;
 
         private Builder(int status) {
-            if (status < 200 || status > 599) {
+            this(status, false);
+        }
+
+        private Builder(int status, boolean informational) {
+            if (!informational && (status < 200 || status > 599)) {
                 throw new IllegalArgumentException("status must be in 200..599: " + status);
             }
             this.status = status;

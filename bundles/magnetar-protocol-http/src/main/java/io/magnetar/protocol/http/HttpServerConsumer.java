@@ -177,6 +177,17 @@ public final class HttpServerConsumer extends ProtocolConsumer {
      */
     private void respond(ByteBuffer data, HttpResponse response, boolean flushFirst) {
         ResponseWriter writer = http.writer();
+        if (response.upgrade() != null) {
+            writer.add(response, false, false, false);
+            http.parser().reset();
+            writer.flush();
+            http.upgraded();
+            // The bytes after the request (a first WebSocket frame, say) are the new protocol's.
+            http.upgrade(response.upgrade());
+            finished(response);
+            http.runOnLoopLater(http::startUpgraded);
+            return;
+        }
         writer.add(response, headRequest, close, keepAlive10);
         http.parser().reset();
         if (close) {

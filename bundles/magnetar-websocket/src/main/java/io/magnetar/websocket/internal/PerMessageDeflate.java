@@ -1,0 +1,191 @@
+package io.magnetar.websocket.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * permessage-deflate (RFC 7692) for one connection: negotiation, and compressing and inflating whole
+ * messages with context takeover unless a side asked for none. The JDK's Deflater always uses a 32 KiB
+ * window, so an offer that limits the server's window ({@code server_max_window_bits} below 15) is
+ * declined and the next offer tried; the client's window may be anything (inflating takes any).
+ * Inflation is bounded: it stops as soon as the message would exceed the limit (a compression bomb
+ * never gets inflated past it). {@link #close} ends the native zlib state, which the GC would not free
+ * soon enough (about 300 KB per connection otherwise).
+ *
+ * <p>Confined to its connection's event loop.
+ */
+final class PerMessageDeflate {
+
+    private static final byte[] TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
+
+    private final boolean serverNoContextTakeover;
+    private final boolean clientNoContextTakeover;
+    private final String response;
+    private Deflater deflater;
+    private Inflater inflater;
+    private byte[] chunk = new byte[8192];
+
+    private PerMessageDeflate(boolean serverNoContextTakeover, boolean clientNoContextTakeover, String response) {
+        this.serverNoContextTakeover = serverNoContextTakeover;
+        this.clientNoContextTakeover = clientNoContextTakeover;
+        this.response = response;
+    }
+
+    /**
+     * The first acceptable permessage-deflate offer of a {@code Sec-WebSocket-Extensions} value, or
+     * null when there is none (or it is malformed): then no extension is used.
+     */
+    static PerMessageDeflate negotiate(List<String> headerValues) {
+        for (String header : headerValues) {
+            for (String offer : header.split(",")) {
+                PerMessageDeflate accepted = accept(offer);
+                if (accepted != null) {
+                    return accepted;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static PerMessageDeflate accept(String offer) {
+        String[] parts = offer.split(";");
+        if (!parts[0].trim().equalsIgnoreCase("permessage-deflate")) {
+            return null;
+        }
+        boolean serverNoTakeover = false;
+        boolean clientNoTakeover = false;
+        String clientBits = null;
+        List<String> seen = new ArrayList<>();
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim();
+            int eq = p.indexOf('=');
+            String name = (eq < 0 ? p : p.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+            String value = eq < 0 ? null : p.substring(eq + 1).trim().replace("\"", "");
+            if (seen.contains(name)) {
+                return null; // a parameter twice: an invalid offer (RFC 7692 section 7)
+            }
+            seen.add(name);
+            switch (name) {
+                case "server_no_context_takeover" -> {
+                    if (value != null) {
+                        return null;
+                    }
+                    serverNoTakeover = true;
+                }
+                case "client_no_context_takeover" -> {
+                    if (value != null) {
+                        return null;
+                    }
+                    clientNoTakeover = true;
+                }
+                case "server_max_window_bits" -> {
+                    Integer bits = bits(value);
+                    if (bits == null || bits != 15) {
+                        return null; // valid but below what the JDK's deflater can honour, or invalid
+                    }
+                }
+                case "client_max_window_bits" -> {
+                    if (value != null && bits(value) == null) {
+                        return null;
+                    }
+                    clientBits = value == null ? "15" : value;
+                }
+                default -> {
+                    return null; // unknown parameter: decline this offer
+                }
+            }
+        }
+        StringBuilder reply = new StringBuilder("permessage-deflate");
+        if (serverNoTakeover) {
+            reply.append("; server_no_context_takeover");
+        }
+        if (clientNoTakeover) {
+            reply.append("; client_no_context_takeover");
+        }
+        if (clientBits != null) {
+            reply.append("; client_max_window_bits=").append(clientBits); // only when the client offered it
+        }
+        return new PerMessageDeflate(serverNoTakeover, clientNoTakeover, reply.toString());
+    }
+
+    private static Integer bits(String value) {
+        if (value == null || value.isEmpty() || value.length() > 2 || !value.chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        int bits = Integer.parseInt(value);
+        return bits >= 8 && bits <= 15 ? bits : null;
+    }
+
+    /** The {@code Sec-WebSocket-Extensions} value of the response. */
+    String response() {
+        return response;
+    }
+
+    /**
+     * Inflates one message's compressed payload {@code in[0, length)} into {@code out}; returns false,
+     * having inflated at most {@code max + 1} bytes, when the message is larger than {@code max}.
+     */
+    boolean inflate(byte[] in, int length, ByteArrayOutputStream out, int max) throws DataFormatException {
+        if (inflater == null) {
+            inflater = new Inflater(true);
+        }
+        boolean ok = inflateFrom(in, length, out, max) && inflateFrom(TAIL, TAIL.length, out, max);
+        if (clientNoContextTakeover) {
+            inflater.reset();
+        }
+        return ok;
+    }
+
+    private boolean inflateFrom(byte[] in, int length, ByteArrayOutputStream out, int max) throws DataFormatException {
+        inflater.setInput(in, 0, length);
+        while (!inflater.needsInput()) {
+            int room = Math.min(chunk.length, max + 1 - out.size());
+            int n = inflater.inflate(chunk, 0, room);
+            out.write(chunk, 0, n);
+            if (out.size() > max) {
+                return false;
+            }
+            if (n == 0 && (inflater.finished() || inflater.needsDictionary())) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    /** Compresses a whole message; the returned array holds the frame payload in [0, length of result). */
+    byte[] deflate(byte[] in, int from, int length) {
+        if (deflater == null) {
+            deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        }
+        deflater.setInput(in, from, length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, length / 2));
+        int n;
+        do {
+            n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
+            out.write(chunk, 0, n);
+        } while (n == chunk.length);
+        if (serverNoContextTakeover) {
+            deflater.reset();
+        }
+        byte[] all = out.toByteArray();
+        // A sync flush ends in 00 00 FF FF, which RFC 7692 section 7.2.1 says to leave out.
+        return java.util.Arrays.copyOf(all, all.length - 4);
+    }
+
+    /** Frees zlib's native memory; idempotent. */
+    void close() {
+        if (deflater != null) {
+            deflater.end();
+            deflater = null;
+        }
+        if (inflater != null) {
+            inflater.end();
+            inflater = null;
+        }
+    }
+}

@@ -1,0 +1,371 @@
+package io.magnetar.websocket.internal;
+
+import io.magnetar.api.StreamTransport;
+import io.magnetar.protocols.ProtocolConsumer;
+import io.magnetar.websocket.WebSocket;
+import io.magnetar.websocket.WebSocketHandler;
+import io.magnetar.websocket.WebSocketWhiteboard;
+import java.io.ByteArrayOutputStream;
+import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.zip.DataFormatException;
+
+/**
+ * One WebSocket connection after the upgrade: the connection's last consumer, whose exchange lasts until
+ * the connection ends. Reassembles fragmented messages (bounded), validates UTF-8 as text arrives,
+ * answers pings, runs the closing handshake, inflates and deflates with permessage-deflate, and closes
+ * with the RFC 6455 section 7.4 code for what went wrong (1002, 1007, 1009, 1011).
+ *
+ * <p>Confined to its connection's event loop, except the {@link WebSocket} methods, which are thread-safe.
+ */
+final class WebSocketSession extends ProtocolConsumer implements WebSocket, FrameReader.Frames {
+
+    private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
+    /** Messages smaller than this go uncompressed (legal per message): deflate would only add bytes. */
+    private static final int MIN_COMPRESS = 32;
+    /** A message buffer larger than this is dropped after use, so an idle connection does not keep it. */
+    private static final int KEEP_BUFFER = 64 * 1024;
+
+    private final WebSocketHandler handler;
+    private final String path;
+    private final SocketAddress remote;
+    private final PerMessageDeflate deflate;
+    private final int maxMessage;
+    private final FrameReader reader;
+    private final Utf8Validator utf8 = new Utf8Validator();
+    private final byte[] control = new byte[125];
+    private int controlLength;
+    private int frameOpcode;
+    private boolean frameFin;
+    /** Opcode of the message being assembled, 0 between messages. */
+    private int messageOpcode;
+    private boolean messageCompressed;
+    private ByteArrayOutputStream message = new ByteArrayOutputStream();
+    private ByteArrayOutputStream inflated;
+    private boolean opened;
+    private boolean closeSent;
+    private boolean closedNotified;
+    private volatile boolean writable = true;
+
+    WebSocketSession(WebSocketHandler handler, String path, SocketAddress remote, PerMessageDeflate deflate,
+                     WebSocketLimits limits) {
+        this.handler = handler;
+        this.path = path;
+        this.remote = remote;
+        this.deflate = deflate;
+        this.maxMessage = limits.maxMessage();
+        this.reader = new FrameReader(this, limits.maxFrame(), deflate != null);
+    }
+
+    @Override
+    protected void dataReceived(ByteBuffer data) {
+        reader.read(data);
+    }
+
+    /** Started by the connection right after the 101 (or by the first bytes, if they came with it). */
+    @Override
+    protected void startRequest() {
+        if (!opened) {
+            opened = true;
+            call(() -> handler.onOpen(this));
+        }
+    }
+
+    // ---- frames in
+
+    @Override
+    public boolean frameStart(int opcode, boolean fin, boolean rsv1, long length) {
+        frameOpcode = opcode;
+        frameFin = fin;
+        controlLength = 0;
+        if ((opcode & 0x8) != 0) {
+            return true;
+        }
+        if (opcode == FrameWriter.CONTINUATION) {
+            if (messageOpcode == 0) {
+                return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "continuation frame without a message");
+            }
+            if (rsv1) {
+                return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "RSV1 on a continuation frame");
+            }
+        } else {
+            if (messageOpcode != 0) {
+                return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "new message before the last one ended");
+            }
+            messageOpcode = opcode;
+            messageCompressed = rsv1;
+            utf8.reset();
+        }
+        if (message.size() + length > maxMessage) {
+            return fail(WebSocketWhiteboard.MESSAGE_TOO_BIG, "message over " + maxMessage + " bytes");
+        }
+        return true;
+    }
+
+    @Override
+    public boolean payload(byte[] a, int from, int to) {
+        if ((frameOpcode & 0x8) != 0) {
+            System.arraycopy(a, from, control, controlLength, to - from);
+            controlLength += to - from;
+            return true;
+        }
+        if (messageOpcode == FrameWriter.TEXT && !messageCompressed && !utf8.feed(a, from, to)) {
+            return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text is not UTF-8");
+        }
+        message.write(a, from, to - from);
+        return true;
+    }
+
+    @Override
+    public boolean frameEnd() {
+        switch (frameOpcode) {
+            case FrameWriter.PING -> {
+                if (!closeSent) {
+                    transport().write(FrameWriter.frame(FrameWriter.PONG, false, control, 0, controlLength));
+                }
+                return true;
+            }
+            case FrameWriter.PONG -> {
+                return true;
+            }
+            case FrameWriter.CLOSE -> {
+                return closeReceived();
+            }
+            default -> {
+                return !frameFin || messageComplete();
+            }
+        }
+    }
+
+    private boolean messageComplete() {
+        int opcode = messageOpcode;
+        messageOpcode = 0;
+        ByteArrayOutputStream whole = message;
+        if (messageCompressed) {
+            if (inflated == null) {
+                inflated = new ByteArrayOutputStream();
+            }
+            inflated.reset();
+            try {
+                if (!deflate.inflate(message.toByteArray(), message.size(), inflated, maxMessage)) {
+                    return fail(WebSocketWhiteboard.MESSAGE_TOO_BIG, "message inflates past " + maxMessage + " bytes");
+                }
+            } catch (DataFormatException e) {
+                return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "invalid deflate data: " + e.getMessage());
+            }
+            whole = inflated;
+            if (opcode == FrameWriter.TEXT) {
+                utf8.reset();
+                byte[] bytes = whole.toByteArray();
+                if (!utf8.feed(bytes, 0, bytes.length)) {
+                    return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text is not UTF-8");
+                }
+            }
+        }
+        if (opcode == FrameWriter.TEXT && !utf8.isComplete()) {
+            return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text ends inside a UTF-8 character");
+        }
+        byte[] bytes = whole.toByteArray();
+        resetBuffers();
+        if (opcode == FrameWriter.TEXT) {
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            call(() -> handler.onText(this, text));
+        } else {
+            call(() -> handler.onBinary(this, ByteBuffer.wrap(bytes).asReadOnlyBuffer()));
+        }
+        return !closeSent;
+    }
+
+    private void resetBuffers() {
+        if (message.size() > KEEP_BUFFER) {
+            message = new ByteArrayOutputStream();
+        } else {
+            message.reset();
+        }
+        if (inflated != null && inflated.size() > KEEP_BUFFER) {
+            inflated = null;
+        }
+    }
+
+    private boolean closeReceived() {
+        int code = WebSocketWhiteboard.NO_STATUS;
+        String reason = "";
+        if (controlLength == 1) {
+            return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "close frame with a one-byte payload");
+        }
+        if (controlLength >= 2) {
+            code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
+            if (!validCloseCode(code)) {
+                return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "close code " + code + " may not be sent");
+            }
+            Utf8Validator check = new Utf8Validator();
+            if (!check.feed(control, 2, controlLength) || !check.isComplete()) {
+                return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "close reason is not UTF-8");
+            }
+            reason = new String(control, 2, controlLength - 2, StandardCharsets.UTF_8);
+        }
+        if (!closeSent) {
+            closeSent = true;
+            transport().write(code == WebSocketWhiteboard.NO_STATUS
+                    ? FrameWriter.frame(FrameWriter.CLOSE, false, control, 0, 0) : FrameWriter.close(code, ""));
+        }
+        reader.stop();
+        notifyClosed(code, reason);
+        transport().close(); // the server closes TCP first (RFC 6455 section 7.1.1)
+        return false;
+    }
+
+    /** RFC 6455 section 7.4: the codes an endpoint may send, 1000-1003, 1007-1014, 3000-4999. */
+    static boolean validCloseCode(int code) {
+        return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
+    }
+
+    @Override
+    public void violation(int code, String reason) {
+        fail(code, reason);
+    }
+
+    /** Fails the connection: a close frame with {@code code}, then the TCP close. Logged at DEBUG: the client's doing. */
+    private boolean fail(int code, String reason) {
+        LOG.log(Level.DEBUG, "closing WebSocket {0} with {1}: {2}", remote, code, reason);
+        closeOnLoop(code, reason);
+        return false;
+    }
+
+    // ---- the WebSocket face
+
+    @Override
+    public void sendText(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        onLoop(() -> sendOnLoop(FrameWriter.TEXT, bytes));
+    }
+
+    @Override
+    public void sendBinary(ByteBuffer data) {
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        onLoop(() -> sendOnLoop(FrameWriter.BINARY, bytes));
+    }
+
+    private void sendOnLoop(int opcode, byte[] payload) {
+        StreamTransport t = transport();
+        if (closeSent || t == null || t.isClosing()) {
+            return;
+        }
+        if (deflate != null && payload.length >= MIN_COMPRESS) {
+            byte[] compressed = deflate.deflate(payload, 0, payload.length);
+            t.write(FrameWriter.frame(opcode, true, compressed, 0, compressed.length));
+        } else {
+            t.write(FrameWriter.frame(opcode, false, payload, 0, payload.length));
+        }
+        if (t.writeBufferSize() > MAX_BUFFERED) {
+            LOG.log(Level.DEBUG, "closing WebSocket {0}: over {1} bytes queued for a client that does not read",
+                    remote, MAX_BUFFERED);
+            closeSent = true;
+            reader.stop();
+            notifyClosed(WebSocketWhiteboard.POLICY_VIOLATION, "client too slow");
+            t.abort();
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        onLoop(() -> closeOnLoop(code, reason));
+    }
+
+    private void closeOnLoop(int code, String reason) {
+        if (closeSent) {
+            return;
+        }
+        closeSent = true;
+        reader.stop();
+        StreamTransport t = transport();
+        t.write(FrameWriter.close(code, reason));
+        notifyClosed(code, reason == null ? "" : reason);
+        t.close(); // flushes the close frame, then FIN; what the client still sends is dropped
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public String extensions() {
+        return deflate == null ? "" : deflate.response();
+    }
+
+    // ---- connection events
+
+    @Override
+    protected void onPauseWriting() {
+        writable = false;
+        call(() -> handler.onPauseWriting(this));
+    }
+
+    @Override
+    protected void onResumeWriting() {
+        writable = true;
+        call(() -> handler.onResumeWriting(this));
+    }
+
+    @Override
+    protected void onConnectionLost(Throwable cause) {
+        reader.stop();
+        notifyClosed(WebSocketWhiteboard.ABNORMAL, cause == null ? "" : String.valueOf(cause.getMessage()));
+        if (deflate != null) {
+            deflate.close();
+        }
+    }
+
+    private void notifyClosed(int code, String reason) {
+        if (!closedNotified) {
+            closedNotified = true;
+            call(() -> handler.onClose(this, code, reason));
+        }
+    }
+
+    /** A handler callback; one that throws closes the connection with 1011 and is logged as a server fault. */
+    private void call(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "WebSocket handler " + handler + " threw on " + path + "; closing with 1011", e);
+            closeOnLoop(WebSocketWhiteboard.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        StreamTransport t = transport();
+        if (t == null) {
+            return;
+        }
+        if (t.loop().inEventLoop()) {
+            task.run();
+        } else {
+            try {
+                t.loop().execute(task);
+            } catch (RejectedExecutionException closed) {
+                // the loop is gone and has aborted this connection
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket[" + path + " " + remote + "]";
+    }
+}

@@ -1,0 +1,228 @@
+package io.magnetar.websocket.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.magnetar.api.Endpoint;
+import io.magnetar.loop.SelectorEventLoopGroup;
+import io.magnetar.producers.TcpServer;
+import io.magnetar.protocol.http.HttpLimits;
+import io.magnetar.protocol.http.HttpServerConsumer;
+import io.magnetar.protocol.http.Router;
+import io.magnetar.tcp.TcpTransportProvider;
+import io.magnetar.websocket.WebSocket;
+import io.magnetar.websocket.WebSocketHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** RFC 6455 frame-level cases against a real server on loopback, with a raw client that can misbehave. */
+class WebSocketServerTest {
+
+    private static final WebSocketLimits LIMITS = new WebSocketLimits(64 * 1024, 128 * 1024);
+
+    private final SelectorEventLoopGroup group = new SelectorEventLoopGroup(2, "ws-test");
+    private final CompletableFuture<int[]> closed = new CompletableFuture<>();
+    private TcpServer server;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        EchoHandler echo = new EchoHandler();
+        WebSocketHandler recording = new WebSocketHandler() {
+            @Override
+            public void onText(WebSocket socket, String text) {
+                echo.onText(socket, text);
+            }
+
+            @Override
+            public void onBinary(WebSocket socket, java.nio.ByteBuffer data) {
+                echo.onBinary(socket, data);
+            }
+
+            @Override
+            public void onClose(WebSocket socket, int code, String reason) {
+                closed.complete(new int[] {code});
+            }
+        };
+        Router router = Router.builder().get("/ws/echo", new UpgradeHandler(recording, LIMITS, true)).build();
+        server = TcpServer.builder(new TcpTransportProvider(group), () -> HttpServerConsumer.newConnection(router,
+                HttpLimits.defaults())).endpoint(Endpoint.of("127.0.0.1", 0)).build();
+        server.startServing().get(5, TimeUnit.SECONDS);
+        port = server.address().getPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close().get(20, TimeUnit.SECONDS);
+        group.close().get(10, TimeUnit.SECONDS);
+    }
+
+    private RawWebSocketClient client() throws Exception {
+        RawWebSocketClient c = RawWebSocketClient.connect(port, "/ws/echo", "");
+        assertThat(c.responseHead).startsWith("HTTP/1.1 101 ");
+        return c;
+    }
+
+    @Test
+    void handshakeAnswersTheAcceptOfRfc6455AndEchoes() throws Exception {
+        assertThat(UpgradeHandler.accept("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        try (RawWebSocketClient c = client()) {
+            assertThat(c.responseHead).containsIgnoringCase("upgrade: websocket").containsIgnoringCase("connection: upgrade")
+                    .doesNotContainIgnoringCase("content-length");
+            c.sendText("hello");
+            assertThat(c.read().text()).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void fragmentsWithAPingBetweenThemAreOneMessageAndThePingIsAnswered() throws Exception {
+        try (RawWebSocketClient c = client()) {
+            c.send(false, 0, 0x1, "frag".getBytes(StandardCharsets.UTF_8), true);
+            c.send(true, 0, 0x9, "ping!".getBytes(StandardCharsets.UTF_8), true);
+            c.send(true, 0, 0x0, "ment".getBytes(StandardCharsets.UTF_8), true);
+            RawWebSocketClient.Frame pong = c.read();
+            assertThat(pong.opcode()).isEqualTo(0xA);
+            assertThat(pong.text()).isEqualTo("ping!");
+            assertThat(c.read().text()).isEqualTo("fragment");
+        }
+    }
+
+    @Test
+    void utf8SplitAcrossFragmentsIsValidAndInvalidUtf8Is1007() throws Exception {
+        byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+        try (RawWebSocketClient c = client()) {
+            c.send(false, 0, 0x1, Arrays.copyOfRange(euro, 0, 1), true);
+            c.send(true, 0, 0x0, Arrays.copyOfRange(euro, 1, 3), true);
+            assertThat(c.read().text()).isEqualTo("€");
+            c.send(false, 0, 0x1, new byte[] {(byte) 0xCE, (byte) 0xBA}, true);
+            c.send(true, 0, 0x0, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, true); // a surrogate
+            assertThat(c.readUntilClose()).isEqualTo(1007);
+            assertThat(c.eof()).isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"unmasked", "rsv2", "opcode3", "opcode11", "bigPing", "fragmentedPing", "lonelyContinuation",
+        "newMessageInsideAFragmentedOne", "closeWithOneByte", "closeCode1005", "closeCode999", "closeCode2000"})
+    void protocolViolationsClose1002(String violation) throws Exception {
+        try (RawWebSocketClient c = client()) {
+            byte[] x = "x".getBytes(StandardCharsets.UTF_8);
+            switch (violation) {
+                case "unmasked" -> c.send(true, 0, 0x1, x, false);
+                case "rsv2" -> c.send(true, 2, 0x1, x, true);
+                case "opcode3" -> c.send(true, 0, 0x3, x, true);
+                case "opcode11" -> c.send(true, 0, 0xB, x, true);
+                case "bigPing" -> c.send(true, 0, 0x9, new byte[126], true);
+                case "fragmentedPing" -> c.send(false, 0, 0x9, x, true);
+                case "lonelyContinuation" -> c.send(true, 0, 0x0, x, true);
+                case "newMessageInsideAFragmentedOne" -> {
+                    c.send(false, 0, 0x1, x, true);
+                    c.send(true, 0, 0x1, x, true);
+                }
+                case "closeWithOneByte" -> c.send(true, 0, 0x8, new byte[] {3}, true);
+                case "closeCode1005" -> c.send(true, 0, 0x8, new byte[] {0x03, (byte) 0xED}, true);
+                case "closeCode999" -> c.send(true, 0, 0x8, new byte[] {0x03, (byte) 0xE7}, true);
+                case "closeCode2000" -> c.send(true, 0, 0x8, new byte[] {0x07, (byte) 0xD0}, true);
+                default -> throw new IllegalArgumentException(violation);
+            }
+            assertThat(c.readUntilClose()).isEqualTo(1002);
+            assertThat(c.eof()).isTrue();
+        }
+    }
+
+    @Test
+    void closeHandshakeEchoesTheCodeAndTheServerClosesTcp() throws Exception {
+        try (RawWebSocketClient c = client()) {
+            c.send(true, 0, 0x8, new byte[] {0x0F, (byte) 0xA0, 'b', 'y', 'e'}, true); // 4000
+            assertThat(c.readUntilClose()).isEqualTo(4000);
+            assertThat(c.eof()).isTrue();
+            assertThat(closed.get(5, TimeUnit.SECONDS)[0]).isEqualTo(4000);
+        }
+    }
+
+    @Test
+    void framesAndMessagesOverTheLimitsClose1009() throws Exception {
+        try (RawWebSocketClient c = client()) {
+            c.send(true, 0, 0x2, new byte[64 * 1024 + 1], true);
+            assertThat(c.readUntilClose()).isEqualTo(1009);
+        }
+        try (RawWebSocketClient c = client()) {
+            c.send(false, 0, 0x2, new byte[60 * 1024], true);
+            c.send(false, 0, 0x0, new byte[60 * 1024], true);
+            c.send(true, 0, 0x0, new byte[60 * 1024], true);
+            assertThat(c.readUntilClose()).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void permessageDeflateIsNegotiatedAndRoundTrips() throws Exception {
+        try (RawWebSocketClient c = RawWebSocketClient.connect(port, "/ws/echo",
+                "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")) {
+            assertThat(c.responseHead).containsIgnoringCase("sec-websocket-extensions: permessage-deflate; client_max_window_bits=15");
+            String text = "compress me ".repeat(50);
+            c.send(true, 4, 0x1, deflate(text.getBytes(StandardCharsets.UTF_8)), true);
+            RawWebSocketClient.Frame reply = c.read();
+            assertThat(reply.rsv1()).isTrue();
+            assertThat(new String(inflate(reply.payload()), StandardCharsets.UTF_8)).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void aDecompressionBombIsClosed1009BeforeItIsInflatedPastTheLimit() throws Exception {
+        try (RawWebSocketClient c = RawWebSocketClient.connect(port, "/ws/echo",
+                "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+            byte[] bomb = deflate(new byte[16 * 1024 * 1024]); // 16 MiB of zeros in ~16 KiB
+            assertThat(bomb.length).isLessThan(LIMITS.maxFrame() > Integer.MAX_VALUE ? 0 : (int) LIMITS.maxFrame());
+            c.send(true, 4, 0x2, bomb, true);
+            assertThat(c.readUntilClose()).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void rsv1OnAContinuationFrameIs1002() throws Exception {
+        try (RawWebSocketClient c = RawWebSocketClient.connect(port, "/ws/echo",
+                "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+            c.send(false, 4, 0x1, deflate("a".getBytes(StandardCharsets.UTF_8)), true);
+            c.send(true, 4, 0x0, deflate("b".getBytes(StandardCharsets.UTF_8)), true);
+            assertThat(c.readUntilClose()).isEqualTo(1002);
+        }
+    }
+
+    @Test
+    void aPlainGetOnAWebSocketPathIs426() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write("GET /ws/echo HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .startsWith("HTTP/1.1 426").containsIgnoringCase("sec-websocket-version: 13");
+        }
+    }
+
+    private static byte[] deflate(byte[] data) {
+        Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        d.setInput(data);
+        byte[] buf = new byte[data.length + 1024];
+        int n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
+        d.end();
+        return Arrays.copyOf(buf, n - 4);
+    }
+
+    private static byte[] inflate(byte[] data) throws Exception {
+        java.util.zip.Inflater i = new java.util.zip.Inflater(true);
+        byte[] in = Arrays.copyOf(data, data.length + 4);
+        in[data.length + 2] = (byte) 0xFF;
+        in[data.length + 3] = (byte) 0xFF;
+        i.setInput(in);
+        byte[] out = new byte[1 << 16];
+        int n = i.inflate(out);
+        i.end();
+        return Arrays.copyOf(out, n);
+    }
+}
