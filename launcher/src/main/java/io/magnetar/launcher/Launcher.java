@@ -41,7 +41,7 @@ public final class Launcher {
     public static final String BOOT_FEATURES = "magnetar.features.boot";
     /** Every transport and protocol that ships in {@code bundle/}: an endpoint file alone serves any of them. */
     static final String DEFAULT_FEATURES = "magnetar-core, magnetar-tcp, magnetar-tls, magnetar-udp, magnetar-echo, "
-            + "magnetar-http, magnetar-resp, magnetar-assembly";
+            + "magnetar-http, magnetar-websocket, magnetar-resp, magnetar-assembly";
     /** Seconds a {@link #stop} may take when {@link Main} stops on a signal. */
     public static final String STOP_TIMEOUT = "magnetar.stop.timeout";
     /** The home folder, also visible to bundles as a framework property. */
