@@ -57,6 +57,35 @@ class EndpointFileAloneIT {
     }
 
     @Test
+    void aStaticFilesConfigurationServesADirectoryOnTheHttpEndpoints() throws Exception {
+        Path www = java.nio.file.Files.createDirectories(tmp.resolve("www"));
+        java.nio.file.Files.writeString(www.resolve("index.html"), "<h1>static</h1>\n");
+        try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
+            m.writeEtc("io.magnetar.endpoint-web.cfg", "protocol = http\nport = 0\n");
+            m.writeEtc("io.magnetar.http.static-site.cfg", "path = /site/*\ndirectory = " + www + "\n");
+            int port = m.awaitServing("web");
+            await("static route", () -> {
+                try {
+                    return httpGetPath(port, "/site/").contains("<h1>static</h1>");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertThat(httpGetPath(port, "/site/")).contains("text/html; charset=utf-8").contains("ETag:");
+            assertThat(httpGetPath(port, "/site/../etc/config.properties")).startsWith("HTTP/1.1 404");
+        }
+    }
+
+    private static String httpGetPath(int port, String path) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
     void featureCommandsUninstallAndInstallAProtocolAndTheWaitingEndpointNamesIt() throws Exception {
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
             m.writeEtc("io.magnetar.endpoint-cache.cfg", "protocol = resp\nport = 0\n");

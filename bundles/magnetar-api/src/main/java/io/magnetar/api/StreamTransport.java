@@ -46,6 +46,25 @@ public interface StreamTransport extends Transport {
         write(copy);
     }
 
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position} (asyncio's {@code loop.sendfile},
+     * Netty's {@code FileRegion}), after everything written before and before everything written after.
+     * Over plain TCP the kernel copies the file to the socket ({@code FileChannel.transferTo}, sendfile):
+     * the bytes never pass through the heap. Over TLS they must be encrypted: the file is read and
+     * encrypted a few records at a time, never more than the write buffer's high-water mark ahead of
+     * the socket. Either way the bytes not yet sent count in {@link #writeBufferSize()} and the water
+     * marks, as written bytes do.
+     *
+     * <p>Thread-safe. The future completes on the loop with the bytes sent once the last one was handed
+     * to the socket, or fails with an {@link java.io.IOException} when the file cannot be read (fewer
+     * than {@code count} bytes from {@code position}) or the transport closes first. The caller owns
+     * {@code file} and must keep it open until then. A send after {@code close}, {@code abort} or
+     * {@code writeEof} fails at once.
+     *
+     * @since 1.2
+     */
+    java.util.concurrent.CompletableFuture<Long> sendFile(java.nio.channels.FileChannel file, long position, long count);
+
     /** Queues several buffers, written with one gathering write where possible. */
     void writeLines(ByteBuffer... data);
 

@@ -8,9 +8,11 @@ import io.magnetar.loop.SelectorEventLoop;
 import io.magnetar.tcp.internal.WriteBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A TCP connection as a {@link StreamTransport}, for accepted and connected sockets alike.
@@ -209,6 +211,39 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
             setInterest(SelectionKey.OP_WRITE, true);
         }
         buffer.add(rest);
+        maybePauseProtocol();
+    }
+
+    /** The kernel's sendfile ({@code transferTo}) from the queue, in order with the writes around it. */
+    @Override
+    public CompletableFuture<Long> sendFile(FileChannel file, long position, long count) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        if (position < 0 || count < 0) {
+            done.completeExceptionally(new IllegalArgumentException("negative position or count"));
+            return done;
+        }
+        if (!loop.inEventLoop()) {
+            executeOnLoop(() -> queueFile(file, position, count, done));
+        } else {
+            queueFile(file, position, count, done);
+        }
+        return done;
+    }
+
+    private void queueFile(FileChannel file, long position, long count, CompletableFuture<Long> done) {
+        if (closing || eofRequested) {
+            done.completeExceptionally(new IOException("sendFile on a closing transport"));
+            return;
+        }
+        if (count == 0) {
+            done.complete(0L);
+            return;
+        }
+        boolean wasEmpty = buffer.isEmpty();
+        buffer.addFile(file, position, count, done);
+        if (wasEmpty) {
+            flush(); // sends what the socket takes now, and asks for OP_WRITE for the rest
+        }
         maybePauseProtocol();
     }
 

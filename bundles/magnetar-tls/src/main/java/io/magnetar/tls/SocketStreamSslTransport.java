@@ -6,6 +6,8 @@ import io.magnetar.api.Transport;
 import io.magnetar.tls.internal.SslProtocol;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -91,6 +93,29 @@ public final class SocketStreamSslTransport implements StreamTransport {
         } else {
             onLoop(() -> ssl.appWrite(data));
         }
+    }
+
+    /**
+     * Reads and encrypts the file a 64 KiB chunk at a time while the plain transport's buffer is under
+     * its high-water mark (TLS cannot use the kernel's sendfile); writes made meanwhile, and close or
+     * writeEof, wait behind it. The future completes when the last chunk was encrypted and handed to
+     * the plain transport.
+     */
+    @Override
+    public CompletableFuture<Long> sendFile(FileChannel file, long position, long count) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        if (position < 0 || count < 0) {
+            done.completeExceptionally(new IllegalArgumentException("negative position or count"));
+        } else if (loop.inEventLoop()) {
+            ssl.appSendFile(file, position, count, done);
+        } else {
+            try {
+                loop.execute(() -> ssl.appSendFile(file, position, count, done));
+            } catch (RejectedExecutionException e) {
+                done.completeExceptionally(new java.io.IOException("the loop of " + this + " is closed"));
+            }
+        }
+        return done;
     }
 
     /** True: {@code writeEof} sends {@code close_notify}, then half-closes the plain transport. */

@@ -3,6 +3,7 @@ package io.magnetar.protocol.http;
 import io.magnetar.protocol.http.internal.Ascii;
 import io.magnetar.protocols.ProtocolConsumer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,11 +30,14 @@ public final class HttpResponse {
     private final String[] fields;
     private final byte[] body;
     private final byte[] head;
+    /** A body sent from a file (sendFile: the kernel's sendfile on TCP), or {@code null}. */
+    private final FileBody file;
     /** For a 101: what the connection's bytes go to once this response is written. */
     private final Supplier<? extends ProtocolConsumer> upgrade;
 
     private HttpResponse(Builder b) {
         this.upgrade = b.upgrade;
+        this.file = b.file;
         this.status = b.status;
         this.reason = b.reason != null ? b.reason : reasonPhrase(b.status);
         this.fields = b.fields.toArray(new String[0]);
@@ -61,6 +65,32 @@ public final class HttpResponse {
     /** The consumer factory a 101 switches the connection to, or {@code null}. */
     Supplier<? extends ProtocolConsumer> upgrade() {
         return upgrade;
+    }
+
+    /** Part of a file as a body. */
+    record FileBody(Path path, long position, long length) {
+    }
+
+    /**
+     * 200 with the whole of {@code file} as the body, sent without copying it through the heap
+     * ({@link io.magnetar.api.StreamTransport#sendFile}), its {@code Content-Type} from its extension.
+     * The file is opened when the response is written; one that is gone by then ends the connection.
+     *
+     * @throws java.io.IOException when the file's size cannot be read
+     * @since 1.1
+     */
+    public static HttpResponse file(Path file) throws java.io.IOException {
+        return builder(200).contentType(ContentTypes.of(file.getFileName().toString()))
+                .file(file, 0, java.nio.file.Files.size(file)).build();
+    }
+
+    /** The content type of a file by its name's extension ({@code application/octet-stream} when unknown). @since 1.1 */
+    public static String contentTypeOf(String fileName) {
+        return ContentTypes.of(fileName);
+    }
+
+    FileBody fileBody() {
+        return file;
     }
 
     /** 200 with {@code text/plain; charset=utf-8} and {@code text} as the body. */
@@ -140,7 +170,7 @@ public final class HttpResponse {
             s.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
         }
         if (hasBody()) {
-            s.append("Content-Length: ").append(body.length).append("\r\n");
+            s.append("Content-Length: ").append(file != null ? file.length() : body.length).append("\r\n");
         }
         return s.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
@@ -194,6 +224,7 @@ public final class HttpResponse {
         private final List<String> fields = new ArrayList<>();
         private byte[] body = EMPTY;
         private Supplier<? extends ProtocolConsumer> upgrade;
+        private FileBody file;
 
         private Builder(int status) {
             this(status, false);
@@ -266,6 +297,20 @@ public final class HttpResponse {
         /** The body; the array is copied. */
         public Builder body(byte[] bytes) {
             this.body = bytes.clone();
+            this.file = null;
+            return this;
+        }
+
+        /**
+         * {@code length} bytes of {@code path} from {@code position} as the body, sent with
+         * {@code sendFile} when the response is written. @since 1.1
+         */
+        public Builder file(Path path, long position, long length) {
+            if (position < 0 || length < 0) {
+                throw new IllegalArgumentException("negative position or length");
+            }
+            this.file = new FileBody(Objects.requireNonNull(path, "path"), position, length);
+            this.body = EMPTY;
             return this;
         }
 

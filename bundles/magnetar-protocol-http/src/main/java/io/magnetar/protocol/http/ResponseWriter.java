@@ -3,7 +3,9 @@ package io.magnetar.protocol.http;
 import io.magnetar.api.StreamTransport;
 import io.magnetar.protocol.http.internal.HttpDate;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Encodes responses into one reusable output buffer and hands it to the transport with
@@ -26,6 +28,8 @@ final class ResponseWriter {
     private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
 
+    private static final System.Logger LOG = System.getLogger(ResponseWriter.class.getName());
+
     private StreamTransport transport;
     private ByteBuffer out = ByteBuffer.allocate(INITIAL);
     private long writes;
@@ -47,6 +51,7 @@ final class ResponseWriter {
         byte[] head = r.encodedHead();
         byte[] date = HttpDate.line();
         byte[] connection = close ? CLOSE : keepAlive10 ? KEEP_ALIVE : null;
+        HttpResponse.FileBody file = headRequest || !r.hasBody() ? null : r.fileBody();
         byte[] body = headRequest || !r.hasBody() ? null : r.bodyArray();
         boolean copyBody = body != null && body.length <= COPY_BODY_UP_TO;
         int size = head.length + date.length + (connection == null ? 0 : connection.length) + CRLF.length
@@ -57,6 +62,11 @@ final class ResponseWriter {
             out.put(connection);
         }
         out.put(CRLF);
+        if (file != null) {
+            flush();
+            sendFile(file);
+            return;
+        }
         if (copyBody) {
             out.put(body);
         } else if (body != null && body.length > 0) {
@@ -69,6 +79,30 @@ final class ResponseWriter {
         if (out.position() >= FLUSH_AT) {
             flush();
         }
+    }
+
+    /** The body from the file, by the transport's sendFile; a file gone since the head was built ends the connection. */
+    private void sendFile(HttpResponse.FileBody file) {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file.path(), StandardOpenOption.READ);
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot open {0} for a response: {1}", file.path(), e);
+            transport.abort(); // the head promised a length: a reset tells the client the body is not coming
+            return;
+        }
+        writes++;
+        transport.sendFile(channel, file.position(), file.length()).whenComplete((n, e) -> {
+            try {
+                channel.close();
+            } catch (java.io.IOException ignored) {
+                // read-only: nothing was lost
+            }
+            if (e != null) {
+                LOG.log(System.Logger.Level.DEBUG, "sending {0} failed: {1}", file.path(), e);
+                transport.abort();
+            }
+        });
     }
 
     /** Sends {@code 100 Continue} now: the client is waiting for it before it sends the body. */

@@ -125,6 +125,24 @@ public final class FakeTransport implements StreamTransport {
         data.position(data.limit());
     }
 
+    /** Reads the region into the heap and writes it: a test transport has no sendfile. */
+    @Override
+    public java.util.concurrent.CompletableFuture<Long> sendFile(java.nio.channels.FileChannel file, long position,
+                                                                 long count) {
+        try {
+            java.nio.ByteBuffer all = java.nio.ByteBuffer.allocate((int) count);
+            while (all.hasRemaining()) {
+                if (file.read(all, position + all.position()) < 0) {
+                    throw new java.io.EOFException("file ended");
+                }
+            }
+            write(all.flip());
+            return java.util.concurrent.CompletableFuture.completedFuture(count);
+        } catch (java.io.IOException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
     @Override
     public void writeLines(ByteBuffer... data) {
         for (ByteBuffer b : data) {

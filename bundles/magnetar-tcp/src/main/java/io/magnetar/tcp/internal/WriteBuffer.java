@@ -2,21 +2,43 @@ package io.magnetar.tcp.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * The queue of buffers a stream transport still has to write, flushed with gathering writes.
+ * The queue of buffers (and file regions) a stream transport still has to write: consecutive buffers
+ * are flushed with gathering writes, a file region with {@code FileChannel.transferTo} (sendfile).
  *
  * <p>Confined to its transport's event loop.
  */
 public final class WriteBuffer {
 
+    /** Part of a file still to send, and who waits for it. */
+    private static final class FileRegion {
+        final FileChannel file;
+        long position;
+        long remaining;
+        final long count;
+        final CompletableFuture<Long> done;
+
+        FileRegion(FileChannel file, long position, long count, CompletableFuture<Long> done) {
+            this.file = file;
+            this.position = position;
+            this.remaining = count;
+            this.count = count;
+            this.done = done;
+        }
+    }
+
     /** Buffers per gathering write; Linux caps iovecs at 1024, smaller batches keep the copy cheap. */
     private static final int MAX_BATCH = 64;
 
-    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    /** ByteBuffers and FileRegions, in write order. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private final ByteBuffer[] batch = new ByteBuffer[MAX_BATCH];
     private long size;
 
@@ -34,21 +56,46 @@ public final class WriteBuffer {
         return size;
     }
 
-    public void clear() {
+    /** Queues a file region; {@code done} completes when it is sent, or fails when the queue is cleared. */
+    public void addFile(FileChannel file, long position, long count, CompletableFuture<Long> done) {
+        queue.addLast(new FileRegion(file, position, count, done));
+        size += count;
+    }
+
+    /** Drops everything; file regions still waiting fail with {@code cause}. */
+    public void clear(IOException cause) {
+        for (Object o : queue) {
+            if (o instanceof FileRegion r) {
+                r.done.completeExceptionally(cause);
+            }
+        }
         queue.clear();
         size = 0;
     }
 
+    public void clear() {
+        clear(new IOException("the connection closed before the file was sent"));
+    }
+
     /**
-     * Writes until the queue is empty or the channel takes no more; returns the bytes written.
+     * Writes until the queue is empty or the channel takes no more; returns the bytes written. A file
+     * that ends before its region does fails that region's future and this call.
      */
     public long flushTo(GatheringByteChannel channel) throws IOException {
         long total = 0;
         while (!queue.isEmpty()) {
+            if (queue.peekFirst() instanceof FileRegion r) {
+                long sent = transfer(r, channel);
+                total += sent;
+                if (r.remaining > 0) {
+                    break; // the socket send buffer is full
+                }
+                continue;
+            }
             int n = 0;
             long wanted = 0;
-            for (ByteBuffer b : queue) {
-                if (n == MAX_BATCH) {
+            for (Object o : queue) {
+                if (n == MAX_BATCH || !(o instanceof ByteBuffer b)) {
                     break;
                 }
                 batch[n++] = b;
@@ -62,7 +109,7 @@ public final class WriteBuffer {
             }
             total += written;
             size -= written;
-            while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) {
+            while (!queue.isEmpty() && queue.peekFirst() instanceof ByteBuffer b && !b.hasRemaining()) {
                 queue.pollFirst();
             }
             if (written < wanted) {
@@ -70,5 +117,31 @@ public final class WriteBuffer {
             }
         }
         return total;
+    }
+
+    private long transfer(FileRegion r, GatheringByteChannel channel) throws IOException {
+        long sent = 0;
+        while (r.remaining > 0) {
+            long n = r.file.transferTo(r.position, r.remaining, (WritableByteChannel) channel);
+            if (n == 0) {
+                if (r.position >= r.file.size()) {
+                    IOException e = new java.io.EOFException("the file ended " + r.remaining + " bytes before its region");
+                    queue.pollFirst();
+                    size -= r.remaining;
+                    r.done.completeExceptionally(e);
+                    throw e;
+                }
+                break; // the socket takes no more now
+            }
+            r.position += n;
+            r.remaining -= n;
+            size -= n;
+            sent += n;
+        }
+        if (r.remaining == 0) {
+            queue.pollFirst();
+            r.done.complete(r.count);
+        }
+        return sent;
     }
 }

@@ -61,6 +61,7 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
     private boolean appWritePaused;
     /** Set once the handshake is done; volatile because extraInfo is thread-safe. */
     private volatile SessionInfo info;
+    private FileSender files;
 
     /**
      * @param handshakeTasks runs the engine's delegated tasks off the loop; {@code null} (or an executor
@@ -138,6 +139,9 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
     @Override
     public void resumeWriting() {
         plainWritePaused = false;
+        if (files != null) {
+            files.pump();
+        }
         passWritePause();
     }
 
@@ -162,6 +166,9 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
     public void connectionLost(Throwable cause) {
         lost = true;
         closing = true;
+        if (files != null) {
+            files.fail(new IOException("the TLS connection closed before the file was sent", cause));
+        }
         cancelTimer();
         pipe.stop();
         Throwable reason = cause != null ? cause : failure;
@@ -302,6 +309,34 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
         if (closing || eofRequested) {
             return;
         }
+        if (files != null && !files.isIdle()) {
+            for (ByteBuffer b : data) {
+                ByteBuffer copy = ByteBuffer.allocate(b.remaining()); // a file is before it: keep it in order
+                copy.put(b).flip();
+                files.addWrite(copy);
+            }
+            return;
+        }
+        encrypt(data);
+    }
+
+    /**
+     * Sends a file region encrypted, a chunk at a time while the plain buffer is under its high-water
+     * mark; fails at once after close, abort or writeEof.
+     */
+    public void appSendFile(java.nio.channels.FileChannel file, long position, long count,
+                            CompletableFuture<Long> done) {
+        if (closing || eofRequested) {
+            done.completeExceptionally(new IOException("sendFile on a closing TLS transport"));
+            return;
+        }
+        if (files == null) {
+            files = new FileSender(this::encrypt, plain::writeBufferSize, plain::writeBufferHighWater);
+        }
+        files.addFile(file, position, count, done);
+    }
+
+    private void encrypt(ByteBuffer... data) {
         try {
             pipe.send(data);
         } catch (SSLException e) {
@@ -316,9 +351,13 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
         }
     }
 
-    /** Sends close_notify after what is already written, then shuts the plain output down. */
+    /** Sends close_notify after what is already written (files included), then shuts the plain output down. */
     public void appWriteEof() {
         if (closing || eofRequested) {
+            return;
+        }
+        if (files != null && !files.isIdle()) {
+            files.whenDrained(this::appWriteEof);
             return;
         }
         eofRequested = true;
@@ -326,9 +365,13 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
         plain.writeEof();
     }
 
-    /** Sends close_notify and closes the plain transport after its buffer has been flushed. */
+    /** Sends close_notify and closes the plain transport after its buffer (and any file being sent) has been flushed. */
     public void appClose() {
         if (closing) {
+            return;
+        }
+        if (files != null && !files.isIdle()) {
+            files.whenDrained(this::appClose);
             return;
         }
         closing = true;

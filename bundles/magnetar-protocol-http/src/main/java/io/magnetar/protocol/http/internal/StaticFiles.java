@@ -1,0 +1,274 @@
+package io.magnetar.protocol.http.internal;
+
+import io.magnetar.protocol.http.HttpHandler;
+import io.magnetar.protocol.http.HttpRequest;
+import io.magnetar.protocol.http.HttpResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * Serves the files under one directory for a path prefix: GET and HEAD, one {@code Range} (206, or
+ * 416 when unsatisfiable; several ranges or a malformed one are ignored: 200), {@code ETag} and
+ * {@code Last-Modified} with {@code If-None-Match} / {@code If-Modified-Since} (304) and
+ * {@code If-Range} (strong validators only). Bodies go out with {@code sendFile}.
+ *
+ * <p>No path ever resolves outside the directory: the path is percent-decoded once (an encoded
+ * {@code /}, a backslash or NUL is a 400), {@code ..} segments are refused, and the real path (symbolic
+ * links followed) must still be under the directory's real path, else 404. A directory serves its index
+ * file or is 404 (no listings).
+ *
+ * <p>Thread-safe (immutable); runs on the event loop — file metadata calls are quick local syscalls.
+ */
+public final class StaticFiles implements HttpHandler {
+
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final HttpResponse NOT_FOUND = HttpResponse.text(404, "Not Found\n");
+
+    private final String prefix;
+    private final Path root;
+    private final String cacheControl;
+    private final String index;
+
+    /**
+     * @param pattern the route, {@code /assets/*} (or {@code /*})
+     * @param directory the directory served; must exist
+     */
+    public StaticFiles(String pattern, Path directory, String cacheControl, String index) throws IOException {
+        this.prefix = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
+        this.root = directory.toRealPath();
+        if (!Files.isDirectory(root)) {
+            throw new IOException(directory + " is not a directory");
+        }
+        this.cacheControl = cacheControl == null || cacheControl.isBlank() ? null : cacheControl.trim();
+        this.index = index == null || index.isBlank() ? "index.html" : index.trim();
+    }
+
+    @Override
+    public HttpResponse handle(HttpRequest request) throws IOException {
+        String method = request.method();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return HttpResponse.builder(405).header("Allow", "GET, HEAD").contentType("text/plain; charset=utf-8")
+                    .body("Method Not Allowed\n").build();
+        }
+        String raw = request.path();
+        if (!raw.startsWith(prefix)) {
+            return NOT_FOUND;
+        }
+        String decoded = decode(raw.substring(prefix.length()));
+        if (decoded == null) {
+            return HttpResponse.text(400, "malformed path\n");
+        }
+        Path file = resolve(decoded);
+        if (file == null) {
+            return NOT_FOUND;
+        }
+        BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        if (attrs.isDirectory()) {
+            file = file.resolve(index);
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return NOT_FOUND;
+            }
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } else if (!attrs.isRegularFile()) {
+            return NOT_FOUND;
+        }
+        return respond(request, file, attrs);
+    }
+
+    private HttpResponse respond(HttpRequest request, Path file, BasicFileAttributes attrs) throws IOException {
+        long size = attrs.size();
+        long modified = attrs.lastModifiedTime().toMillis() / 1000 * 1000; // HTTP dates have seconds
+        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(attrs.lastModifiedTime().toMillis()) + "\"";
+        String lastModified = HTTP_DATE.format(Instant.ofEpochMilli(modified));
+        if (notModified(request, etag, modified)) {
+            HttpResponse.Builder b = HttpResponse.builder(304).header("ETag", etag).header("Last-Modified", lastModified);
+            return cache(b).build();
+        }
+        HttpResponse.Builder b = HttpResponse.builder(200).contentType(contentType(file)).header("ETag", etag)
+                .header("Last-Modified", lastModified).header("Accept-Ranges", "bytes");
+        cache(b);
+        String range = request.header("range");
+        if (range != null && request.method().equals("GET") && ifRangeHolds(request.header("if-range"), etag, lastModified)) {
+            long[] r = singleRange(range, size);
+            if (r != null && r.length == 0) {
+                return cache(HttpResponse.builder(416).header("Content-Range", "bytes */" + size)
+                        .contentType("text/plain; charset=utf-8").body("Range Not Satisfiable\n")).build();
+            }
+            if (r != null) {
+                HttpResponse.Builder partial = HttpResponse.builder(206).contentType(contentType(file))
+                        .header("ETag", etag).header("Last-Modified", lastModified).header("Accept-Ranges", "bytes")
+                        .header("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size);
+                return cache(partial).file(file, r[0], r[1] - r[0] + 1).build();
+            }
+        }
+        return b.file(file, 0, size).build();
+    }
+
+    private HttpResponse.Builder cache(HttpResponse.Builder b) {
+        return cacheControl == null ? b : b.header("Cache-Control", cacheControl);
+    }
+
+    private static String contentType(Path file) {
+        return io.magnetar.protocol.http.HttpResponse.contentTypeOf(file.getFileName().toString());
+    }
+
+    /** RFC 9110 13.1.2 and 13.1.3: If-None-Match (weak comparison) wins over If-Modified-Since. */
+    private static boolean notModified(HttpRequest request, String etag, long modifiedMillis) {
+        String inm = request.header("if-none-match");
+        if (inm != null) {
+            if (inm.trim().equals("*")) {
+                return true;
+            }
+            String opaque = etag.substring(1, etag.length() - 1);
+            for (String tag : inm.split(",")) {
+                String t = tag.trim();
+                if (t.startsWith("W/")) {
+                    t = t.substring(2);
+                }
+                if (t.length() >= 2 && t.substring(1, t.length() - 1).equals(opaque)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String ims = request.header("if-modified-since");
+        if (ims != null) {
+            try {
+                long since = ZonedDateTime.parse(ims.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                return modifiedMillis <= since;
+            } catch (DateTimeParseException e) {
+                return false; // an invalid date is ignored (RFC 9110 13.1.3)
+            }
+        }
+        return false;
+    }
+
+    /** RFC 9110 13.1.5: a strong ETag that matches exactly, or the exact Last-Modified date; a weak tag never. */
+    private static boolean ifRangeHolds(String ifRange, String etag, String lastModified) {
+        if (ifRange == null) {
+            return true;
+        }
+        String v = ifRange.trim();
+        return v.startsWith("\"") ? v.equals(etag) : v.equals(lastModified);
+    }
+
+    /**
+     * The one range of a {@code bytes=} header as {first, last}; an empty array when it cannot be
+     * satisfied (416); null to ignore the header (several ranges, another unit, a malformed one: 200).
+     */
+    static long[] singleRange(String header, long size) {
+        String h = header.trim();
+        if (!h.regionMatches(true, 0, "bytes=", 0, 6) || h.indexOf(',') >= 0) {
+            return null;
+        }
+        String spec = h.substring(6).trim();
+        int dash = spec.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        String a = spec.substring(0, dash).trim();
+        String b = spec.substring(dash + 1).trim();
+        try {
+            if (a.isEmpty()) {
+                if (b.isEmpty() || !digits(b)) {
+                    return null;
+                }
+                long suffix = Long.parseLong(b);
+                if (suffix == 0 || size == 0) {
+                    return new long[0];
+                }
+                return new long[] {Math.max(0, size - suffix), size - 1};
+            }
+            if (!digits(a) || (!b.isEmpty() && !digits(b))) {
+                return null;
+            }
+            long first = Long.parseLong(a);
+            long last = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
+            if (!b.isEmpty() && Long.parseLong(b) < first) {
+                return null; // last before first: invalid, ignored
+            }
+            return first >= size ? new long[0] : new long[] {first, last};
+        } catch (NumberFormatException e) {
+            return null; // beyond a long
+        }
+    }
+
+    private static boolean digits(String s) {
+        return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /** Percent-decodes once, as UTF-8; null for a malformed escape, invalid UTF-8, an encoded '/', '\\' or NUL. */
+    static String decode(String path) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(path.length());
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= path.length()) {
+                    return null;
+                }
+                int hi = Character.digit(path.charAt(i + 1), 16);
+                int lo = Character.digit(path.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                int b = hi << 4 | lo;
+                if (b == '/' || b == '\\' || b == 0) {
+                    return null;
+                }
+                bytes.write(b);
+                i += 2;
+            } else if (c == '\\' || c == 0) {
+                return null;
+            } else {
+                bytes.write(c);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** The real path of {@code decoded} under the root, or null when it is not there or leads out of it. */
+    private Path resolve(String decoded) throws IOException {
+        Path p = root;
+        for (String segment : decoded.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                return null;
+            }
+            p = p.resolve(segment);
+        }
+        try {
+            Path real = p.toRealPath();
+            return real.startsWith(root) ? real : null;
+        } catch (NoSuchFileException | java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "static files " + prefix + "/* from " + root;
+    }
+}
