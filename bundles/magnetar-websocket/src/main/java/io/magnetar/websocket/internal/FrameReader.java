@@ -31,6 +31,8 @@ final class FrameReader {
     private final Frames frames;
     private final long maxFrame;
     private final boolean rsv1Allowed;
+    /** Server side: client frames must be masked; client side: server frames must not be. */
+    private final boolean expectMasked;
     private final byte[] header = new byte[14];
     private int headerHave;
     private final byte[] mask = new byte[4];
@@ -39,10 +41,11 @@ final class FrameReader {
     private byte[] scratch = new byte[4096];
     private boolean failed;
 
-    FrameReader(Frames frames, long maxFrame, boolean rsv1Allowed) {
+    FrameReader(Frames frames, long maxFrame, boolean rsv1Allowed, boolean expectMasked) {
         this.frames = frames;
         this.maxFrame = maxFrame;
         this.rsv1Allowed = rsv1Allowed;
+        this.expectMasked = expectMasked;
     }
 
     /** Reads all of {@code data}. */
@@ -66,12 +69,13 @@ final class FrameReader {
         if (headerHave < 2) {
             return false;
         }
-        if ((header[1] & 0x80) == 0) {
+        boolean masked = (header[1] & 0x80) != 0;
+        if (masked != expectMasked) {
             // Checked before waiting for a mask key that an unmasked frame does not have.
-            return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "client frame not masked");
+            return fail(WebSocketWhiteboard.PROTOCOL_ERROR, masked ? "server frame masked" : "client frame not masked");
         }
         int len7 = header[1] & 0x7F;
-        int need = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
+        int need = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (masked ? 4 : 0);
         while (headerHave < need && data.hasRemaining()) {
             header[headerHave++] = data.get();
         }
@@ -118,7 +122,11 @@ final class FrameReader {
         if (length > maxFrame) {
             return fail(WebSocketWhiteboard.MESSAGE_TOO_BIG, "frame of " + length + " bytes, over " + maxFrame);
         }
-        System.arraycopy(header, headerLength - 4, mask, 0, 4);
+        if (expectMasked) {
+            System.arraycopy(header, headerLength - 4, mask, 0, 4);
+        } else {
+            java.util.Arrays.fill(mask, (byte) 0);
+        }
         maskIndex = 0;
         payloadLeft = length;
         if (!frames.frameStart(opcode, fin, rsv1, length)) {

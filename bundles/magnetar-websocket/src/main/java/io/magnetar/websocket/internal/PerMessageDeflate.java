@@ -23,17 +23,56 @@ final class PerMessageDeflate {
 
     private static final byte[] TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
 
-    private final boolean serverNoContextTakeover;
-    private final boolean clientNoContextTakeover;
     private final String response;
     private Deflater deflater;
     private Inflater inflater;
     private byte[] chunk = new byte[8192];
 
+    /** Our deflater forgets its window after each message; our inflater does (the peer's deflater will). */
+    private final boolean resetDeflater;
+    private final boolean resetInflater;
+
     private PerMessageDeflate(boolean serverNoContextTakeover, boolean clientNoContextTakeover, String response) {
-        this.serverNoContextTakeover = serverNoContextTakeover;
-        this.clientNoContextTakeover = clientNoContextTakeover;
+        this(serverNoContextTakeover, clientNoContextTakeover, response, false);
+    }
+
+    private PerMessageDeflate(boolean serverNoContextTakeover, boolean clientNoContextTakeover, String response,
+                              boolean client) {
         this.response = response;
+        this.resetDeflater = client ? clientNoContextTakeover : serverNoContextTakeover;
+        this.resetInflater = client ? serverNoContextTakeover : clientNoContextTakeover;
+    }
+
+    /** What a client offers: plain permessage-deflate, so the server may not shrink our window below 15. */
+    static final String CLIENT_OFFER = "permessage-deflate";
+
+    /**
+     * Client side: the server's {@code Sec-WebSocket-Extensions} answer to {@link #CLIENT_OFFER}, or null
+     * when it accepted none; throws when it answered something we did not offer or cannot honour.
+     */
+    static PerMessageDeflate clientAccepts(String answer) {
+        if (answer == null || answer.isBlank()) {
+            return null;
+        }
+        String[] parts = answer.split(";");
+        if (answer.contains(",") || !parts[0].trim().equalsIgnoreCase("permessage-deflate")) {
+            throw new IllegalArgumentException("server answered extensions we did not offer: " + answer);
+        }
+        boolean serverNo = false;
+        boolean clientNo = false;
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim().toLowerCase(Locale.ROOT);
+            if (p.equals("server_no_context_takeover")) {
+                serverNo = true;
+            } else if (p.equals("client_no_context_takeover")) {
+                clientNo = true;
+            } else if (p.startsWith("server_max_window_bits")) {
+                continue; // the server's own window: inflating takes any
+            } else {
+                throw new IllegalArgumentException("server answered a parameter we cannot honour: " + p);
+            }
+        }
+        return new PerMessageDeflate(serverNo, clientNo, answer.trim(), true);
     }
 
     /**
@@ -135,7 +174,7 @@ final class PerMessageDeflate {
             inflater = new Inflater(true);
         }
         boolean ok = inflateFrom(in, length, out, max) && inflateFrom(TAIL, TAIL.length, out, max);
-        if (clientNoContextTakeover) {
+        if (resetInflater) {
             inflater.reset();
         }
         return ok;
@@ -169,7 +208,7 @@ final class PerMessageDeflate {
             n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
             out.write(chunk, 0, n);
         } while (n == chunk.length);
-        if (serverNoContextTakeover) {
+        if (resetDeflater) {
             deflater.reset();
         }
         byte[] all = out.toByteArray();

@@ -35,6 +35,8 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     private final PerMessageDeflate deflate;
     private final int maxMessage;
     private final FrameReader reader;
+    /** The client side masks what it sends and reads unmasked frames. */
+    private final boolean client;
     private final Utf8Validator utf8 = new Utf8Validator();
     private final byte[] control = new byte[125];
     private int controlLength;
@@ -52,12 +54,18 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
 
     WebSocketSession(WebSocketHandler handler, String path, SocketAddress remote, PerMessageDeflate deflate,
                      WebSocketLimits limits) {
+        this(handler, path, remote, deflate, limits, false);
+    }
+
+    WebSocketSession(WebSocketHandler handler, String path, SocketAddress remote, PerMessageDeflate deflate,
+                     WebSocketLimits limits, boolean client) {
+        this.client = client;
         this.handler = handler;
         this.path = path;
         this.remote = remote;
         this.deflate = deflate;
         this.maxMessage = limits.maxMessage();
-        this.reader = new FrameReader(this, limits.maxFrame(), deflate != null);
+        this.reader = new FrameReader(this, limits.maxFrame(), deflate != null, !client);
     }
 
     @Override
@@ -124,7 +132,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         switch (frameOpcode) {
             case FrameWriter.PING -> {
                 if (!closeSent) {
-                    transport().write(FrameWriter.frame(FrameWriter.PONG, false, control, 0, controlLength));
+                    transport().write(FrameWriter.frame(FrameWriter.PONG, false, control, 0, controlLength, client));
                 }
                 return true;
             }
@@ -210,7 +218,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         if (!closeSent) {
             closeSent = true;
             transport().write(code == WebSocketWhiteboard.NO_STATUS
-                    ? FrameWriter.frame(FrameWriter.CLOSE, false, control, 0, 0) : FrameWriter.close(code, ""));
+                    ? FrameWriter.frame(FrameWriter.CLOSE, false, control, 0, 0, client) : FrameWriter.close(code, "", client));
         }
         reader.stop();
         notifyClosed(code, reason);
@@ -257,9 +265,9 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         }
         if (deflate != null && payload.length >= MIN_COMPRESS) {
             byte[] compressed = deflate.deflate(payload, 0, payload.length);
-            t.write(FrameWriter.frame(opcode, true, compressed, 0, compressed.length));
+            t.write(FrameWriter.frame(opcode, true, compressed, 0, compressed.length, client));
         } else {
-            t.write(FrameWriter.frame(opcode, false, payload, 0, payload.length));
+            t.write(FrameWriter.frame(opcode, false, payload, 0, payload.length, client));
         }
         if (t.writeBufferSize() > MAX_BUFFERED) {
             LOG.log(Level.DEBUG, "closing WebSocket {0}: over {1} bytes queued for a client that does not read",
@@ -283,7 +291,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         closeSent = true;
         reader.stop();
         StreamTransport t = transport();
-        t.write(FrameWriter.close(code, reason));
+        t.write(FrameWriter.close(code, reason, client));
         notifyClosed(code, reason == null ? "" : reason);
         t.close(); // flushes the close frame, then FIN; what the client still sends is dropped
     }

@@ -70,6 +70,32 @@ class PythonWebSocketsConformanceTest {
     @Test
     void pythonWebsocketsOverWss() throws Exception {
         assumeClient();
+        int port = serveTls();
+        run("wss://127.0.0.1:" + port + "/ws/echo", tmp.resolve("server.pem"));
+    }
+
+    /** Magnetar's own client over wss://, trusting the server's certificate: the same handler type as a server's. */
+    @Test
+    void magnetarClientOverWss() throws Exception {
+        int port = serveTls();
+        SslTransportProvider tls = new SslTransportProvider(new TcpTransportProvider(group));
+        io.magnetar.websocket.WebSocketClient client = new io.magnetar.websocket.WebSocketClient(tls,
+                Endpoint.builder().property("tls.trustCertificates", tmp.resolve("server.pem").toString()).build());
+        java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
+        io.magnetar.websocket.WebSocket ws = client.connect(java.net.URI.create("wss://127.0.0.1:" + port + "/ws/echo"),
+                new io.magnetar.websocket.WebSocketHandler() {
+                    @Override
+                    public void onText(io.magnetar.websocket.WebSocket socket, String text) {
+                        echoed.complete(text);
+                    }
+                }).get(20, TimeUnit.SECONDS);
+        ws.sendText("over wss");
+        assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("over wss");
+        ws.close(1000, "");
+        client.close().get(10, TimeUnit.SECONDS);
+    }
+
+    private int serveTls() throws Exception {
         Path store = tmp.resolve("server.p12");
         keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
                 "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
@@ -79,8 +105,7 @@ class PythonWebSocketsConformanceTest {
                 "-file", cert.toString());
         Endpoint endpoint = Endpoint.builder().host("127.0.0.1").port(0).property("tls.keyStore", store.toString())
                 .property("tls.keyStorePassword", PASSWORD).build();
-        int port = serve(new SslTransportProvider(new TcpTransportProvider(group)), endpoint);
-        run("wss://127.0.0.1:" + port + "/ws/echo", cert);
+        return serve(new SslTransportProvider(new TcpTransportProvider(group)), endpoint);
     }
 
     private static void assumeClient() throws Exception {
