@@ -103,6 +103,17 @@ class KarafFeaturesIT {
                 .replace(boot, boot + "    magnetar-assembly, \\\n    magnetar-echo, \\\n")
                 .replace("    ssh/4.4.8, \\\n", "");
         Files.writeString(cfg, s);
+        // Maven Central only: Karaf's default list also has two snapshot repositories this machine cannot
+        // reach, and pax-url asks them about every -SNAPSHOT bundle (ours) with 5 s connect timeouts and
+        // retries, which stalled a boot past 2 minutes in one CI run.
+        Path mvn = karaf.resolve("etc/org.ops4j.pax.url.mvn.cfg");
+        String m = Files.readString(mvn);
+        int from = m.indexOf("org.ops4j.pax.url.mvn.repositories=");
+        int to = m.indexOf("@snapshots@noreleases\n", m.indexOf("ops4j.sonatype.snapshots.deploy", from));
+        assertThat(from).as("repositories in " + mvn).isPositive();
+        assertThat(to).as("end of the repositories in " + mvn).isGreaterThan(from);
+        Files.writeString(mvn, m.substring(0, from) + "org.ops4j.pax.url.mvn.repositories=https://repo1.maven.org/maven2@id=central\n"
+                + m.substring(to + "@snapshots@noreleases\n".length()));
     }
 
     /** {@code daemon} execs the JVM in place of the script, so SIGTERM reaches Karaf's shutdown hook. */

@@ -45,8 +45,13 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     /** Opcode of the message being assembled, 0 between messages. */
     private int messageOpcode;
     private boolean messageCompressed;
-    private ByteArrayOutputStream message = new ByteArrayOutputStream();
+    /** The message being assembled, reused: {@code message[0, messageLength)}, and a view of it for onBinary. */
+    private byte[] message = new byte[1024];
+    private int messageLength;
+    private ByteBuffer messageView = ByteBuffer.wrap(message);
     private ByteArrayOutputStream inflated;
+    /** Reused for frames sent on the loop: header and payload, handed over with writeCopy. */
+    private ByteBuffer out;
     private boolean opened;
     private boolean closeSent;
     private boolean closedNotified;
@@ -107,7 +112,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
             messageCompressed = rsv1;
             utf8.reset();
         }
-        if (message.size() + length > maxMessage) {
+        if (messageLength + length > maxMessage) {
             return fail(WebSocketWhiteboard.MESSAGE_TOO_BIG, "message over " + maxMessage + " bytes");
         }
         return true;
@@ -123,7 +128,13 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         if (messageOpcode == FrameWriter.TEXT && !messageCompressed && !utf8.feed(a, from, to)) {
             return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text is not UTF-8");
         }
-        message.write(a, from, to - from);
+        int n = to - from;
+        if (messageLength + n > message.length) {
+            message = java.util.Arrays.copyOf(message, Math.max(messageLength + n, message.length * 2));
+            messageView = ByteBuffer.wrap(message);
+        }
+        System.arraycopy(a, from, message, messageLength, n);
+        messageLength += n;
         return true;
     }
 
@@ -151,24 +162,29 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     private boolean messageComplete() {
         int opcode = messageOpcode;
         messageOpcode = 0;
-        ByteArrayOutputStream whole = message;
+        byte[] bytes = message;
+        int length = messageLength;
+        messageLength = 0;
         if (messageCompressed) {
             if (inflated == null) {
                 inflated = new ByteArrayOutputStream();
             }
             inflated.reset();
             try {
-                if (!deflate.inflate(message.toByteArray(), message.size(), inflated, maxMessage)) {
+                if (!deflate.inflate(bytes, length, inflated, maxMessage)) {
                     return fail(WebSocketWhiteboard.MESSAGE_TOO_BIG, "message inflates past " + maxMessage + " bytes");
                 }
             } catch (DataFormatException e) {
                 return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "invalid deflate data: " + e.getMessage());
             }
-            whole = inflated;
+            bytes = inflated.toByteArray();
+            length = bytes.length;
+            if (inflated.size() > KEEP_BUFFER) {
+                inflated = null;
+            }
             if (opcode == FrameWriter.TEXT) {
                 utf8.reset();
-                byte[] bytes = whole.toByteArray();
-                if (!utf8.feed(bytes, 0, bytes.length)) {
+                if (!utf8.feed(bytes, 0, length)) {
                     return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text is not UTF-8");
                 }
             }
@@ -176,26 +192,24 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         if (opcode == FrameWriter.TEXT && !utf8.isComplete()) {
             return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text ends inside a UTF-8 character");
         }
-        byte[] bytes = whole.toByteArray();
-        resetBuffers();
-        if (opcode == FrameWriter.TEXT) {
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            call(() -> handler.onText(this, text));
-        } else {
-            call(() -> handler.onBinary(this, ByteBuffer.wrap(bytes).asReadOnlyBuffer()));
+        // Called directly, not through a lambda: a message costs no allocation of ours (a text, its String).
+        try {
+            if (opcode == FrameWriter.TEXT) {
+                handler.onText(this, new String(bytes, 0, length, StandardCharsets.UTF_8));
+            } else {
+                ByteBuffer view = bytes == message ? messageView : ByteBuffer.wrap(bytes);
+                view.clear().limit(length);
+                handler.onBinary(this, view);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "WebSocket handler " + handler + " threw on " + path + "; closing with 1011", e);
+            closeOnLoop(WebSocketWhiteboard.INTERNAL_ERROR, "internal error");
+        }
+        if (message.length > KEEP_BUFFER) {
+            message = new byte[1024]; // an idle connection keeps no large buffer
+            messageView = ByteBuffer.wrap(message);
         }
         return !closeSent;
-    }
-
-    private void resetBuffers() {
-        if (message.size() > KEEP_BUFFER) {
-            message = new ByteArrayOutputStream();
-        } else {
-            message.reset();
-        }
-        if (inflated != null && inflated.size() > KEEP_BUFFER) {
-            inflated = null;
-        }
     }
 
     private boolean closeReceived() {
@@ -253,9 +267,53 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
 
     @Override
     public void sendBinary(ByteBuffer data) {
+        StreamTransport t = transport();
+        if (t != null && deflate == null && !client && t.loop().inEventLoop()) {
+            sendUncompressedOnLoop(t, FrameWriter.BINARY, data);
+            return;
+        }
         byte[] bytes = new byte[data.remaining()];
         data.get(bytes);
         onLoop(() -> sendOnLoop(FrameWriter.BINARY, bytes));
+    }
+
+    /** The loop's fast path: header and payload into one reused buffer, handed over with writeCopy. */
+    private void sendUncompressedOnLoop(StreamTransport t, int opcode, ByteBuffer data) {
+        if (closeSent || t.isClosing()) {
+            data.position(data.limit());
+            return;
+        }
+        int length = data.remaining();
+        int needed = length + 10;
+        if (out == null || out.capacity() < needed) {
+            out = ByteBuffer.allocate(Math.max(needed, 1024));
+        }
+        out.clear();
+        out.put((byte) (0x80 | opcode));
+        if (length < 126) {
+            out.put((byte) length);
+        } else if (length <= 0xFFFF) {
+            out.put((byte) 126).putShort((short) length);
+        } else {
+            out.put((byte) 127).putLong(length);
+        }
+        out.put(data).flip();
+        t.writeCopy(out);
+        if (out.capacity() > KEEP_BUFFER) {
+            out = null;
+        }
+        checkBuffered(t);
+    }
+
+    private void checkBuffered(StreamTransport t) {
+        if (t.writeBufferSize() > MAX_BUFFERED && !closeSent) {
+            LOG.log(Level.DEBUG, "closing WebSocket {0}: over {1} bytes queued for a client that does not read",
+                    remote, MAX_BUFFERED);
+            closeSent = true;
+            reader.stop();
+            notifyClosed(WebSocketWhiteboard.POLICY_VIOLATION, "client too slow");
+            t.abort();
+        }
     }
 
     private void sendOnLoop(int opcode, byte[] payload) {
@@ -269,14 +327,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         } else {
             t.write(FrameWriter.frame(opcode, false, payload, 0, payload.length, client));
         }
-        if (t.writeBufferSize() > MAX_BUFFERED) {
-            LOG.log(Level.DEBUG, "closing WebSocket {0}: over {1} bytes queued for a client that does not read",
-                    remote, MAX_BUFFERED);
-            closeSent = true;
-            reader.stop();
-            notifyClosed(WebSocketWhiteboard.POLICY_VIOLATION, "client too slow");
-            t.abort();
-        }
+        checkBuffered(t);
     }
 
     @Override
