@@ -73,9 +73,18 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         this.reader = new FrameReader(this, limits.maxFrame(), deflate != null, !client);
     }
 
+    /** Inside a read: frames sent on the loop are batched and leave together when it ends (one write). */
+    private boolean inRead;
+
     @Override
     protected void dataReceived(ByteBuffer data) {
-        reader.read(data);
+        inRead = true;
+        try {
+            reader.read(data);
+        } finally {
+            inRead = false;
+        }
+        flushOut();
     }
 
     /** Started by the connection right after the 101 (or by the first bytes, if they came with it). */
@@ -143,7 +152,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         switch (frameOpcode) {
             case FrameWriter.PING -> {
                 if (!closeSent) {
-                    transport().write(FrameWriter.frame(FrameWriter.PONG, false, control, 0, controlLength, client));
+                    writeFrame(transport(), FrameWriter.frame(FrameWriter.PONG, false, control, 0, controlLength, client));
                 }
                 return true;
             }
@@ -231,7 +240,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         }
         if (!closeSent) {
             closeSent = true;
-            transport().write(code == WebSocketWhiteboard.NO_STATUS
+            writeFrame(transport(), code == WebSocketWhiteboard.NO_STATUS
                     ? FrameWriter.frame(FrameWriter.CLOSE, false, control, 0, 0, client) : FrameWriter.close(code, "", client));
         }
         reader.stop();
@@ -277,7 +286,10 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         onLoop(() -> sendOnLoop(FrameWriter.BINARY, bytes));
     }
 
-    /** The loop's fast path: header and payload into one reused buffer, handed over with writeCopy. */
+    /**
+     * The loop's fast path: header and payload appended to one reused buffer, handed over with writeCopy
+     * at the end of the read being served (so the echoes of a read leave in one write), at once otherwise.
+     */
     private void sendUncompressedOnLoop(StreamTransport t, int opcode, ByteBuffer data) {
         if (closeSent || t.isClosing()) {
             data.position(data.limit());
@@ -285,10 +297,14 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         }
         int length = data.remaining();
         int needed = length + 10;
-        if (out == null || out.capacity() < needed) {
-            out = ByteBuffer.allocate(Math.max(needed, 1024));
+        if (out == null) {
+            out = ByteBuffer.allocate(Math.max(needed, 16 * 1024));
+        } else if (out.remaining() < needed) {
+            flushOut();
+            if (out == null || out.capacity() < needed) {
+                out = ByteBuffer.allocate(Math.max(needed, 16 * 1024));
+            }
         }
-        out.clear();
         out.put((byte) (0x80 | opcode));
         if (length < 126) {
             out.put((byte) length);
@@ -297,12 +313,31 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         } else {
             out.put((byte) 127).putLong(length);
         }
-        out.put(data).flip();
+        out.put(data);
+        if (!inRead) {
+            flushOut();
+        }
+    }
+
+    /** Hands the batched frames to the transport. */
+    private void flushOut() {
+        StreamTransport t = transport();
+        if (out == null || out.position() == 0 || t == null) {
+            return;
+        }
+        out.flip();
         t.writeCopy(out);
+        out.clear();
         if (out.capacity() > KEEP_BUFFER) {
             out = null;
         }
         checkBuffered(t);
+    }
+
+    /** Writes a frame after the batched ones (order on the wire is call order). */
+    private void writeFrame(StreamTransport t, ByteBuffer frame) {
+        flushOut();
+        t.write(frame);
     }
 
     private void checkBuffered(StreamTransport t) {
@@ -323,9 +358,9 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         }
         if (deflate != null && payload.length >= MIN_COMPRESS) {
             byte[] compressed = deflate.deflate(payload, 0, payload.length);
-            t.write(FrameWriter.frame(opcode, true, compressed, 0, compressed.length, client));
+            writeFrame(t, FrameWriter.frame(opcode, true, compressed, 0, compressed.length, client));
         } else {
-            t.write(FrameWriter.frame(opcode, false, payload, 0, payload.length, client));
+            writeFrame(t, FrameWriter.frame(opcode, false, payload, 0, payload.length, client));
         }
         checkBuffered(t);
     }
@@ -342,7 +377,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         closeSent = true;
         reader.stop();
         StreamTransport t = transport();
-        t.write(FrameWriter.close(code, reason, client));
+        writeFrame(t, FrameWriter.close(code, reason, client));
         notifyClosed(code, reason == null ? "" : reason);
         t.close(); // flushes the close frame, then FIN; what the client still sends is dropped
     }
