@@ -19,6 +19,12 @@ final class ResponseWriter {
 
     /** Bodies up to this size are copied next to their head: one write beats a gathering write of two. */
     static final int COPY_BODY_UP_TO = 8 * 1024;
+    /**
+     * File bodies up to this size are read (one pread from the page cache) next to their head: one send
+     * instead of a send for the head and a sendfile for the body, which on loopback costs about as much
+     * again as the data. Larger ones go with sendfile.
+     */
+    static final int COPY_FILE_UP_TO = 16 * 1024;
     /** Past this much pending output, write now rather than grow the buffer. */
     static final int FLUSH_AT = 16 * 1024;
 
@@ -54,14 +60,19 @@ final class ResponseWriter {
         HttpResponse.FileBody file = headRequest || !r.hasBody() ? null : r.fileBody();
         byte[] body = headRequest || !r.hasBody() ? null : r.bodyArray();
         boolean copyBody = body != null && body.length <= COPY_BODY_UP_TO;
+        boolean copyFile = file != null && file.length() <= COPY_FILE_UP_TO;
         int size = head.length + date.length + (connection == null ? 0 : connection.length) + CRLF.length
-                + (copyBody ? body.length : 0);
+                + (copyBody ? body.length : 0) + (copyFile ? (int) file.length() : 0);
         reserve(size);
         out.put(head).put(date);
         if (connection != null) {
             out.put(connection);
         }
         out.put(CRLF);
+        if (copyFile) {
+            readFile(file);
+            return;
+        }
         if (file != null) {
             flush();
             sendFile(file);
@@ -74,6 +85,32 @@ final class ResponseWriter {
             // Read-only: the transport moves the view's position, never the response's bytes.
             transport.write(ByteBuffer.wrap(body).asReadOnlyBuffer());
             writes++;
+            return;
+        }
+        if (out.position() >= FLUSH_AT) {
+            flush();
+        }
+    }
+
+    /** A small file body read into the output buffer after its head; a file gone or shorter ends the connection. */
+    private void readFile(HttpResponse.FileBody file) {
+        int end = out.position() + (int) file.length();
+        try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
+            ByteBuffer view = out.duplicate();
+            view.limit(end);
+            long position = file.position();
+            while (view.hasRemaining()) {
+                int n = channel.read(view, position);
+                if (n < 0) {
+                    throw new java.io.EOFException("file shorter than its response");
+                }
+                position += n;
+            }
+            out.position(end);
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot read {0} for a response: {1}", file.path(), e);
+            flush();
+            transport.abort(); // the head promised a length: a reset tells the client the body is not coming
             return;
         }
         if (out.position() >= FLUSH_AT) {

@@ -39,6 +39,16 @@ public final class StaticFiles implements HttpHandler {
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static final HttpResponse NOT_FOUND = HttpResponse.text(404, "Not Found\n");
 
+    /** Paths remembered at most: each is an existing file, but many spellings could name one. */
+    private static final int CACHE_LIMIT = 4096;
+
+    /** A file as last seen: what its 200 and 304 are, valid while its size and modification time hold. */
+    private record Known(Path file, long size, long modified, String etag, String lastModified, HttpResponse ok,
+                         HttpResponse notModified) {
+    }
+
+    /** Request path (as sent) to the file it resolved to; revalidated by one stat per request. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Known> known = new java.util.concurrent.ConcurrentHashMap<>();
     private final String prefix;
     private final Path root;
     private final String cacheControl;
@@ -69,6 +79,15 @@ public final class StaticFiles implements HttpHandler {
         if (!raw.startsWith(prefix)) {
             return NOT_FOUND;
         }
+        Known k = known.get(raw);
+        if (k != null) {
+            BasicFileAttributes now = attributes(k.file());
+            if (now != null && now.isRegularFile() && now.size() == k.size()
+                    && now.lastModifiedTime().toMillis() == k.modified()) {
+                return respond(request, k);
+            }
+            known.remove(raw);
+        }
         String decoded = decode(raw.substring(prefix.length()));
         if (decoded == null) {
             return HttpResponse.text(400, "malformed path\n");
@@ -87,21 +106,42 @@ public final class StaticFiles implements HttpHandler {
         } else if (!attrs.isRegularFile()) {
             return NOT_FOUND;
         }
-        return respond(request, file, attrs);
+        Known k2 = know(file, attrs);
+        if (known.size() < CACHE_LIMIT) {
+            known.put(raw, k2);
+        }
+        return respond(request, k2);
     }
 
-    private HttpResponse respond(HttpRequest request, Path file, BasicFileAttributes attrs) throws IOException {
-        long size = attrs.size();
-        long modified = attrs.lastModifiedTime().toMillis() / 1000 * 1000; // HTTP dates have seconds
-        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(attrs.lastModifiedTime().toMillis()) + "\"";
-        String lastModified = HTTP_DATE.format(Instant.ofEpochMilli(modified));
-        if (notModified(request, etag, modified)) {
-            HttpResponse.Builder b = HttpResponse.builder(304).header("ETag", etag).header("Last-Modified", lastModified);
-            return cache(b).build();
+    private static BasicFileAttributes attributes(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null;
         }
-        HttpResponse.Builder b = HttpResponse.builder(200).contentType(contentType(file)).header("ETag", etag)
-                .header("Last-Modified", lastModified).header("Accept-Ranges", "bytes");
-        cache(b);
+    }
+
+    /** Builds the validators and the 200 and 304 of {@code file} once (a response's head is encoded when built). */
+    private Known know(Path file, BasicFileAttributes attrs) {
+        long size = attrs.size();
+        long millis = attrs.lastModifiedTime().toMillis();
+        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(millis) + "\"";
+        String lastModified = HTTP_DATE.format(Instant.ofEpochMilli(millis / 1000 * 1000)); // HTTP dates have seconds
+        HttpResponse ok = cache(HttpResponse.builder(200).contentType(contentType(file)).header("ETag", etag)
+                .header("Last-Modified", lastModified).header("Accept-Ranges", "bytes")).file(file, 0, size).build();
+        HttpResponse notModified = cache(HttpResponse.builder(304).header("ETag", etag)
+                .header("Last-Modified", lastModified)).build();
+        return new Known(file, size, millis, etag, lastModified, ok, notModified);
+    }
+
+    private HttpResponse respond(HttpRequest request, Known k) {
+        Path file = k.file();
+        long size = k.size();
+        String etag = k.etag();
+        String lastModified = k.lastModified();
+        if (notModified(request, etag, k.modified() / 1000 * 1000)) {
+            return k.notModified();
+        }
         String range = request.header("range");
         if (range != null && request.method().equals("GET") && ifRangeHolds(request.header("if-range"), etag, lastModified)) {
             long[] r = singleRange(range, size);
@@ -116,7 +156,7 @@ public final class StaticFiles implements HttpHandler {
                 return cache(partial).file(file, r[0], r[1] - r[0] + 1).build();
             }
         }
-        return b.file(file, 0, size).build();
+        return k.ok();
     }
 
     private HttpResponse.Builder cache(HttpResponse.Builder b) {
