@@ -147,6 +147,44 @@ class WebSocketServerTest {
         }
     }
 
+    /** RFC 6455 section 7.4: the codes an endpoint may send are echoed in the closing handshake. */
+    @ParameterizedTest(name = "close {0}")
+    @ValueSource(ints = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999})
+    void everyCodeAnEndpointMaySendIsEchoed(int code) throws Exception {
+        try (RawWebSocketClient c = client()) {
+            c.send(true, 0, 0x8, new byte[] {(byte) (code >> 8), (byte) code}, true);
+            assertThat(c.readUntilClose()).isEqualTo(code);
+            assertThat(c.eof()).isTrue();
+        }
+    }
+
+    /** Codes no endpoint may send (reserved, unassigned, or only for local use) are a protocol error. */
+    @ParameterizedTest(name = "close {0}")
+    @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535})
+    void codesNoEndpointMaySendAre1002(int code) throws Exception {
+        try (RawWebSocketClient c = client()) {
+            c.send(true, 0, 0x8, new byte[] {(byte) (code >> 8), (byte) code}, true);
+            assertThat(c.readUntilClose()).isEqualTo(1002);
+        }
+    }
+
+    @Test
+    void aCloseReasonThatIsNotUtf8Is1007() throws Exception {
+        try (RawWebSocketClient c = client()) {
+            c.send(true, 0, 0x8, new byte[] {0x03, (byte) 0xE8, (byte) 0xC3, (byte) 0x28}, true);
+            assertThat(c.readUntilClose()).isEqualTo(1007);
+        }
+    }
+
+    @Test
+    void anEmptyCloseIsAnsweredWithAnEmptyClose() throws Exception {
+        try (RawWebSocketClient c = client()) {
+            c.send(true, 0, 0x8, new byte[0], true);
+            assertThat(c.readUntilClose()).isEqualTo(1005);
+            assertThat(closed.get(5, TimeUnit.SECONDS)[0]).isEqualTo(1005);
+        }
+    }
+
     @Test
     void framesAndMessagesOverTheLimitsClose1009() throws Exception {
         try (RawWebSocketClient c = client()) {
