@@ -54,6 +54,21 @@ public final class EchoLoad {
         if (framed) {
             System.arraycopy("\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0, message, size - 4, 4);
         }
+        run(host, port, connections, inflight, message, size, seconds, warmup, ch -> { });
+    }
+
+    /** Something to do on each connection, blocking, before the load starts (a WebSocket handshake). */
+    interface Prepare {
+        void on(SocketChannel channel) throws IOException;
+    }
+
+    /**
+     * The closed loop itself: {@code message} sent {@code inflight} times per connection, each answer
+     * counted after {@code replySize} bytes, then one more message.
+     */
+    static void run(String host, int port, int connections, int inflight, byte[] message, int replySize,
+                    double seconds, double warmup, Prepare prepare) throws IOException {
+        int size = message.length;
         ByteBuffer chunk = ByteBuffer.allocateDirect(size * inflight);
         for (int i = 0; i < inflight; i++) {
             chunk.put(message);
@@ -66,6 +81,7 @@ public final class EchoLoad {
         for (int i = 0; i < connections; i++) {
             SocketChannel ch = SocketChannel.open(new InetSocketAddress(host, port));
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            prepare.on(ch);
             ch.configureBlocking(false);
             Conn c = new Conn(ch, chunk, inflight);
             c.key = ch.register(selector, SelectionKey.OP_READ, c);
@@ -95,7 +111,7 @@ public final class EchoLoad {
                         flush(c);
                     }
                     if (key.isReadable()) {
-                        read(c, readBuffer, size, inflight, measureFrom, histogram);
+                        read(c, readBuffer, size, replySize, inflight, measureFrom, histogram);
                     }
                 } catch (IOException e) {
                     throw new IllegalStateException("connection failed: " + e, e);
@@ -113,7 +129,7 @@ public final class EchoLoad {
         selector.close();
     }
 
-    private static void read(Conn c, ByteBuffer buf, int size, int inflight, long measureFrom,
+    private static void read(Conn c, ByteBuffer buf, int size, int replySize, int inflight, long measureFrom,
                              LatencyHistogram histogram) throws IOException {
         buf.clear();
         int n = c.channel.read(buf);
@@ -121,8 +137,8 @@ public final class EchoLoad {
             throw new IOException("server closed the connection");
         }
         long total = c.partialReply + n;
-        long done = total / size;
-        c.partialReply = total % size;
+        long done = total / replySize;
+        c.partialReply = total % replySize;
         long now = System.nanoTime();
         for (long i = 0; i < done; i++) {
             long sent = c.sentAt[c.tail++ % inflight];
