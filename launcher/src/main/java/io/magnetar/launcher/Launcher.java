@@ -88,6 +88,7 @@ public final class Launcher {
             installAndStart(context, bundles, boot.bundles(), true, problems);
             // Before the features start: an endpoint that waits for a service can name the feature at once.
             new FeatureCommands(repository, context, bundles).register();
+            context.addBundleListener(new DeployLog(root.resolve("deploy")));
             installAndStart(context, bundles, optional.bundles().stream()
                     .filter(b -> !booted.contains(b.location())).toList(), false, problems);
             return new Launcher(root, framework, properties, problems);
