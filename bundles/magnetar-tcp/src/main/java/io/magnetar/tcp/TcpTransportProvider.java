@@ -97,10 +97,7 @@ public final class TcpTransportProvider implements TransportProvider {
 
     /** The loop as a {@link SelectorEventLoop}, or a clear error naming what was given instead. */
     public static SelectorEventLoop selectorLoop(EventLoop loop) {
-        if (loop instanceof SelectorEventLoop s) {
-            return s;
-        }
-        throw new IllegalArgumentException("TCP transports need SelectorEventLoops, got " + loop);
+        return io.magnetar.tcp.internal.Loops.selectorLoop(loop);
     }
 
     private static void closeQuietly(java.nio.channels.Channel channel) {

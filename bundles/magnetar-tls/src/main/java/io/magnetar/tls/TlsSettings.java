@@ -2,6 +2,7 @@ package io.magnetar.tls;
 
 import io.magnetar.api.Endpoint;
 import io.magnetar.tls.internal.KeyMaterial;
+import io.magnetar.tls.internal.KeyProperties;
 import io.magnetar.tls.internal.PropertyReader;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
@@ -32,25 +33,25 @@ public final class TlsSettings {
     /** Every TLS property starts with this; unknown {@code tls.*} keys are rejected (typos). */
     public static final String PREFIX = "tls.";
     /** Path of the key store holding the private key and certificate chain (server; client for mutual auth). */
-    public static final String KEY_STORE = "tls.keyStore";
+    public static final String KEY_STORE = KeyProperties.KEY_STORE;
     /** Password of {@link #KEY_STORE}. */
-    public static final String KEY_STORE_PASSWORD = "tls.keyStorePassword";
+    public static final String KEY_STORE_PASSWORD = KeyProperties.KEY_STORE_PASSWORD;
     /** Type of {@link #KEY_STORE}: {@code PKCS12} (default) or {@code JKS}. */
-    public static final String KEY_STORE_TYPE = "tls.keyStoreType";
+    public static final String KEY_STORE_TYPE = KeyProperties.KEY_STORE_TYPE;
     /** Password of the key entries, when it differs from {@link #KEY_STORE_PASSWORD}. */
-    public static final String KEY_PASSWORD = "tls.keyPassword";
+    public static final String KEY_PASSWORD = KeyProperties.KEY_PASSWORD;
     /** Path of the key store holding the trusted certificates; absent means the JDK's {@code cacerts}. */
-    public static final String TRUST_STORE = "tls.trustStore";
+    public static final String TRUST_STORE = KeyProperties.TRUST_STORE;
     /** Password of {@link #TRUST_STORE}. */
-    public static final String TRUST_STORE_PASSWORD = "tls.trustStorePassword";
+    public static final String TRUST_STORE_PASSWORD = KeyProperties.TRUST_STORE_PASSWORD;
     /** Type of {@link #TRUST_STORE}: {@code PKCS12} (default) or {@code JKS}. */
-    public static final String TRUST_STORE_TYPE = "tls.trustStoreType";
+    public static final String TRUST_STORE_TYPE = KeyProperties.TRUST_STORE_TYPE;
     /** PEM file with the certificate chain, leaf first (instead of {@link #KEY_STORE}). */
-    public static final String CERTIFICATE = "tls.certificate";
+    public static final String CERTIFICATE = KeyProperties.CERTIFICATE;
     /** PEM file with the unencrypted PKCS#8 private key ({@code BEGIN PRIVATE KEY}) of {@link #CERTIFICATE}. */
-    public static final String PRIVATE_KEY = "tls.privateKey";
+    public static final String PRIVATE_KEY = KeyProperties.PRIVATE_KEY;
     /** PEM file with the trusted certificates (instead of {@link #TRUST_STORE}). */
-    public static final String TRUST_CERTIFICATES = "tls.trustCertificates";
+    public static final String TRUST_CERTIFICATES = KeyProperties.TRUST_CERTIFICATES;
     /** Server: {@code none} (default), {@code want} or {@code need} a client certificate. */
     public static final String CLIENT_AUTH = "tls.clientAuth";
     /** Comma list of protocol versions; default {@code TLSv1.3,TLSv1.2}. */

@@ -31,7 +31,7 @@ public final class EchoServerConsumer extends ProtocolConsumer {
      * cannot grow the server's buffers.
      */
     public static Connection newConnection() {
-        return new EchoServerConnection();
+        return new EchoServerConnection(EchoServerConsumer::new);
     }
 
     @Override

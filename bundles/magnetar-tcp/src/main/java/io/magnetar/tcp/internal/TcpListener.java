@@ -7,7 +7,6 @@ import io.magnetar.api.Server;
 import io.magnetar.loop.ChannelHandler;
 import io.magnetar.loop.SelectorEventLoop;
 import io.magnetar.tcp.SocketStreamTransport;
-import io.magnetar.tcp.TcpTransportProvider;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -46,7 +45,7 @@ public final class TcpListener implements Server, ChannelHandler {
     public TcpListener(EventLoopGroup group, ServerSocketChannel channel, ProtocolFactory factory,
                        boolean tcpNoDelay) throws IOException {
         this.group = group;
-        this.loop = TcpTransportProvider.selectorLoop(group.next());
+        this.loop = Loops.selectorLoop(group.next());
         this.channel = channel;
         this.factory = factory;
         this.tcpNoDelay = tcpNoDelay;
@@ -105,7 +104,7 @@ public final class TcpListener implements Server, ChannelHandler {
         try {
             socket.configureBlocking(false);
             socket.setOption(StandardSocketOptions.TCP_NODELAY, tcpNoDelay);
-            target = TcpTransportProvider.selectorLoop(group.next());
+            target = Loops.selectorLoop(group.next());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot set up accepted socket on " + localAddress + ": " + e);
             closeQuietly(socket);

@@ -1,15 +1,15 @@
 package io.magnetar.tls.internal;
 
-import static io.magnetar.tls.TlsSettings.CERTIFICATE;
-import static io.magnetar.tls.TlsSettings.KEY_PASSWORD;
-import static io.magnetar.tls.TlsSettings.KEY_STORE;
-import static io.magnetar.tls.TlsSettings.KEY_STORE_PASSWORD;
-import static io.magnetar.tls.TlsSettings.KEY_STORE_TYPE;
-import static io.magnetar.tls.TlsSettings.PRIVATE_KEY;
-import static io.magnetar.tls.TlsSettings.TRUST_CERTIFICATES;
-import static io.magnetar.tls.TlsSettings.TRUST_STORE;
-import static io.magnetar.tls.TlsSettings.TRUST_STORE_PASSWORD;
-import static io.magnetar.tls.TlsSettings.TRUST_STORE_TYPE;
+import static io.magnetar.tls.internal.KeyProperties.CERTIFICATE;
+import static io.magnetar.tls.internal.KeyProperties.KEY_PASSWORD;
+import static io.magnetar.tls.internal.KeyProperties.KEY_STORE;
+import static io.magnetar.tls.internal.KeyProperties.KEY_STORE_PASSWORD;
+import static io.magnetar.tls.internal.KeyProperties.KEY_STORE_TYPE;
+import static io.magnetar.tls.internal.KeyProperties.PRIVATE_KEY;
+import static io.magnetar.tls.internal.KeyProperties.TRUST_CERTIFICATES;
+import static io.magnetar.tls.internal.KeyProperties.TRUST_STORE;
+import static io.magnetar.tls.internal.KeyProperties.TRUST_STORE_PASSWORD;
+import static io.magnetar.tls.internal.KeyProperties.TRUST_STORE_TYPE;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;

@@ -1,7 +1,8 @@
 package io.magnetar.protocol.echo.internal;
 
-import io.magnetar.protocol.echo.EchoServerConsumer;
 import io.magnetar.protocols.Connection;
+import io.magnetar.protocols.ProtocolConsumer;
+import java.util.function.Supplier;
 
 /**
  * The server side of an echo connection. Every byte read is written back, so a peer that sends but
@@ -12,8 +13,9 @@ import io.magnetar.protocols.Connection;
  */
 public final class EchoServerConnection extends Connection {
 
-    public EchoServerConnection() {
-        super(EchoServerConsumer::new);
+    /** Exchanges from {@code consumers} (the exported {@code EchoServerConsumer}, which this class does not import). */
+    public EchoServerConnection(Supplier<? extends ProtocolConsumer> consumers) {
+        super(consumers);
     }
 
     @Override
