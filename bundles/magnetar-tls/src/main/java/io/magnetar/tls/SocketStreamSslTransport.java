@@ -65,9 +65,9 @@ public final class SocketStreamSslTransport implements StreamTransport {
     @Override
     public void write(ByteBuffer data) {
         if (loop.inEventLoop()) {
-            ssl.appWrite(data);
+            ssl.output().write(data);
         } else {
-            onLoop(() -> ssl.appWrite(data));
+            onLoop(() -> ssl.output().write(data));
         }
     }
 
@@ -80,7 +80,7 @@ public final class SocketStreamSslTransport implements StreamTransport {
     public void writeCopy(ByteBuffer data) {
         assert loop.inEventLoop() : "writeCopy off the loop thread";
         try {
-            ssl.appWrite(data);
+            ssl.output().write(data);
         } finally {
             data.position(data.limit());
         }
@@ -89,9 +89,9 @@ public final class SocketStreamSslTransport implements StreamTransport {
     @Override
     public void writeLines(ByteBuffer... data) {
         if (loop.inEventLoop()) {
-            ssl.appWrite(data);
+            ssl.output().write(data);
         } else {
-            onLoop(() -> ssl.appWrite(data));
+            onLoop(() -> ssl.output().write(data));
         }
     }
 
@@ -107,10 +107,10 @@ public final class SocketStreamSslTransport implements StreamTransport {
         if (position < 0 || count < 0) {
             done.completeExceptionally(new IllegalArgumentException("negative position or count"));
         } else if (loop.inEventLoop()) {
-            ssl.appSendFile(file, position, count, done);
+            ssl.output().sendFile(file, position, count, done);
         } else {
             try {
-                loop.execute(() -> ssl.appSendFile(file, position, count, done));
+                loop.execute(() -> ssl.output().sendFile(file, position, count, done));
             } catch (RejectedExecutionException e) {
                 done.completeExceptionally(new java.io.IOException("the loop of " + this + " is closed"));
             }
@@ -127,27 +127,27 @@ public final class SocketStreamSslTransport implements StreamTransport {
     @Override
     public void writeEof() {
         if (loop.inEventLoop()) {
-            ssl.appWriteEof();
+            ssl.output().writeEof();
         } else {
-            onLoop(ssl::appWriteEof);
+            onLoop(ssl.output()::writeEof);
         }
     }
 
     @Override
     public void close() {
         if (loop.inEventLoop()) {
-            ssl.appClose();
+            ssl.output().close();
         } else {
-            onLoop(ssl::appClose);
+            onLoop(ssl.output()::close);
         }
     }
 
     @Override
     public void abort() {
         if (loop.inEventLoop()) {
-            ssl.appAbort();
+            ssl.output().abort();
         } else {
-            onLoop(ssl::appAbort);
+            onLoop(ssl.output()::abort);
         }
     }
 

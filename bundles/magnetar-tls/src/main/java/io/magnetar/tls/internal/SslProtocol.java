@@ -1,6 +1,5 @@
 package io.magnetar.tls.internal;
 
-import io.magnetar.api.EventLoop;
 import io.magnetar.api.Protocol;
 import io.magnetar.api.StreamTransport;
 import io.magnetar.api.TimerHandle;
@@ -12,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
@@ -42,8 +40,7 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
     private final Supplier<? extends Protocol> appFactory;
     private final Function<SslProtocol, StreamTransport> transportFactory;
     private final Duration handshakeTimeout;
-    /** Where the handshake's delegated tasks run; {@code null} runs them on the loop. */
-    private final Executor handshakeTasks;
+    private final HandshakeTasks handshakeTasks;
     private final CompletableFuture<StreamTransport> handshake = new CompletableFuture<>();
     private final ReadControl reading;
     private StreamTransport plain;
@@ -54,14 +51,13 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
     private Throwable failure;
     /** Set by close, abort or a failure; read from any thread by {@link #isClosing()}. */
     private volatile boolean closing;
-    private boolean eofRequested;
     private boolean eofDelivered;
     private boolean lost;
     private boolean plainWritePaused;
     private boolean appWritePaused;
     /** Set once the handshake is done; volatile because extraInfo is thread-safe. */
     private volatile SessionInfo info;
-    private FileSender files;
+    private final AppOutput output = new AppOutput(this);
 
     /**
      * @param handshakeTasks runs the engine's delegated tasks off the loop; {@code null} (or an executor
@@ -74,7 +70,7 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
         this.pipe = new SslPipe(engine, this);
         this.reading = new ReadControl(this, pipe);
         this.handshakeTimeout = handshakeTimeout;
-        this.handshakeTasks = handshakeTasks;
+        this.handshakeTasks = new HandshakeTasks(this, handshakeTasks);
         this.appFactory = appFactory;
         this.transportFactory = transportFactory;
     }
@@ -139,9 +135,7 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
     @Override
     public void resumeWriting() {
         plainWritePaused = false;
-        if (files != null) {
-            files.pump();
-        }
+        output.resumed();
         passWritePause();
     }
 
@@ -166,9 +160,7 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
     public void connectionLost(Throwable cause) {
         lost = true;
         closing = true;
-        if (files != null) {
-            files.fail(new IOException("the TLS connection closed before the file was sent", cause));
-        }
+        output.lost(cause);
         cancelTimer();
         pipe.stop();
         Throwable reason = cause != null ? cause : failure;
@@ -239,54 +231,10 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
         }
     }
 
-    /**
-     * Runs {@code tasks} on {@link #handshakeTasks}, then {@link #tasksDone} on the loop. Reading pauses
-     * meanwhile: the peer waits for our answer anyway, and whatever it sends would only pile up.
-     */
+    /** The handshake's delegated tasks go to the worker executor ({@link HandshakeTasks}). */
     @Override
     public boolean offloadTasks(Runnable tasks) {
-        if (handshakeTasks == null) {
-            return false;
-        }
-        EventLoop loop = plain.loop();
-        plain.pauseReading();
-        try {
-            handshakeTasks.execute(() -> {
-                Throwable thrown = null;
-                try {
-                    tasks.run();
-                } catch (Throwable t) {
-                    thrown = t; // the JDK keeps a task's failure for the next wrap/unwrap; this is anything else
-                }
-                Throwable error = thrown;
-                try {
-                    loop.execute(() -> tasksDone(error));
-                } catch (RejectedExecutionException closedLoop) {
-                    // a closed loop has aborted its connections: nobody waits for this handshake
-                }
-            });
-        } catch (RejectedExecutionException shutDown) {
-            plain.resumeReading();
-            return false; // the executor is shut down: run them on the loop rather than not at all
-        }
-        return true;
-    }
-
-    private void tasksDone(Throwable error) {
-        if (closing) {
-            return; // failed, timed out or lost meanwhile: the pipe is stopped
-        }
-        if (error != null) {
-            fail(error, "a TLS handshake task threw");
-            return;
-        }
-        // Resumed first: a protocol made by the handshake now may pause reading, and that must win.
-        plain.resumeReading();
-        try {
-            pipe.tasksCompleted();
-        } catch (SSLException | RuntimeException e) {
-            fail(e, "cannot read TLS records");
-        }
+        return handshakeTasks.offload(tasks);
     }
 
     private boolean deliverEof() {
@@ -299,101 +247,28 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
             return false;
         }
         if (!keepOpen) {
-            appClose();
+            output.close();
         }
         return keepOpen;
     }
 
-    /** Encrypts and writes; dropped after close, abort or writeEof (as TCP). */
-    public void appWrite(ByteBuffer... data) {
-        if (closing || eofRequested) {
-            return;
-        }
-        if (files != null && !files.isIdle()) {
-            for (ByteBuffer b : data) {
-                ByteBuffer copy = ByteBuffer.allocate(b.remaining()); // a file is before it: keep it in order
-                copy.put(b).flip();
-                files.addWrite(copy);
-            }
-            return;
-        }
-        encrypt(data);
+    /** The application's side of the connection: writes, files, writeEof, close, abort. */
+    public AppOutput output() {
+        return output;
     }
 
-    /**
-     * Sends a file region encrypted, a chunk at a time while the plain buffer is under its high-water
-     * mark; fails at once after close, abort or writeEof.
-     */
-    public void appSendFile(java.nio.channels.FileChannel file, long position, long count,
-                            CompletableFuture<Long> done) {
-        if (closing || eofRequested) {
-            done.completeExceptionally(new IOException("sendFile on a closing TLS transport"));
-            return;
-        }
-        if (files == null) {
-            files = new FileSender(this::encrypt, plain::writeBufferSize, plain::writeBufferHighWater);
-        }
-        files.addFile(file, position, count, done);
-    }
-
-    private void encrypt(ByteBuffer... data) {
-        try {
-            pipe.send(data);
-        } catch (SSLException e) {
-            if (pipe.isOutboundClosed()) {
-                // TLS 1.2 answers the peer's close_notify at once: later writes have nowhere to go.
-                LOG.log(Level.DEBUG, () -> "write to " + peer() + " dropped: the TLS session is closed for writing");
-            } else {
-                fail(e, "cannot encrypt");
-            }
-        } catch (RuntimeException e) {
-            fail(e, "cannot encrypt");
-        }
-    }
-
-    /** Sends close_notify after what is already written (files included), then shuts the plain output down. */
-    public void appWriteEof() {
-        if (closing || eofRequested) {
-            return;
-        }
-        if (files != null && !files.isIdle()) {
-            files.whenDrained(this::appWriteEof);
-            return;
-        }
-        eofRequested = true;
-        sendCloseNotify();
-        plain.writeEof();
-    }
-
-    /** Sends close_notify and closes the plain transport after its buffer (and any file being sent) has been flushed. */
-    public void appClose() {
-        if (closing) {
-            return;
-        }
-        if (files != null && !files.isIdle()) {
-            files.whenDrained(this::appClose);
-            return;
-        }
+    /** Marks the connection closing (no more input is decrypted); by {@link AppOutput} on close and abort. */
+    void markClosing() {
         closing = true;
         pipe.stop();
-        if (!eofRequested) {
-            sendCloseNotify();
-        }
-        plain.close();
     }
 
-    public void appAbort() {
-        closing = true;
-        pipe.stop();
-        plain.abort();
+    StreamTransport plainTransport() {
+        return plain;
     }
 
-    private void sendCloseNotify() {
-        try {
-            pipe.shutdown();
-        } catch (SSLException e) {
-            LOG.log(Level.DEBUG, () -> "close_notify to " + peer() + " not sent: " + e.getMessage());
-        }
+    SslPipe pipe() {
+        return pipe;
     }
 
     public ReadControl reading() {
@@ -494,7 +369,7 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
         }
     }
 
-    private Object peer() {
+    Object peer() {
         Object address = plain == null ? null : plain.extraInfo(Transport.PEERNAME);
         return address != null ? address : "?";
     }
