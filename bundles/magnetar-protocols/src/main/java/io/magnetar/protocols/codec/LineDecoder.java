@@ -23,15 +23,16 @@ public final class LineDecoder extends FrameDecoder {
 
     @Override
     protected int scan(ByteBuffer buf, int from, int to, long scannedBefore) {
-        for (int i = from; i < to; i++) {
-            byte b = buf.get(i);
-            if (b == '\n') {
+        // Past this index the line could no longer fit: the search stops there (one comparison per byte).
+        int stop = (int) Math.min(to, from + Math.max(0, maxFrame - scannedBefore));
+        for (int i = from; i < stop; i++) {
+            if (buf.get(i) == '\n') {
                 crlf = i > from ? buf.get(i - 1) == '\r' : lastCr;
                 return i + 1;
             }
-            if (i - from + scannedBefore >= maxFrame) {
-                throw new FrameTooLongException("line longer than " + maxFrame + " bytes", maxFrame);
-            }
+        }
+        if (stop < to) {
+            throw new FrameTooLongException("line longer than " + maxFrame + " bytes", maxFrame);
         }
         lastCr = to > from && buf.get(to - 1) == '\r';
         return -1;
