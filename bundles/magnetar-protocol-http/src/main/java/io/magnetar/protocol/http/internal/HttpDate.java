@@ -31,11 +31,16 @@ public final class HttpDate {
         long second = Math.floorDiv(millis, 1000);
         Line l = current;
         if (l.second != second) {
-            String text = "Date: " + IMF_FIXDATE.format(Instant.ofEpochSecond(second)) + "\r\n";
+            String text = "Date: " + format(second * 1000) + "\r\n";
             l = new Line(second, text.getBytes(StandardCharsets.US_ASCII));
             current = l;
         }
         return l.bytes;
+    }
+
+    /** {@code millis} as an IMF-fixdate ({@code Sun, 06 Nov 1994 08:49:37 GMT}), to the second. */
+    static String format(long millis) {
+        return IMF_FIXDATE.format(Instant.ofEpochSecond(Math.floorDiv(millis, 1000)));
     }
 
     private record Line(long second, byte[] bytes) {

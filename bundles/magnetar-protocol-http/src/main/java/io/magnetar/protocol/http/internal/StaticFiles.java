@@ -13,12 +13,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 
 /**
  * Serves the files under one directory for a path prefix: GET and HEAD, one {@code Range} (206, or
@@ -35,8 +32,6 @@ import java.util.Locale;
  */
 public final class StaticFiles implements HttpHandler {
 
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static final HttpResponse NOT_FOUND = HttpResponse.text(404, "Not Found\n");
 
     /** Paths remembered at most: each is an existing file, but many spellings could name one. */
@@ -126,7 +121,7 @@ public final class StaticFiles implements HttpHandler {
         long size = attrs.size();
         long millis = attrs.lastModifiedTime().toMillis();
         String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(millis) + "\"";
-        String lastModified = HTTP_DATE.format(Instant.ofEpochMilli(millis / 1000 * 1000)); // HTTP dates have seconds
+        String lastModified = HttpDate.format(millis);
         HttpResponse ok = cache(HttpResponse.builder(200).contentType(contentType(file)).header("ETag", etag)
                 .header("Last-Modified", lastModified).header("Accept-Ranges", "bytes")).file(file, 0, size).build();
         HttpResponse notModified = cache(HttpResponse.builder(304).header("ETag", etag)
