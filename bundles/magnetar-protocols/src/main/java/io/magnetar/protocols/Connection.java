@@ -105,6 +105,20 @@ public class Connection extends Protocol {
         }
     }
 
+    /**
+     * Starts the next exchange's consumer now instead of at the next bytes: after an {@link #upgrade}, the
+     * new protocol opens (a WebSocket's {@code onOpen}) before the peer sends anything. Does nothing when
+     * the connection is closed or that consumer has started already. Loop thread only. @since 1.3
+     */
+    public final void startCurrentConsumer() {
+        if (!isClosed()) {
+            ProtocolConsumer c = currentConsumer();
+            if (!c.isStarted()) {
+                c.start(null);
+            }
+        }
+    }
+
     /** True while an exchange has started and not finished (used to drain servers gracefully). */
     public final boolean isBusy() {
         ProtocolConsumer c = current;

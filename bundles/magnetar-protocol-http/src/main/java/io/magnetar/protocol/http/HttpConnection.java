@@ -291,16 +291,6 @@ final class HttpConnection extends Connection {
         }
     }
 
-    /** After a 101: starts the upgraded protocol's consumer now, not at the client's first bytes. */
-    void startUpgraded() {
-        if (!isClosed()) {
-            io.magnetar.protocols.ProtocolConsumer c = currentConsumer();
-            if (!c.isStarted()) {
-                c.start(null);
-            }
-        }
-    }
-
     /** An async handler is working: read nothing more until it answers. */
     void handlerStarted() {
         handlerPending = true;

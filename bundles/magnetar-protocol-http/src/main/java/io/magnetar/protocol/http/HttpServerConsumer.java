@@ -185,7 +185,7 @@ public final class HttpServerConsumer extends ProtocolConsumer {
             // The bytes after the request (a first WebSocket frame, say) are the new protocol's.
             http.upgrade(response.upgrade());
             finished(response);
-            http.runOnLoopLater(http::startUpgraded);
+            http.runOnLoopLater(http::startCurrentConsumer); // opens before the client's first frame
             return;
         }
         writer.add(response, headRequest, close, keepAlive10);

@@ -146,12 +146,8 @@ public final class ClientHandshake extends ProtocolConsumer {
                 true));
         finished(this);
         // Opens now even when the server sends nothing first.
-        transport().loop().execute(() -> {
-            ProtocolConsumer next = connection().currentConsumer();
-            if (!next.isStarted() && !connection().isClosed()) {
-                next.start(null);
-            }
-        });
+        Connection c = connection();
+        transport().loop().execute(c::startCurrentConsumer);
     }
 
     private void refuse(String why) {
