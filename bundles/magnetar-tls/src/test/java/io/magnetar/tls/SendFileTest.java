@@ -53,7 +53,7 @@ class SendFileTest {
         Path file = Files.write(tmp.resolve("data.bin"), content);
         boolean tls = transport.equals("tls");
         TransportProvider provider = tls ? fixture.tls : fixture.tcp;
-        Collector collector = new Collector();
+        Collector collector = new Collector(new byte[0]);
         Server server = await(provider.listen(Support.endpoint(tls ? fixture.pki.serverProperties(fixture.pki.serverKeys)
                 : Map.of()), () -> collector));
         long[] maxBuffered = new long[1];
@@ -108,32 +108,5 @@ class SendFileTest {
             out.writeBytes(p);
         }
         return out.toByteArray();
-    }
-
-    private static final class Collector implements Protocol {
-        final CompletableFuture<byte[]> ended = new CompletableFuture<>();
-        private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-
-        @Override
-        public void connectionMade(StreamTransport t) {
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            received.writeBytes(chunk);
-        }
-
-        @Override
-        public boolean eofReceived() {
-            ended.complete(received.toByteArray());
-            return false;
-        }
-
-        @Override
-        public void connectionLost(Throwable cause) {
-            ended.complete(received.toByteArray());
-        }
     }
 }

@@ -7,13 +7,11 @@ import io.magnetar.api.Protocol;
 import io.magnetar.api.Server;
 import io.magnetar.api.StreamTransport;
 import io.magnetar.api.TransportProvider;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +55,7 @@ class WritesBeforeCloseTest {
         TransportProvider provider = tls ? fixture.tls : fixture.tcp;
         Map<String, Object> serverProperties = tls ? fixture.pki.serverProperties(fixture.pki.serverKeys) : Map.of();
         for (int run = 0; run < REPETITIONS; run++) {
-            Collector collector = new Collector();
+            Collector collector = new Collector(GREETING);
             Server server = await(provider.listen(Support.endpoint(serverProperties), () -> collector));
             try {
                 StreamTransport client = await(provider.connect(server.localAddress(),
@@ -123,35 +121,6 @@ class WritesBeforeCloseTest {
         for (int w = 0; w < WRITERS; w++) {
             assertThat(next[w]).as(run + ": writes of writer " + w + " made before the close, received")
                     .isGreaterThanOrEqualTo(madeBeforeClose[w]);
-        }
-    }
-
-    /** Greets, then collects everything until the peer's EOF (or the end of the connection). */
-    private static final class Collector implements Protocol {
-        final CompletableFuture<byte[]> ended = new CompletableFuture<>();
-        private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-
-        @Override
-        public void connectionMade(StreamTransport t) {
-            t.write(ByteBuffer.wrap(GREETING));
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            received.writeBytes(chunk);
-        }
-
-        @Override
-        public boolean eofReceived() {
-            ended.complete(received.toByteArray());
-            return false;
-        }
-
-        @Override
-        public void connectionLost(Throwable cause) {
-            ended.complete(received.toByteArray()); // a reset before EOF: what came is all there is
         }
     }
 
