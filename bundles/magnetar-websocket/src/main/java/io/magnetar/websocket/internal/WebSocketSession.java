@@ -211,8 +211,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
                 handler.onBinary(this, view);
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "WebSocket handler " + handler + " threw on " + path + "; closing with 1011", e);
-            closeOnLoop(WebSocketWhiteboard.INTERNAL_ERROR, "internal error");
+            handlerThrew(e);
         }
         if (message.length > KEEP_BUFFER) {
             message = new byte[1024]; // an idle connection keeps no large buffer
@@ -437,9 +436,13 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         try {
             callback.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "WebSocket handler " + handler + " threw on " + path + "; closing with 1011", e);
-            closeOnLoop(WebSocketWhiteboard.INTERNAL_ERROR, "internal error");
+            handlerThrew(e);
         }
+    }
+
+    private void handlerThrew(RuntimeException e) {
+        LOG.log(Level.WARNING, "WebSocket handler " + handler + " threw on " + path + "; closing with 1011", e);
+        closeOnLoop(WebSocketWhiteboard.INTERNAL_ERROR, "internal error");
     }
 
     private void onLoop(Runnable task) {
