@@ -302,10 +302,6 @@ final class HttpConnection extends Connection {
         resumeReading(PAUSED_BY_HANDLER);
     }
 
-    boolean isHandlerPending() {
-        return handlerPending;
-    }
-
     /** After an async exchange and the requests that waited for it: close if the client is gone. */
     void afterHandler() {
         if (eofPending && !handlerPending && !isClosed()) {

@@ -4,7 +4,6 @@ import io.magnetar.protocol.http.internal.Ascii;
 import io.magnetar.protocol.http.internal.ParsedRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -316,10 +315,5 @@ public final class Router {
             throw new IllegalArgumentException("path must be '*', an exact path starting with / or a prefix ending "
                     + "in /*, in visible ASCII, without a query: '" + path + "'");
         }
-    }
-
-    /** For tests: the path patterns of this router's prefix routes, longest first. */
-    List<String> prefixPatterns() {
-        return Arrays.stream(prefixes).map(p -> new String(p.path, StandardCharsets.ISO_8859_1) + "/*").toList();
     }
 }

@@ -32,19 +32,13 @@ final class BlockingPool implements AutoCloseable {
     private final Semaphore permits;
     /** Bounds concurrently running handlers on virtual threads; null on a platform pool (its size does). */
     private final Semaphore running;
-    private final boolean virtual;
 
     BlockingPool(int threads, int queue) {
         this.permits = new Semaphore(threads + queue);
         ExecutorService v = virtualThreads();
-        this.virtual = v != null;
         this.executor = v != null ? v : Executors.newFixedThreadPool(threads, named());
         // Virtual threads are not pooled: a second semaphore bounds how many run at once.
         this.running = v != null ? new Semaphore(threads) : null;
-    }
-
-    boolean usesVirtualThreads() {
-        return virtual;
     }
 
     /** {@code handler} as an async handler that runs it here, counting it in {@code inFlight}. */
