@@ -21,25 +21,15 @@ final class FrameWriter {
 
     private static final java.security.SecureRandom KEYS = new java.security.SecureRandom();
 
-    /** A final server frame of {@code opcode} carrying {@code payload[from, to)}, RSV1 set when {@code compressed}. */
-    static ByteBuffer frame(int opcode, boolean compressed, byte[] payload, int from, int to) {
-        return frame(opcode, compressed, payload, from, to, false);
-    }
-
-    /** A final frame, masked when {@code masked} (a client's). */
+    /**
+     * A final frame of {@code opcode} carrying {@code payload[from, to)}, RSV1 set when {@code compressed},
+     * masked when {@code masked} (a client's).
+     */
     static ByteBuffer frame(int opcode, boolean compressed, byte[] payload, int from, int to, boolean masked) {
         int length = to - from;
         int header = (length < 126 ? 2 : length <= 0xFFFF ? 4 : 10) + (masked ? 4 : 0);
         ByteBuffer out = ByteBuffer.allocate(header + length);
-        out.put((byte) (0x80 | (compressed ? 0x40 : 0) | opcode));
-        int maskBit = masked ? 0x80 : 0;
-        if (length < 126) {
-            out.put((byte) (maskBit | length));
-        } else if (length <= 0xFFFF) {
-            out.put((byte) (maskBit | 126)).putShort((short) length);
-        } else {
-            out.put((byte) (maskBit | 127)).putLong(length);
-        }
+        putHeader(out, opcode, compressed, length, masked);
         if (!masked) {
             out.put(payload, from, length);
             return out.flip();
@@ -53,11 +43,23 @@ final class FrameWriter {
         return out.flip();
     }
 
-    /** A close frame with {@code code} and {@code reason} (cut to fit the 125-byte control payload). */
-    static ByteBuffer close(int code, String reason) {
-        return close(code, reason, false);
+    /**
+     * The first bytes of a final frame (FIN, RSV1 when {@code compressed}, opcode, mask bit, the length
+     * in its shortest form); a masked frame's key follows them.
+     */
+    static void putHeader(ByteBuffer out, int opcode, boolean compressed, int length, boolean masked) {
+        out.put((byte) (0x80 | (compressed ? 0x40 : 0) | opcode));
+        int maskBit = masked ? 0x80 : 0;
+        if (length < 126) {
+            out.put((byte) (maskBit | length));
+        } else if (length <= 0xFFFF) {
+            out.put((byte) (maskBit | 126)).putShort((short) length);
+        } else {
+            out.put((byte) (maskBit | 127)).putLong(length);
+        }
     }
 
+    /** A close frame with {@code code} and {@code reason} (cut to fit the 125-byte control payload). */
     static ByteBuffer close(int code, String reason, boolean masked) {
         byte[] text = reason == null ? new byte[0] : reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         int n = Math.min(text.length, 123);

@@ -304,14 +304,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
                 out = ByteBuffer.allocate(Math.max(needed, 16 * 1024));
             }
         }
-        out.put((byte) (0x80 | opcode));
-        if (length < 126) {
-            out.put((byte) length);
-        } else if (length <= 0xFFFF) {
-            out.put((byte) 126).putShort((short) length);
-        } else {
-            out.put((byte) 127).putLong(length);
-        }
+        FrameWriter.putHeader(out, opcode, false, length, false);
         out.put(data);
         if (!inRead) {
             flushOut();
