@@ -117,35 +117,12 @@ class FaultsUnderLoadIT {
     }
 
     private static void readExactly(Socket s, int n) throws IOException {
-        String got = readUpTo(s, n);
+        String got = Sockets.readUpTo(s, n);
         if (got == null || got.length() != n) {
             throw new IOException("no echo: " + got);
         }
     }
 
-    /** Up to {@code n} bytes, fewer at EOF; {@code null} on a reset; a timeout propagates. */
-    private static String readUpTo(Socket s, int n) throws IOException {
-        byte[] buf = new byte[n];
-        int got = 0;
-        InputStream in = s.getInputStream();
-        try {
-            while (got < n) {
-                int r = in.read(buf, got, n - got);
-                if (r < 0) {
-                    break;
-                }
-                got += r;
-            }
-        } catch (SocketTimeoutException e) {
-            throw e;
-        } catch (SocketException e) {
-            if (got == 0) {
-                return null;
-            }
-            // bytes of a reply, then a reset: reported as the partial reply it is
-        }
-        return new String(buf, 0, got, StandardCharsets.US_ASCII);
-    }
 
     /** Everything until EOF; {@code null} on a reset; a timeout propagates. */
     private static String readToEnd(Socket s) throws IOException {

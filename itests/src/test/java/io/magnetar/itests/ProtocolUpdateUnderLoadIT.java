@@ -4,7 +4,6 @@ import static io.magnetar.itests.Magnetar.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -196,25 +195,7 @@ class ProtocolUpdateUnderLoadIT {
             } catch (SocketException e) {
                 // closed while we wrote: the read tells how
             }
-            byte[] buf = new byte[request.length];
-            int got = 0;
-            InputStream in = s.getInputStream();
-            try {
-                while (got < buf.length) {
-                    int r = in.read(buf, got, buf.length - got);
-                    if (r < 0) {
-                        break;
-                    }
-                    got += r;
-                }
-            } catch (SocketTimeoutException e) {
-                throw e;
-            } catch (SocketException e) {
-                if (got == 0) {
-                    return null;
-                }
-            }
-            return new String(buf, 0, got, StandardCharsets.US_ASCII);
+            return Sockets.readUpTo(s, request.length);
         }
 
         private static Socket closeQuietly(Socket s) {

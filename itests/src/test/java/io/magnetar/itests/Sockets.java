@@ -2,9 +2,12 @@ package io.magnetar.itests;
 
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /** Plain blocking loopback clients for the echo protocol. */
@@ -42,5 +45,29 @@ final class Sockets {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** Up to {@code n} bytes, fewer at EOF; {@code null} on a reset; a timeout propagates. */
+    static String readUpTo(Socket s, int n) throws IOException {
+        byte[] buf = new byte[n];
+        int got = 0;
+        InputStream in = s.getInputStream();
+        try {
+            while (got < n) {
+                int r = in.read(buf, got, n - got);
+                if (r < 0) {
+                    break;
+                }
+                got += r;
+            }
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (SocketException e) {
+            if (got == 0) {
+                return null;
+            }
+            // bytes of a reply, then a reset: reported as the partial reply it is
+        }
+        return new String(buf, 0, got, StandardCharsets.US_ASCII);
     }
 }
