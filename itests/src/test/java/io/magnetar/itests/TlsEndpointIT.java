@@ -30,6 +30,19 @@ class TlsEndpointIT {
         return keyStore(tmp.resolve("server.p12"), PASSWORD);
     }
 
+    /** A client TLS context that trusts the certificate of the PKCS#12 {@code store}. */
+    static SSLContext trusting(Path store, String password) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            trust.load(in, password.toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
     /** A PKCS#12 key store with a fresh EC P-256 key for localhost and 127.0.0.1, made by keytool. */
     static Path keyStore(Path store, String password) throws Exception {
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
@@ -54,14 +67,7 @@ class TlsEndpointIT {
                     "tls.keyStore = " + store, "tls.keyStorePassword = " + PASSWORD, ""));
             int port = m.awaitServing("secure");
 
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(store)) {
-                trust.load(in, PASSWORD.toCharArray());
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
+            SSLContext context = trusting(store, PASSWORD);
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
                 socket.setSoTimeout(10_000);
                 byte[] message = "hello over tls\r\n\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -39,18 +39,7 @@ final class DeployLog implements BundleListener {
         };
         if (what != null) {
             LOG.log(Level.INFO, "deploy/: {0} {1} {2} (state {3}, from {4})", b.getSymbolicName(), b.getVersion(), what,
-                    state(b.getState()), location.substring(location.lastIndexOf('/') + 1));
+                    Main.state(b.getState()), location.substring(location.lastIndexOf('/') + 1));
         }
-    }
-
-    private static String state(int state) {
-        return switch (state) {
-            case Bundle.INSTALLED -> "INSTALLED";
-            case Bundle.RESOLVED -> "RESOLVED";
-            case Bundle.STARTING -> "STARTING";
-            case Bundle.STOPPING -> "STOPPING";
-            case Bundle.ACTIVE -> "ACTIVE";
-            default -> "UNINSTALLED";
-        };
     }
 }

@@ -133,7 +133,7 @@ public final class Main {
                 framework.getSymbolicName(), framework.getVersion(), launcher.home());
         for (Bundle bundle : framework.getBundleContext().getBundles()) {
             if (bundle.getBundleId() != 0) {
-                out.printf("  %3d %-9s %s %s%n", bundle.getBundleId(), state(bundle),
+                out.printf("  %3d %-9s %s %s%n", bundle.getBundleId(), state(bundle.getState()),
                         bundle.getSymbolicName(), bundle.getVersion());
             }
         }
@@ -142,8 +142,9 @@ public final class Main {
         out.flush();
     }
 
-    private static String state(Bundle bundle) {
-        return switch (bundle.getState()) {
+    /** The name of a bundle's state, as the banner and the deploy log print it. */
+    static String state(int state) {
+        return switch (state) {
             case Bundle.INSTALLED -> "INSTALLED";
             case Bundle.RESOLVED -> "RESOLVED";
             case Bundle.STARTING -> "STARTING";
