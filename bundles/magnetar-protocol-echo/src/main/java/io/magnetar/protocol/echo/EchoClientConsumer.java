@@ -2,6 +2,8 @@ package io.magnetar.protocol.echo;
 
 import io.magnetar.protocols.Connection;
 import io.magnetar.protocols.ProtocolConsumer;
+import io.magnetar.protocols.codec.DelimiterDecoder;
+import io.magnetar.protocols.codec.FrameSink;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -14,7 +16,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EchoClientConsumer extends ProtocolConsumer {
 
-    private final EchoFraming framing = new EchoFraming(EchoFraming.DEFAULT_MAX_MESSAGE);
+    private final DelimiterDecoder framing = new DelimiterDecoder(EchoFraming.SEPARATOR,
+            EchoFraming.DEFAULT_MAX_MESSAGE + EchoFraming.SEPARATOR.length, true);
+    private final FrameSink onEcho = this::echo;
 
     /** A client connection: {@code connection.request("hello")} completes with the echoed {@code byte[]}. */
     public static Connection newConnection() {
@@ -39,11 +43,12 @@ public final class EchoClientConsumer extends ProtocolConsumer {
 
     @Override
     protected void dataReceived(ByteBuffer data) {
-        ByteBuffer message = framing.feed(data);
-        if (message != null) {
-            byte[] bytes = new byte[message.remaining()];
-            message.get(bytes);
-            finished(bytes);
-        }
+        framing.decodeOne(data, onEcho);
+    }
+
+    private void echo(ByteBuffer message) {
+        byte[] bytes = new byte[message.remaining()];
+        message.get(bytes);
+        finished(bytes);
     }
 }

@@ -8,6 +8,10 @@ import java.nio.ByteBuffer;
  * steady stream of messages allocates nothing; a buffer grown past {@value #KEPT_CAPACITY} bytes for a
  * long message is let go once that message was delivered.
  *
+ * <p>The echo consumers frame with {@link io.magnetar.protocols.codec.DelimiterDecoder}, which hands a
+ * message over in place and valid only during the call; this class stays for code that keeps a message
+ * past the call, and holds the separator and the default limit.
+ *
  * <p>Confined to the event loop of the connection that owns it.
  */
 public final class EchoFraming {

@@ -1,8 +1,12 @@
 package io.magnetar.protocol.echo;
 
+import io.magnetar.protocol.echo.EchoFraming.MessageTooLongException;
 import io.magnetar.protocol.echo.internal.EchoServerConnection;
 import io.magnetar.protocols.Connection;
 import io.magnetar.protocols.ProtocolConsumer;
+import io.magnetar.protocols.codec.DelimiterDecoder;
+import io.magnetar.protocols.codec.FrameSink;
+import io.magnetar.protocols.codec.FrameTooLongException;
 import java.nio.ByteBuffer;
 
 /**
@@ -13,16 +17,21 @@ import java.nio.ByteBuffer;
  */
 public final class EchoServerConsumer extends ProtocolConsumer {
 
-    private static final ByteBuffer QUIT = ByteBuffer.wrap(new byte[] {'Q', 'U', 'I', 'T'});
+    private static final int SEPARATOR = EchoFraming.SEPARATOR.length;
 
-    private final EchoFraming framing;
+    private final int maxMessage;
+    /** The separator is kept on the frame, so message and separator are written back in one piece. */
+    private final DelimiterDecoder framing;
+    private final FrameSink onMessage = this::message;
 
     public EchoServerConsumer() {
         this(EchoFraming.DEFAULT_MAX_MESSAGE);
     }
 
     public EchoServerConsumer(int maxMessage) {
-        this.framing = new EchoFraming(maxMessage);
+        this.maxMessage = maxMessage;
+        this.framing = new DelimiterDecoder(EchoFraming.SEPARATOR, (int) Math.min(Integer.MAX_VALUE, (long) maxMessage + SEPARATOR),
+                false);
     }
 
     /**
@@ -36,19 +45,27 @@ public final class EchoServerConsumer extends ProtocolConsumer {
 
     @Override
     protected void dataReceived(ByteBuffer data) {
-        ByteBuffer message = framing.feed(data);
-        if (message == null) {
-            return;
+        try {
+            framing.decodeOne(data, onMessage);
+        } catch (FrameTooLongException e) {
+            MessageTooLongException refused = new MessageTooLongException("echo message longer than " + maxMessage + " bytes");
+            refused.initCause(e);
+            throw refused;
         }
-        boolean quit = message.equals(QUIT);
-        int length = message.remaining();
+    }
+
+    private void message(ByteBuffer frame) {
+        int start = frame.position();
+        int length = frame.remaining() - SEPARATOR;
+        boolean quit = length == 4 && frame.get(start) == 'Q' && frame.get(start + 1) == 'U' && frame.get(start + 2) == 'I'
+                && frame.get(start + 3) == 'T';
         // One write of message and separator; writeCopy copies only what the socket does not take.
-        connection().transport().writeCopy(framing.withSeparator());
+        connection().transport().writeCopy(frame);
         if (quit) {
             connection().close();
         }
-        // The result is the framing's buffer, valid during post_request: the next message reuses it.
-        finished(message.position(0).limit(length));
+        // The result is the frame in the read buffer, valid during post_request (the decoder resets it after).
+        finished(frame.limit(start + length).position(start));
     }
 
     /** Reused for the connection's next message: the framing is already between messages. */

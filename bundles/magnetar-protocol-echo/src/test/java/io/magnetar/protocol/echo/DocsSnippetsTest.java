@@ -52,6 +52,6 @@ class DocsSnippetsTest {
         args.addAll(sources);
         assertThat(javac.run(null, null, null, args.toArray(String[]::new))).as("javac on " + sources).isZero();
         assertThat(tmp.resolve("out")).isDirectory();
-        assertThat(new File(tmp.resolve("out").toFile(), "org/example/upper/UpperProtocol.class")).exists();
+        assertThat(new File(tmp.resolve("out").toFile(), "org/example/upper/LineProtocolFactory.class")).exists();
     }
 }

@@ -10,7 +10,8 @@ public interface FrameSink {
 
     /**
      * One frame: its bytes are {@code frame}'s remaining bytes, valid only during the call (it may be the
-     * read buffer itself, narrowed to the frame); read them, do not keep the buffer or change its limit.
+     * read buffer itself, narrowed to the frame); read them (moving its position or limit is fine: the
+     * decoder resets both after the call), do not keep the buffer.
      */
     void frame(ByteBuffer frame);
 }
