@@ -104,7 +104,7 @@ class LauncherRunIT {
                 .toAbsolutePath().normalize().getParent().getParent().getParent();
         // The other modules' poms only: the reactor lists them, launcher/run builds launcher and what it needs.
         for (String part : List.of("pom.xml", "bundles", "features", "launcher", "itests/pom.xml",
-                "itests/reliability/pom.xml", "bench/pom.xml")) {
+                "itests/reliability/pom.xml", "bench/pom.xml", "archetype/pom.xml", ".mvn")) {
             copy(repo.resolve(part), target.resolve(part));
         }
         // The copied home has no stamp of a launcher/run build: the first run rebuilds, over that home.

@@ -5,13 +5,14 @@ import io.magnetar.api.Protocol;
 import io.magnetar.api.StreamTransport;
 import io.magnetar.api.TimerHandle;
 import io.magnetar.loop.SelectorEventLoop;
+import io.magnetar.tcp.internal.Linger;
 import io.magnetar.tcp.internal.WriteBuffer;
+import io.magnetar.tcp.internal.WriteWatermarks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,8 +25,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>{@link #close()} never resets the connection while the peer may still read: once the buffered
  * writes are flushed it shuts the output down (FIN) and, unless the peer's EOF came already, keeps the
- * socket open, reading and dropping, until the peer closes too ({@link #LINGER_TIME} and
- * {@link #LINGER_MAX_BYTES} at most). Closing a socket with unread input, or receiving data on a closed
+ * socket open, reading and dropping, until the peer closes too (2 s and 1 MiB at most, {@link Linger}). Closing a socket with unread input, or receiving data on a closed
  * one, makes the kernel send RST, which discards the writes the peer has not read yet; a TLS peer's
  * session ticket arriving just after the close was enough. The protocol hears {@code connectionLost}
  * when the FIN is sent, not when the lingering ends.
@@ -34,24 +34,17 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
 
     /** Reads per readiness event before other channels get their turn. */
     private static final int MAX_READS_PER_EVENT = 4;
-    /** How long a closed connection waits at most for the peer's FIN, dropping what it still sends. */
-    static final Duration LINGER_TIME = Duration.ofSeconds(2);
-    /** How much a closed connection drops at most before it gives up waiting for the peer's FIN. */
-    static final long LINGER_MAX_BYTES = 1 << 20;
 
     private final SocketChannel socket;
     private final Protocol protocol;
     private final WriteBuffer buffer = new WriteBuffer();
-    private int highWater = DEFAULT_HIGH_WATER;
-    private int lowWater = DEFAULT_HIGH_WATER / 4;
-    private boolean protocolPaused;
+    private final WriteWatermarks marks = new WriteWatermarks();
     private boolean readingPaused;
     private boolean eofReceived;
     private boolean eofRequested;
     private boolean outputShut;
     /** Closed for the protocol, output shut down; reading and dropping until the peer's FIN. */
-    private boolean lingering;
-    private long lingerDropped;
+    private Linger linger;
     private TimerHandle lingerTimer;
 
     /** Wraps a connected, non-blocking {@code socket}; call {@link #start} on {@code loop}. */
@@ -93,12 +86,15 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
 
     @Override
     public Object extraInfo(String key) {
-        return LINGERS.equals(key) ? Boolean.TRUE : super.extraInfo(key);
+        if (LINGERS.equals(key)) {
+            return true;
+        }
+        return super.extraInfo(key);
     }
 
     @Override
     public void ready(int readyOps) {
-        if (lingering) {
+        if (linger != null) {
             dropInput();
             return;
         }
@@ -351,31 +347,16 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
                 return;
             }
         }
-        lingering = true;
+        linger = new Linger();
         detachProtocol();
         setInterest(SelectionKey.OP_READ, true);
-        lingerTimer = loop.callLater(LINGER_TIME, () -> forceClose(null));
+        lingerTimer = loop.callLater(Linger.MAX_TIME, () -> forceClose(null));
         dropInput();
     }
 
     private void dropInput() {
-        ByteBuffer buf = loop.readBuffer();
-        for (;;) {
-            buf.clear();
-            int n;
-            try {
-                n = socket.read(buf);
-            } catch (IOException e) {
-                forceClose(null); // reset by the peer: it is gone, and so is the reason to wait
-                return;
-            }
-            if (n == 0) {
-                return;
-            }
-            if (n < 0 || (lingerDropped += n) > LINGER_MAX_BYTES) {
-                forceClose(null);
-                return;
-            }
+        if (!linger.drop(socket, loop.readBuffer())) {
+            forceClose(null);
         }
     }
 
@@ -399,7 +380,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
             executeOnLoop(this::pauseReading);
             return;
         }
-        if (lingering) {
+        if (linger != null) {
             return; // the protocol is gone; reading now only drops input until the peer's FIN
         }
         readingPaused = true;
@@ -426,13 +407,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     @Override
     public void setWriteBufferLimits(int high, int low) {
         assert loop.inEventLoop();
-        int h = high < 0 ? DEFAULT_HIGH_WATER : high;
-        int l = low < 0 ? h / 4 : low;
-        if (l > h) {
-            throw new IllegalArgumentException("low-water mark " + l + " above high-water mark " + h);
-        }
-        highWater = h;
-        lowWater = l;
+        marks.set(high, low);
         maybePauseProtocol();
         maybeResumeProtocol();
     }
@@ -444,19 +419,18 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
 
     @Override
     public int writeBufferHighWater() {
-        return highWater;
+        return marks.high();
     }
 
     @Override
     public int writeBufferLowWater() {
-        return lowWater;
+        return marks.low();
     }
 
     private void maybePauseProtocol() {
-        if (protocolPaused || buffer.size() <= highWater) {
+        if (!marks.pauseNow(buffer.size())) {
             return;
         }
-        protocolPaused = true;
         try {
             protocol.pauseWriting();
         } catch (Throwable t) {
@@ -465,10 +439,9 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     }
 
     private void maybeResumeProtocol() {
-        if (!protocolPaused || buffer.size() > lowWater || isLost()) {
+        if (isLost() || !marks.resumeNow(buffer.size())) {
             return;
         }
-        protocolPaused = false;
         try {
             protocol.resumeWriting();
         } catch (Throwable t) {

@@ -5,7 +5,6 @@ import io.magnetar.protocols.ProtocolConsumer;
 import io.magnetar.websocket.WebSocket;
 import io.magnetar.websocket.WebSocketHandler;
 import io.magnetar.websocket.WebSocketWhiteboard;
-import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -26,8 +25,6 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
     /** Messages smaller than this go uncompressed (legal per message): deflate would only add bytes. */
     private static final int MIN_COMPRESS = 32;
-    /** A message buffer larger than this is dropped after use, so an idle connection does not keep it. */
-    private static final int KEEP_BUFFER = 64 * 1024;
 
     private final WebSocketHandler handler;
     private final String path;
@@ -45,13 +42,9 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     /** Opcode of the message being assembled, 0 between messages. */
     private int messageOpcode;
     private boolean messageCompressed;
-    /** The message being assembled, reused: {@code message[0, messageLength)}, and a view of it for onBinary. */
-    private byte[] message = new byte[1024];
-    private int messageLength;
-    private ByteBuffer messageView = ByteBuffer.wrap(message);
-    private ByteArrayOutputStream inflated;
-    /** Reused for frames sent on the loop: header and payload, handed over with writeCopy. */
-    private ByteBuffer out;
+    private final MessageBuffer message = new MessageBuffer();
+    /** Frames sent on the loop during a read, written together when it ends. */
+    private final FrameBatch out = new FrameBatch();
     private boolean opened;
     private boolean closeSent;
     private boolean closedNotified;
@@ -121,7 +114,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
             messageCompressed = rsv1;
             utf8.reset();
         }
-        if (messageLength + length > maxMessage) {
+        if (message.length() + length > maxMessage) {
             return fail(WebSocketWhiteboard.MESSAGE_TOO_BIG, "message over " + maxMessage + " bytes");
         }
         return true;
@@ -137,13 +130,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         if (messageOpcode == FrameWriter.TEXT && !messageCompressed && !utf8.feed(a, from, to)) {
             return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text is not UTF-8");
         }
-        int n = to - from;
-        if (messageLength + n > message.length) {
-            message = java.util.Arrays.copyOf(message, Math.max(messageLength + n, message.length * 2));
-            messageView = ByteBuffer.wrap(message);
-        }
-        System.arraycopy(a, from, message, messageLength, n);
-        messageLength += n;
+        message.append(a, from, to);
         return true;
     }
 
@@ -171,29 +158,25 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     private boolean messageComplete() {
         int opcode = messageOpcode;
         messageOpcode = 0;
-        byte[] bytes = message;
-        int length = messageLength;
-        messageLength = 0;
+        try {
+            return deliver(opcode);
+        } finally {
+            message.clear();
+        }
+    }
+
+    private boolean deliver(int opcode) {
         if (messageCompressed) {
-            if (inflated == null) {
-                inflated = new ByteArrayOutputStream();
-            }
-            inflated.reset();
             try {
-                if (!deflate.inflate(bytes, length, inflated, maxMessage)) {
+                if (!message.inflate(deflate, maxMessage)) {
                     return fail(WebSocketWhiteboard.MESSAGE_TOO_BIG, "message inflates past " + maxMessage + " bytes");
                 }
             } catch (DataFormatException e) {
                 return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "invalid deflate data: " + e.getMessage());
             }
-            bytes = inflated.toByteArray();
-            length = bytes.length;
-            if (inflated.size() > KEEP_BUFFER) {
-                inflated = null;
-            }
             if (opcode == FrameWriter.TEXT) {
                 utf8.reset();
-                if (!utf8.feed(bytes, 0, length)) {
+                if (!utf8.feed(message.array(), 0, message.length())) {
                     return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text is not UTF-8");
                 }
             }
@@ -204,18 +187,12 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         // Called directly, not through a lambda: a message costs no allocation of ours (a text, its String).
         try {
             if (opcode == FrameWriter.TEXT) {
-                handler.onText(this, new String(bytes, 0, length, StandardCharsets.UTF_8));
+                handler.onText(this, new String(message.array(), 0, message.length(), StandardCharsets.UTF_8));
             } else {
-                ByteBuffer view = bytes == message ? messageView : ByteBuffer.wrap(bytes);
-                view.clear().limit(length);
-                handler.onBinary(this, view);
+                handler.onBinary(this, message.view());
             }
         } catch (RuntimeException e) {
             handlerThrew(e);
-        }
-        if (message.length > KEEP_BUFFER) {
-            message = new byte[1024]; // an idle connection keeps no large buffer
-            messageView = ByteBuffer.wrap(message);
         }
         return !closeSent;
     }
@@ -294,18 +271,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
             data.position(data.limit());
             return;
         }
-        int length = data.remaining();
-        int needed = length + 10;
-        if (out == null) {
-            out = ByteBuffer.allocate(Math.max(needed, 16 * 1024));
-        } else if (out.remaining() < needed) {
-            flushOut();
-            if (out == null || out.capacity() < needed) {
-                out = ByteBuffer.allocate(Math.max(needed, 16 * 1024));
-            }
-        }
-        FrameWriter.putHeader(out, opcode, false, length, false);
-        out.put(data);
+        out.append(t, opcode, data);
         if (!inRead) {
             flushOut();
         }
@@ -314,16 +280,9 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     /** Hands the batched frames to the transport. */
     private void flushOut() {
         StreamTransport t = transport();
-        if (out == null || out.position() == 0 || t == null) {
-            return;
+        if (t != null && out.flush(t)) {
+            checkBuffered(t);
         }
-        out.flip();
-        t.writeCopy(out);
-        out.clear();
-        if (out.capacity() > KEEP_BUFFER) {
-            out = null;
-        }
-        checkBuffered(t);
     }
 
     /** Writes a frame after the batched ones (order on the wire is call order). */
