@@ -71,6 +71,8 @@ public abstract class AbstractClient extends Producer {
         return connect(address, Objects.requireNonNull(protocolFactory, "protocolFactory"));
     }
 
+    // connectionMade and connectionLost never complete exceptionally, and fireEvent logs what a listener throws.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private CompletableFuture<Connection> connect(InetSocketAddress address, ProtocolFactory factory) {
         if (closing) {
             return CompletableFuture.failedFuture(new IllegalStateException(this + " is closed"));
@@ -137,6 +139,8 @@ public abstract class AbstractClient extends Producer {
      * Refuses new connections, closes idle ones now and busy ones once their exchange is over; aborts
      * those still open after {@code timeout}. Completes when every connection is gone.
      */
+    // abort() returns finished, the future this method already returned to its caller.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public CompletableFuture<Void> close(Duration timeout) {
         closing = true;
         for (Connection c : open) {

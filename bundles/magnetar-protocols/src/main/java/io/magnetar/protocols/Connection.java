@@ -150,6 +150,8 @@ public class Connection extends Protocol {
      * Thread-safe; fails if an exchange is already in progress or the connection is closed, and
      * with the consumer's error if starting it throws (the connection is then free again).
      */
+    // The postRequest callback relays both outcomes to result, which this method returns.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public final CompletableFuture<Object> request(Object request) {
         StreamTransport t = transport();
         if (t == null) {

@@ -118,7 +118,8 @@ public class EventHandler {
      * Adds {@code listener} to event {@code name}: called on every firing of a many-times event, or
      * once (at once if already fired, not at all if it failed) for a one-time event.
      */
-    @SuppressWarnings("unchecked")
+    // A failed one-time event skips the listener by contract; call() logs what the listener throws.
+    @SuppressWarnings({"unchecked", "FutureReturnValueIgnored"})
     public final void bindEvent(String name, Consumer<Object> listener) {
         int m = manyTimesNames.indexOf(name);
         if (m < 0) {

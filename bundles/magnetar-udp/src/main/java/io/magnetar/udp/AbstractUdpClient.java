@@ -56,6 +56,8 @@ public abstract class AbstractUdpClient<P extends DatagramProtocol> extends Even
      * {@code null}, connected to it; with {@code remote == null} the endpoint is unconnected and names a
      * destination with every send. Completes with the protocol after its {@code connectionMade}.
      */
+    // lost() never completes exceptionally; the callback's outcome is gone, which close() waits for.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public CompletableFuture<P> createDatagramEndpoint(InetSocketAddress remote, Endpoint local) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException(this + " is closed"));

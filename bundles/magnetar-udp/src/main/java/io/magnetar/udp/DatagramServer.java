@@ -236,6 +236,8 @@ public class DatagramServer extends EventHandler {
         return "DatagramServer[" + (bound.isEmpty() ? endpoints : bound) + "]";
     }
 
+    // close() is idempotent: every later close() caller gets this same future; stop fires either way.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void handled() {
         if (requestsProcessed.incrementAndGet() == maxRequests) {
             LOG.log(Level.INFO, "{0}: {1} requests processed, closing", this, maxRequests);

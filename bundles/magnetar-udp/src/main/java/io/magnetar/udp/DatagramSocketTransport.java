@@ -132,6 +132,8 @@ public final class DatagramSocketTransport implements DatagramTransport, Channel
         }
     }
 
+    // Only the loop thread writes the counters; volatile is for the readers on other threads.
+    @SuppressWarnings("NonAtomicVolatileUpdate")
     private void read() {
         ByteBuffer buf = loop.readBuffer();
         for (int i = 0; i < MAX_READS_PER_EVENT && !closing; i++) {
@@ -172,6 +174,8 @@ public final class DatagramSocketTransport implements DatagramTransport, Channel
         send(data, target);
     }
 
+    // Only the loop thread writes the counters; volatile is for the readers on other threads.
+    @SuppressWarnings("NonAtomicVolatileUpdate")
     private void send(ByteBuffer data, SocketAddress target) {
         assert loop.inEventLoop();
         if (closing) {
@@ -193,6 +197,8 @@ public final class DatagramSocketTransport implements DatagramTransport, Channel
         maybePauseProtocol();
     }
 
+    // Only the loop thread writes the counters; volatile is for the readers on other threads.
+    @SuppressWarnings("NonAtomicVolatileUpdate")
     private void flush() {
         datagramsSent += queue.flush(sender, this::sendFailed);
         if (lost) {

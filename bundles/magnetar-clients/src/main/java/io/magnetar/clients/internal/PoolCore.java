@@ -88,6 +88,8 @@ public final class PoolCore<L> {
     }
 
     /** See {@code Pool.acquire()}. */
+    // result goes back to the acquirer, who gets its failure; the callback only takes the waiter out of the queue.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public CompletableFuture<L> acquire() {
         CompletableFuture<L> result = new CompletableFuture<>();
         AfterUnlock after = new AfterUnlock();
@@ -181,6 +183,8 @@ public final class PoolCore<L> {
         return idle.size() + inUse + connecting < poolSize;
     }
 
+    // connected() hands a failed connect to the acquirer's result.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void connect(CompletableFuture<L> result) {
         CompletableFuture<? extends Connection> attempt;
         try {
@@ -191,6 +195,8 @@ public final class PoolCore<L> {
         attempt.whenComplete((c, error) -> connected(result, c, error));
     }
 
+    // connectionLost never completes exceptionally; lost() does the bookkeeping on either outcome.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void connected(CompletableFuture<L> result, Connection c, Throwable error) {
         AfterUnlock after = new AfterUnlock();
         PoolEntry entry = null;

@@ -30,6 +30,8 @@ public final class PoolTimer {
     }
 
     /** Runs {@code task} every {@code periodNanos}; the task must not throw, or it stops. */
+    // close() cancels the task by shutdownNow; the only task, PoolCore's evictor, catches and logs its own failures.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public void every(Runnable task, long periodNanos) {
         executor.scheduleWithFixedDelay(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }

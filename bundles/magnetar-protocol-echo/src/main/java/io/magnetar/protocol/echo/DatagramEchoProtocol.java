@@ -26,6 +26,8 @@ public final class DatagramEchoProtocol implements DatagramProtocol {
         this.transport = t;
     }
 
+    // Only the loop thread writes dropped; volatile is for dropped() readers on other threads.
+    @SuppressWarnings("NonAtomicVolatileUpdate")
     @Override
     public void datagramReceived(ByteBuffer data, SocketAddress address) {
         if (paused) {

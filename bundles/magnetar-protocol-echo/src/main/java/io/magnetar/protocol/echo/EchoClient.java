@@ -60,6 +60,8 @@ public final class EchoClient extends AbstractClient {
      * Closes the pool (idle connections now, borrowed ones when given back) and drains the
      * connections as {@link AbstractClient#close(Duration)} does, which bounds the wait.
      */
+    // Pool.close()'s future never fails, and super waits for the same connections to be gone.
+    @SuppressWarnings("FutureReturnValueIgnored")
     @Override
     public CompletableFuture<Void> close(Duration timeout) {
         pool.close();
@@ -67,6 +69,8 @@ public final class EchoClient extends AbstractClient {
     }
 
     /** Closes the pool and every connection now; requests in progress fail. */
+    // Pool.close()'s future never fails, and super waits for the same connections to be gone.
+    @SuppressWarnings("FutureReturnValueIgnored")
     @Override
     public CompletableFuture<Void> abort() {
         pool.close();

@@ -17,6 +17,8 @@ import java.nio.ByteBuffer;
 public final class EchoFraming {
 
     /** The message separator. */
+    // Exported API since 0.1; callers only read it.
+    @SuppressWarnings("MutablePublicArray")
     public static final byte[] SEPARATOR = {'\r', '\n', '\r', '\n'};
     /** Default longest message, separator excluded. */
     public static final int DEFAULT_MAX_MESSAGE = 16 * 1024 * 1024;

@@ -320,7 +320,11 @@ public final class HttpResponse {
             return this;
         }
 
-        /** @throws IllegalStateException for a 204 or 304 with a body */
+        /**
+         * Builds the response.
+         *
+         * @throws IllegalStateException for a 204 or 304 with a body
+         */
         public HttpResponse build() {
             if ((status == 204 || status == 304) && body.length > 0) {
                 throw new IllegalStateException(status + " responses carry no body");

@@ -119,6 +119,8 @@ final class ResponseWriter {
     }
 
     /** The body from the file, by the transport's sendFile; a file gone since the head was built ends the connection. */
+    // The callback closes the channel and, on failure, logs it and aborts the transport.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void sendFile(HttpResponse.FileBody file) {
         FileChannel channel;
         try {

@@ -55,6 +55,8 @@ public final class RedisClient extends AbstractClient {
     }
 
     /** Sends {@code command} on a pooled connection and completes with its reply. */
+    // The callback relays the reply or its failure to result, which this method returns.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public CompletableFuture<Object> execute(RespCommand command) {
         CompletableFuture<Object> result = new CompletableFuture<>();
         withConnection(result::completeExceptionally, lease -> lease.request(command).whenComplete((reply, e) -> {
@@ -73,6 +75,8 @@ public final class RedisClient extends AbstractClient {
      * command, in order; an error reply fails only its command's future. The futures complete together,
      * once the last reply is in.
      */
+    // The callback relays the replies or the failure to results, which this method returns.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public List<CompletableFuture<Object>> execute(List<RespCommand> commands) {
         List<RespCommand> batch = List.copyOf(commands);
         List<CompletableFuture<Object>> results = new ArrayList<>(batch.size());
@@ -102,6 +106,8 @@ public final class RedisClient extends AbstractClient {
         return results;
     }
 
+    // The callback hands a failed acquire, or what body throws, to onError.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void withConnection(Consumer<Throwable> onError, Consumer<PoolConnection> body) {
         pool.acquire().whenComplete((lease, error) -> {
             if (error != null) {
@@ -176,6 +182,8 @@ public final class RedisClient extends AbstractClient {
     }
 
     /** Closes the pool and drains the connections as {@link AbstractClient#close(Duration)} does. */
+    // Pool.close()'s future never fails, and super waits for the same connections to be gone.
+    @SuppressWarnings("FutureReturnValueIgnored")
     @Override
     public CompletableFuture<Void> close(Duration timeout) {
         pool.close();
@@ -183,6 +191,8 @@ public final class RedisClient extends AbstractClient {
     }
 
     /** Closes the pool and every connection now; commands in progress fail. */
+    // Pool.close()'s future never fails, and super waits for the same connections to be gone.
+    @SuppressWarnings("FutureReturnValueIgnored")
     @Override
     public CompletableFuture<Void> abort() {
         pool.close();

@@ -68,7 +68,7 @@ public final class LengthFieldDecoder extends FrameDecoder {
             return -1;
         }
         long need = total - scannedBefore - (i - from) ;
-        long available = to - i;
+        long available = (long) to - i;
         return available >= need ? (int) (i + need) : -1;
     }
 

@@ -198,6 +198,8 @@ public final class TcpListener implements Server, ChannelHandler {
         return closed;
     }
 
+    // The callback completes closed on either outcome, and the started futures never fail.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void closeAfterBacklog() {
         if (!channel.isOpen()) {
             doClose();

@@ -21,8 +21,21 @@ final class FileSender {
 
     private static final int CHUNK = 64 * 1024;
 
-    private record FileJob(FileChannel file, long[] state, long count, CompletableFuture<Long> done) {
-        // state[0] = position, state[1] = remaining
+    /** A file region being sent: {@code position} and {@code remaining} advance as its chunks go out. */
+    private static final class FileJob {
+        final FileChannel file;
+        final long count;
+        final CompletableFuture<Long> done;
+        long position;
+        long remaining;
+
+        FileJob(FileChannel file, long position, long count, CompletableFuture<Long> done) {
+            this.file = file;
+            this.count = count;
+            this.done = done;
+            this.position = position;
+            this.remaining = count;
+        }
     }
 
     private final Consumer<ByteBuffer> encrypt;
@@ -48,7 +61,7 @@ final class FileSender {
     }
 
     void addFile(FileChannel file, long position, long count, CompletableFuture<Long> done) {
-        queue.addLast(new FileJob(file, new long[] {position, count}, count, done));
+        queue.addLast(new FileJob(file, position, count, done));
         pump();
     }
 
@@ -92,28 +105,28 @@ final class FileSender {
             chunk = ByteBuffer.allocate(CHUNK);
         }
         chunk.clear();
-        chunk.limit((int) Math.min(CHUNK, job.state()[1]));
+        chunk.limit((int) Math.min(CHUNK, job.remaining));
         int n;
         try {
-            n = job.file().read(chunk, job.state()[0]);
+            n = job.file.read(chunk, job.position);
         } catch (IOException e) {
             queue.pollFirst();
-            job.done().completeExceptionally(e);
+            job.done.completeExceptionally(e);
             return true;
         }
         if (n <= 0) {
             queue.pollFirst();
-            job.done().completeExceptionally(new EOFException("the file ended " + job.state()[1] + " bytes before its region"));
+            job.done.completeExceptionally(new EOFException("the file ended " + job.remaining + " bytes before its region"));
             return true;
         }
         chunk.flip();
         encrypt.accept(chunk);
-        job.state()[0] += n;
-        job.state()[1] -= n;
-        if (job.state()[1] == 0) {
+        job.position += n;
+        job.remaining -= n;
+        if (job.remaining == 0) {
             queue.pollFirst();
             chunk = null; // an idle connection keeps no chunk
-            job.done().complete(job.count());
+            job.done.complete(job.count);
         }
         return true;
     }
@@ -122,7 +135,7 @@ final class FileSender {
     void fail(IOException cause) {
         for (Object o : queue) {
             if (o instanceof FileJob j) {
-                j.done().completeExceptionally(cause);
+                j.done.completeExceptionally(cause);
             }
         }
         queue.clear();

@@ -55,7 +55,7 @@ public final class PropertyReader {
         if (value == null) {
             return;
         }
-        for (String part : value.toString().split(",")) {
+        for (String part : value.toString().split(",", -1)) {
             if (!part.isBlank()) {
                 items.add(part.trim());
             }

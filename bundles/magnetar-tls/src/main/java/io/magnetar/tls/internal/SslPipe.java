@@ -86,6 +86,8 @@ public final class SslPipe {
      * Takes ciphertext from the network. {@code data} is read completely: what cannot be decrypted
      * yet (an incomplete record, or everything while paused) is copied and kept for the next call.
      */
+    // pending != kept asks whether pending is still the same buffer object; ByteBuffer.equals compares contents.
+    @SuppressWarnings("ReferenceEquality")
     public void receive(ByteBuffer data) throws SSLException {
         // First what is kept: records left while paused, or the start of one incomplete record.
         while (pending != null && canRead()) {

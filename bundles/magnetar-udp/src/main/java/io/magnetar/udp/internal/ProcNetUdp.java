@@ -45,7 +45,7 @@ public final class ProcNetUdp {
         String suffix = String.format(Locale.ROOT, ":%04X", port);
         long total = -1;
         for (int i = 1; i < lines.size(); i++) {
-            String[] cols = lines.get(i).trim().split("\\s+");
+            String[] cols = lines.get(i).trim().split("\\s+", -1);
             if (cols.length < 13 || !cols[1].endsWith(suffix)) {
                 continue;
             }

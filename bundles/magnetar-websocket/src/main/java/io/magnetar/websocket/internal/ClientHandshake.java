@@ -76,7 +76,7 @@ public final class ClientHandshake extends ProtocolConsumer {
     }
 
     private void upgrade() {
-        String[] lines = head.toString().split("\r\n");
+        String[] lines = head.toString().split("\r\n", -1);
         if (!lines[0].startsWith("HTTP/1.1 101")) {
             refuse("the server answered '" + lines[0] + "', not 101 Switching Protocols");
             return;

@@ -103,7 +103,7 @@ final class FrameReader {
         }
         long length = len7;
         if (len7 == 126) {
-            length = ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
+            length = ((long) (header[2] & 0xFF) << 8) | (header[3] & 0xFF);
         } else if (len7 == 127) {
             length = 0;
             for (int i = 2; i < 10; i++) {

@@ -54,8 +54,10 @@ final class PerMessageDeflate {
         if (answer == null || answer.isBlank()) {
             return null;
         }
+        // Relies on split dropping trailing empty parts: an answer ending in ';' stays accepted.
+        @SuppressWarnings("StringSplitter")
         String[] parts = answer.split(";");
-        if (answer.contains(",") || !parts[0].trim().equalsIgnoreCase("permessage-deflate")) {
+        if (answer.contains(",") || parts.length == 0 || !parts[0].trim().equalsIgnoreCase("permessage-deflate")) {
             throw new IllegalArgumentException("server answered extensions we did not offer: " + answer);
         }
         boolean serverNo = false;
@@ -67,7 +69,7 @@ final class PerMessageDeflate {
             } else if (p.equals("client_no_context_takeover")) {
                 clientNo = true;
             } else if (p.startsWith("server_max_window_bits")) {
-                continue; // the server's own window: inflating takes any
+                // the server's own window: inflating takes any
             } else {
                 throw new IllegalArgumentException("server answered a parameter we cannot honour: " + p);
             }
@@ -81,7 +83,7 @@ final class PerMessageDeflate {
      */
     static PerMessageDeflate negotiate(List<String> headerValues) {
         for (String header : headerValues) {
-            for (String offer : header.split(",")) {
+            for (String offer : header.split(",", -1)) {
                 PerMessageDeflate accepted = accept(offer);
                 if (accepted != null) {
                     return accepted;
@@ -92,8 +94,10 @@ final class PerMessageDeflate {
     }
 
     private static PerMessageDeflate accept(String offer) {
+        // Relies on split dropping trailing empty parts: an offer ending in ';' stays acceptable.
+        @SuppressWarnings("StringSplitter")
         String[] parts = offer.split(";");
-        if (!parts[0].trim().equalsIgnoreCase("permessage-deflate")) {
+        if (parts.length == 0 || !parts[0].trim().equalsIgnoreCase("permessage-deflate")) {
             return null;
         }
         boolean serverNoTakeover = false;

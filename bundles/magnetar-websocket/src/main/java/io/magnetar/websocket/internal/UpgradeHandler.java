@@ -84,7 +84,7 @@ final class UpgradeHandler implements HttpHandler {
 
     private static boolean hasToken(HttpRequest request, String field, String token) {
         for (String value : request.headers(field)) {
-            for (String t : value.split(",")) {
+            for (String t : value.split(",", -1)) {
                 if (t.trim().toLowerCase(Locale.ROOT).equals(token)) {
                     return true;
                 }

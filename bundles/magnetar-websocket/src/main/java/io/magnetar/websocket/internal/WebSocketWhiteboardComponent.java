@@ -5,11 +5,11 @@ import io.magnetar.protocol.http.HttpWhiteboard;
 import io.magnetar.websocket.WebSocketHandler;
 import io.magnetar.websocket.WebSocketWhiteboard;
 import java.lang.System.Logger.Level;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -102,7 +102,7 @@ public final class WebSocketWhiteboardComponent {
             LOG.log(Level.WARNING, "WebSocket handler {0} has no {1}: not served", handler, WebSocketWhiteboard.PATH);
             return;
         }
-        Hashtable<String, Object> props = new Hashtable<>();
+        Map<String, Object> props = new LinkedHashMap<>();
         props.put(HttpWhiteboard.PATH, paths);
         props.put(HttpWhiteboard.METHOD, List.of("GET"));
         Object endpoint = properties.get(WebSocketWhiteboard.ENDPOINT);
@@ -112,7 +112,7 @@ public final class WebSocketWhiteboardComponent {
         Object ranking = properties.get("service.ranking");
         props.put("service.ranking", ranking instanceof Integer ? ranking : 0);
         registrations.put(handler, context.registerService(HttpHandler.class,
-                new UpgradeHandler(handler, limits, deflate), props));
+                new UpgradeHandler(handler, limits, deflate), FrameworkUtil.asDictionary(props)));
         LOG.log(Level.INFO, "WebSocket handler {0} on {1}", handler, paths);
     }
 

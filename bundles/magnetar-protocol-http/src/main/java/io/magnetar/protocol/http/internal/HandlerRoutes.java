@@ -192,6 +192,8 @@ public final class HandlerRoutes implements AutoCloseable {
     }
 
     /** One published state. Immutable. */
+    // The arrays are filled in build() and never written again; equals and hashCode are never used.
+    @SuppressWarnings("ArrayRecordComponent")
     private record Snapshot(EndpointAddress[] addresses, Router[] routers, Router unnamed) {
         Router routerFor(InetSocketAddress local) {
             if (local != null) {

@@ -43,6 +43,8 @@ public final class HttpDate {
         return IMF_FIXDATE.format(Instant.ofEpochSecond(Math.floorDiv(millis, 1000)));
     }
 
+    // bytes is shared with every response and never written; equals and hashCode are never used.
+    @SuppressWarnings("ArrayRecordComponent")
     private record Line(long second, byte[] bytes) {
     }
 }

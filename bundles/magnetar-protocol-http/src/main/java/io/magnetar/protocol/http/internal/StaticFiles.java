@@ -170,7 +170,7 @@ public final class StaticFiles implements HttpHandler {
                 return true;
             }
             String opaque = etag.substring(1, etag.length() - 1);
-            for (String tag : inm.split(",")) {
+            for (String tag : inm.split(",", -1)) {
                 String t = tag.trim();
                 if (t.startsWith("W/")) {
                     t = t.substring(2);
@@ -285,7 +285,7 @@ public final class StaticFiles implements HttpHandler {
     /** The real path of {@code decoded} under the root, or null when it is not there or leads out of it. */
     private Path resolve(String decoded) throws IOException {
         Path p = root;
-        for (String segment : decoded.split("/")) {
+        for (String segment : decoded.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".")) {
                 continue;
             }

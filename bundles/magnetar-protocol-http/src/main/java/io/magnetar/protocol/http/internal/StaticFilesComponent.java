@@ -5,9 +5,11 @@ import io.magnetar.protocol.http.HttpWhiteboard;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -63,14 +65,14 @@ public final class StaticFilesComponent {
             LOG.log(Level.ERROR, "static files for {0} not served: {1}", pattern, e.toString());
             return;
         }
-        Hashtable<String, Object> props = new Hashtable<>();
+        Map<String, Object> props = new LinkedHashMap<>();
         props.put(HttpWhiteboard.PATH, pattern);
         props.put(HttpWhiteboard.METHOD, List.of("GET", "HEAD"));
         if (config.endpoint().length > 0) {
             props.put(HttpWhiteboard.ENDPOINT, config.endpoint());
         }
         props.put("service.ranking", config.ranking());
-        registration = context.registerService(HttpHandler.class, files, props);
+        registration = context.registerService(HttpHandler.class, files, FrameworkUtil.asDictionary(props));
     }
 
     @Deactivate

@@ -21,6 +21,8 @@ enum Command {
 
     final int arity;
     /** The name in upper case, as {@link Ascii#equalsIgnoreCase} wants it. */
+    // Package-private and only ever read: find() compares against it without allocating.
+    @SuppressWarnings("ImmutableEnumChecker")
     final byte[] upper;
     /** The name in lower case, as redis writes it in error replies. */
     final String lower;
