@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.osgi.framework.Bundle;
 
@@ -28,6 +29,12 @@ class FeatureResolutionIT {
     @TempDir
     Path tmp;
 
+    /** Every feature on both frameworks the launcher ships. */
+    static Stream<Arguments> featuresOnEachFramework() throws Exception {
+        List<String> names = features().toList();
+        return Stream.of("felix", "equinox").flatMap(f -> names.stream().map(n -> Arguments.of(f, n)));
+    }
+
     static Stream<String> features() throws Exception {
         String xml = Files.readString(DIST.resolve("etc/features.xml"));
         List<String> names = new ArrayList<>();
@@ -39,13 +46,14 @@ class FeatureResolutionIT {
         return names.stream();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("features")
-    void featureResolvesAndStartsOnItsOwn(String feature) throws Exception {
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("featuresOnEachFramework")
+    void featureResolvesAndStartsOnItsOwn(String framework, String feature) throws Exception {
         List<String> expected = FeatureRepository.read(DIST.resolve("etc/features.xml"))
                 .resolve(List.of(feature)).bundles().stream()
                 .map(b -> b.location().split("/")[1]).toList();
-        try (Magnetar m = Magnetar.boot(tmp, Map.of(Launcher.FEATURES, feature))) {
+        try (Magnetar m = Magnetar.boot(tmp, Map.of(Launcher.FEATURES, feature, "magnetar.framework", framework))) {
+            assertThat(m.context().getBundle(0).getSymbolicName()).contains(framework.equals("felix") ? "felix" : "eclipse.osgi");
             assertThat(m.launcher().problems()).as("install/start problems of " + feature).isEmpty();
             for (String artifact : expected) {
                 Bundle b = m.bundleByJarName(artifact);

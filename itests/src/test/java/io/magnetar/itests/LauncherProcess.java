@@ -50,6 +50,11 @@ final class LauncherProcess implements AutoCloseable {
         });
     }
 
+    /** SIGTERM, without waiting for the exit. */
+    void terminate() {
+        process.destroy();
+    }
+
     /** SIGTERM, then the exit status (within 30 s). */
     int stop() throws Exception {
         process.destroy();

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
@@ -29,9 +31,10 @@ class MagnetarFrameworkIT {
     @TempDir
     Path tmp;
 
-    @Test
-    void servesTheDefaultEchoEndpointAndShowsItInTheShell() throws Exception {
-        try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"felix", "equinox"})
+    void servesTheDefaultEchoEndpointAndShowsItInTheShell(String framework) throws Exception {
+        try (Magnetar m = Magnetar.boot(tmp, Map.of("magnetar.framework", framework))) {
             int port = m.awaitServing("echo");
             assertThat(Sockets.echo(port, "hello felix")).isEqualTo("hello felix");
 
@@ -43,9 +46,12 @@ class MagnetarFrameworkIT {
         }
     }
 
-    @Test
-    void hotDeployedProtocolBundleStartsTheWaitingEndpointAndRemovingItStopsItAndFreesThePort() throws Exception {
-        try (Magnetar m = Magnetar.boot(tmp, WITHOUT_ECHO)) {
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"felix", "equinox"})
+    void hotDeployedProtocolBundleStartsTheWaitingEndpointAndRemovingItStopsItAndFreesThePort(String framework) throws Exception {
+        Map<String, String> overrides = new java.util.HashMap<>(WITHOUT_ECHO);
+        overrides.put("magnetar.framework", framework);
+        try (Magnetar m = Magnetar.boot(tmp, overrides)) {
             await("echo endpoint waiting", () -> shellState(m).contains("WAITING"));
             assertThat(shellState(m)).contains("waiting for protocol 'echo' service");
 

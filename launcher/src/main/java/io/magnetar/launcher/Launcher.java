@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
@@ -21,8 +20,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 
 /**
  * A running Magnetar: an embedded OSGi framework with the boot features' bundles (all required) and
@@ -41,9 +40,14 @@ public final class Launcher {
     public static final String BOOT_FEATURES = "magnetar.features.boot";
     /** Every transport and protocol that ships in {@code bundle/}: an endpoint file alone serves any of them. */
     static final String DEFAULT_FEATURES = "magnetar-core, magnetar-tcp, magnetar-tls, magnetar-udp, magnetar-echo, "
-            + "magnetar-http, magnetar-websocket, magnetar-resp, magnetar-assembly";
+            + "magnetar-http, magnetar-websocket, magnetar-resp, magnetar-assembly, magnetar-metrics";
     /** Seconds a {@link #stop} may take when {@link Main} stops on a signal. */
     public static final String STOP_TIMEOUT = "magnetar.stop.timeout";
+    /**
+     * Seconds between the start of a drain (readiness turns 503) and the framework's stop, so a load
+     * balancer stops sending before the endpoints close. Default 0.
+     */
+    public static final String DRAIN_DELAY = "magnetar.stop.drainDelay";
     /** The home folder, also visible to bundles as a framework property. */
     public static final String HOME = "magnetar.home";
 
@@ -75,9 +79,7 @@ public final class Launcher {
         FeatureRepository.Resolution boot = resolve(repository, properties.get(BOOT_FEATURES), true);
         FeatureRepository.Resolution optional = resolve(repository, properties.get(FEATURES), false);
 
-        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
-                .orElseThrow(() -> new LaunchException("no OSGi framework on the class path"))
-                .newFramework(properties);
+        Framework framework = Frameworks.factory(properties.get(Frameworks.FRAMEWORK)).newFramework(properties);
         try {
             framework.start();
             BundleContext context = framework.getBundleContext();
@@ -113,6 +115,31 @@ public final class Launcher {
         return problems;
     }
 
+    /**
+     * Registers the drain mark ({@code magnetar.draining=true}, a service of type {@code Object}, so
+     * nothing of ours need be on the launcher's class path): {@code /health/ready} answers 503 from now
+     * on. Then waits {@value #DRAIN_DELAY} seconds, if set.
+     */
+    private void markDraining() throws InterruptedException {
+        try {
+            framework.getBundleContext().registerService(Object.class, new Object(),
+                    FrameworkUtil.asDictionary(Map.of("magnetar.draining", Boolean.TRUE)));
+        } catch (IllegalStateException notRunning) {
+            return; // the framework stopped already
+        }
+        long delayMs;
+        try {
+            delayMs = (long) (Double.parseDouble(properties.getOrDefault(DRAIN_DELAY, "0").trim()) * 1000);
+        } catch (NumberFormatException e) {
+            LOG.log(Level.WARNING, "{0} is not a number of seconds; using 0", DRAIN_DELAY);
+            delayMs = 0;
+        }
+        if (delayMs > 0) {
+            LOG.log(Level.INFO, "draining: readiness is 503; stopping in {0} s", delayMs / 1000.0);
+            Thread.sleep(delayMs); // the drain delay itself: the load balancer's time to notice
+        }
+    }
+
     /** How long a stop on a signal may take, from {@value #STOP_TIMEOUT}. */
     public Duration stopTimeout() {
         try {
@@ -129,6 +156,7 @@ public final class Launcher {
      * @return whether the framework stopped in time
      */
     public boolean stop(Duration timeout) throws InterruptedException {
+        markDraining();
         try {
             framework.stop(); // no-op if already stopped
         } catch (BundleException e) {

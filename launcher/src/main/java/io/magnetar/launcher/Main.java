@@ -19,7 +19,8 @@ import org.osgi.framework.launch.Framework;
 public final class Main {
 
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
-    private static final String[] OVERRIDABLE = {"magnetar.", "felix.", "gosh.", "org.osgi.framework."};
+    private static final String[] OVERRIDABLE = {"magnetar.", "felix.", "gosh.", "org.osgi.framework.", "osgi.", "equinox.",
+        "eclipse."};
 
     private Main() {}
 
@@ -37,12 +38,14 @@ public final class Main {
             System.err.println("usage: magnetar [home]   (or -Dmagnetar.home=<home>)");
             return 2;
         }
-        System.Logger log = System.getLogger(Main.class.getName());
         long begin = System.nanoTime();
+        Path home = home(args);
+        LogFiles.configure(home);
+        System.Logger log = System.getLogger(Main.class.getName());
         HeldConsoleLog console = HeldConsoleLog.install();
         Launcher launcher;
         try {
-            launcher = Launcher.start(home(args), overrides());
+            launcher = Launcher.start(home, overrides());
         } catch (LaunchException e) {
             console.release();
             // The message names what failed and where; the stack trace is for debugging only.

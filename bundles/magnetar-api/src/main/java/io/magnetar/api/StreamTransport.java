@@ -92,6 +92,16 @@ public interface StreamTransport extends Transport {
     /** Bytes queued but not yet written to the socket. */
     long writeBufferSize();
 
+    /**
+     * Bytes the protocol has written (queued or sent) since the connection was made, for metrics; read
+     * from any thread, a value at most a moment old. 0 from a transport that does not count.
+     *
+     * @since 1.3
+     */
+    default long bytesWritten() {
+        return 0;
+    }
+
     /** The current high-water mark. */
     int writeBufferHighWater();
 

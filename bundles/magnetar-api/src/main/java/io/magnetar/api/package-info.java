@@ -5,7 +5,7 @@
  * protocol callbacks run on that loop's thread, in order, never concurrently.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.magnetar.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -47,6 +47,10 @@ public final class SelectorEventLoop implements EventLoop {
     private final Consumer<SelectionKey> dispatch = this::dispatch;
     private volatile boolean closeRequested;
     private volatile boolean acceptsTasks = true;
+    /** Metrics: written by the loop thread only, read by scrapes from any thread (a moment old at most). */
+    private long selects;
+    private long tasksRun;
+    private long busyNanos;
 
     /** Opens a selector and starts the loop thread named {@code name}. */
     public SelectorEventLoop(String name) {
@@ -60,6 +64,21 @@ public final class SelectorEventLoop implements EventLoop {
     }
 
     /** The loop thread's name. */
+    /** Selects made (loop iterations). Any thread; for metrics. @since 1.1 */
+    public long selects() {
+        return selects;
+    }
+
+    /** Tasks and timers run. Any thread; for metrics. @since 1.1 */
+    public long tasksRun() {
+        return tasksRun;
+    }
+
+    /** Nanoseconds spent outside select (handling I/O, tasks, timers). Any thread; for metrics. @since 1.1 */
+    public long busyNanos() {
+        return busyNanos;
+    }
+
     public String name() {
         return thread.getName();
     }
@@ -186,8 +205,12 @@ public final class SelectorEventLoop implements EventLoop {
 
     private void run() {
         try {
+            long busySince = System.nanoTime();
             while (!closeRequested) {
+                busyNanos += System.nanoTime() - busySince;
                 select();
+                selects++;
+                busySince = System.nanoTime();
                 if (Thread.interrupted()) {
                     // Only close() ends the loop. A pending interrupt makes every later select return
                     // at once, so a flag left set would turn the loop into a busy spin: consume it.
@@ -255,6 +278,7 @@ public final class SelectorEventLoop implements EventLoop {
         ScheduledTask t;
         while ((t = peekTimer()) != null && t.deadline - now <= 0) {
             timers.poll();
+            tasksRun++;
             safeRun(t);
         }
     }
@@ -265,6 +289,7 @@ public final class SelectorEventLoop implements EventLoop {
             if (r == null) {
                 return;
             }
+            tasksRun++;
             safeRun(r);
         }
     }

@@ -58,6 +58,15 @@ public class TcpServer extends Producer {
     private final Set<ServerSession> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong refused = new AtomicLong();
+    /** Totals of closed connections; open ones are summed at each read (see {@link #bytesReceived()}). */
+    private final AtomicLong closedBytesReceived = new AtomicLong();
+    private final AtomicLong closedBytesSent = new AtomicLong();
+    private final AtomicLong closedWritePauses = new AtomicLong();
+    private final AtomicLong connectionErrors = new AtomicLong();
+    /** The largest sums reported: a connection moving from open to closed during a read must not make a total drop. */
+    private final AtomicLong reportedReceived = new AtomicLong();
+    private final AtomicLong reportedSent = new AtomicLong();
+    private final AtomicLong reportedPauses = new AtomicLong();
     private final Owner owner = new Owner();
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
     private volatile Server server;
@@ -257,6 +266,43 @@ public class TcpServer extends Producer {
         return keepAlive;
     }
 
+    /**
+     * Bytes received on this server's connections since it started (closed ones and, as far as counted
+     * now, open ones). Thread-safe; costs a walk over the open connections, for metrics scrapes.
+     *
+     * @since 1.2
+     */
+    public long bytesReceived() {
+        long sum = closedBytesReceived.get();
+        for (ServerSession s : open) {
+            sum += s.bytesReceived();
+        }
+        return reportedReceived.accumulateAndGet(sum, Math::max);
+    }
+
+    /** Bytes written on this server's connections since it started, as {@link #bytesReceived()}. @since 1.2 */
+    public long bytesSent() {
+        long sum = closedBytesSent.get();
+        for (ServerSession s : open) {
+            sum += s.bytesSent();
+        }
+        return reportedSent.accumulateAndGet(sum, Math::max);
+    }
+
+    /** How often a transport asked a connection to pause writing (its peer reads slower than it sends). @since 1.2 */
+    public long writePauses() {
+        long sum = closedWritePauses.get();
+        for (ServerSession s : open) {
+            sum += s.writePauses();
+        }
+        return reportedPauses.accumulateAndGet(sum, Math::max);
+    }
+
+    /** Connections that ended with an error: a reset, a refused frame, a protocol that threw. @since 1.2 */
+    public long connectionErrors() {
+        return connectionErrors.get();
+    }
+
     /** pulsar's {@code info()}: a {@code server} section and a {@code clients} section. */
     public Map<String, Object> info() {
         Map<String, Object> serverInfo = new LinkedHashMap<>();
@@ -275,6 +321,10 @@ public class TcpServer extends Producer {
         clients.put("connected_clients", connections());
         clients.put("requests_processed", requestsProcessed());
         clients.put("refused_clients", refused());
+        clients.put("connection_errors", connectionErrors());
+        clients.put("bytes_received", bytesReceived());
+        clients.put("bytes_sent", bytesSent());
+        clients.put("write_paused", writePauses());
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("server", serverInfo);
         info.put("clients", clients);
@@ -295,6 +345,12 @@ public class TcpServer extends Producer {
 
         @Override
         public void removed(ServerSession session, Protocol inner, Throwable cause) {
+            closedBytesReceived.addAndGet(session.bytesReceived());
+            closedBytesSent.addAndGet(session.bytesSent());
+            closedWritePauses.addAndGet(session.writePauses());
+            if (cause != null) {
+                connectionErrors.incrementAndGet();
+            }
             open.remove(session);
             connections.decrementAndGet();
             fireEvent(CONNECTION_LOST, inner);

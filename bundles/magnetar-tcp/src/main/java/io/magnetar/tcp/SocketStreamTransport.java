@@ -45,6 +45,8 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     private boolean outputShut;
     /** Closed for the protocol, output shut down; reading and dropping until the peer's FIN. */
     private Linger linger;
+    /** Bytes handed to write since connect; written on the loop, read by metrics from any thread. */
+    private long written;
     private TimerHandle lingerTimer;
 
     /** Wraps a connected, non-blocking {@code socket}; call {@link #start} on {@code loop}. */
@@ -164,6 +166,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
         if (closing || eofRequested || !data.hasRemaining()) {
             return;
         }
+        written += data.remaining();
         if (writeNow(data) && data.hasRemaining()) {
             queue(data);
         }
@@ -176,6 +179,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
             data.position(data.limit());
             return;
         }
+        written += data.remaining();
         if (!writeNow(data) || !data.hasRemaining()) {
             return; // the common case: no copy, no allocation
         }
@@ -236,6 +240,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
             return;
         }
         boolean wasEmpty = buffer.isEmpty();
+        written += count;
         buffer.addFile(file, position, count, done);
         if (wasEmpty) {
             flush(); // sends what the socket takes now, and asks for OP_WRITE for the rest
@@ -255,6 +260,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
         boolean wasEmpty = buffer.isEmpty();
         for (ByteBuffer b : data) {
             if (b.hasRemaining()) {
+                written += b.remaining();
                 buffer.add(b);
             }
         }
@@ -410,6 +416,11 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
         marks.set(high, low);
         maybePauseProtocol();
         maybeResumeProtocol();
+    }
+
+    @Override
+    public long bytesWritten() {
+        return written;
     }
 
     @Override

@@ -186,6 +186,12 @@ public final class SocketStreamSslTransport implements StreamTransport {
         return plain.writeBufferSize();
     }
 
+    /** Bytes on the wire: records, with their headers and the handshake. */
+    @Override
+    public long bytesWritten() {
+        return plain.bytesWritten();
+    }
+
     @Override
     public int writeBufferHighWater() {
         return plain.writeBufferHighWater();

@@ -4,15 +4,18 @@ import io.magnetar.api.DatagramProtocolFactory;
 import io.magnetar.api.ProtocolFactory;
 import io.magnetar.api.Server;
 import io.magnetar.api.TransportProvider;
+import io.magnetar.api.metrics.MetricSource;
+import io.magnetar.api.metrics.Readiness;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -40,9 +43,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * and are serialised by this object's lock; nothing blocks under it.
  */
 @Component(configurationPid = EndpointSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        service = EndpointStatus.class)
+        service = {EndpointStatus.class, Readiness.class})
 @Designate(ocd = EndpointConfig.class, factory = true)
-public final class EndpointComponent implements EndpointStatus {
+public final class EndpointComponent implements EndpointStatus, Readiness {
 
     private static final System.Logger LOG = System.getLogger(EndpointComponent.class.getName());
 
@@ -60,7 +63,7 @@ public final class EndpointComponent implements EndpointStatus {
     private EndpointSettings runningSettings;
     private long runningTransportId;
     private long runningProtocolId;
-    private ServiceRegistration<Server> registration;
+    private ServiceRegistration<?> registration;
     private CompletableFuture<Void> stopping;
     private int generation;
     /** The protocol left; the port stays bound until a replacement arrives or the grace passes. */
@@ -193,6 +196,8 @@ public final class EndpointComponent implements EndpointStatus {
         start(t, p);
     }
 
+    // started() logs a failed start and marks the endpoint FAILED.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void start(ServiceSet.Entry<TransportProvider> t, ServiceSet.Entry<?> p) {
         EndpointSettings s = settings;
         RunningEndpoint server = RunningEndpoint.create(s, t.service(), p.service());
@@ -206,9 +211,12 @@ public final class EndpointComponent implements EndpointStatus {
         server.start().whenComplete((ok, error) -> started(gen, server, error));
     }
 
+    // The close callback logs a failed close of the superseded server.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private synchronized void started(int gen, RunningEndpoint server, Throwable error) {
         if (gen != generation || running != server) {
-            server.close(); // superseded while binding
+            String name = settings.name();
+            server.close().whenComplete((v, e) -> logCloseFailure(name, e)); // superseded while binding
             return;
         }
         if (error != null) {
@@ -224,13 +232,16 @@ public final class EndpointComponent implements EndpointStatus {
         }
         state = EndpointState.SERVING;
         InetSocketAddress bound = server.address();
-        Hashtable<String, Object> props = new Hashtable<>();
+        Map<String, Object> props = new LinkedHashMap<>();
         props.put("magnetar.endpoint", settings.name());
         props.put(Server.ADDRESS, bound.getAddress().getHostAddress() + ":" + bound.getPort());
         props.put("magnetar.port", bound.getPort());
         props.put(TransportProvider.TRANSPORT, settings.transport());
         props.put(ProtocolFactory.PROTOCOL, settings.protocol());
-        registration = context.registerService(Server.class, new ServedEndpoint(server), props);
+        props.put(MetricSource.JMX_TYPE, "Endpoint");
+        props.put(MetricSource.JMX_NAME, settings.name());
+        registration = context.registerService(new String[] {Server.class.getName(), MetricSource.class.getName()},
+                new ServedEndpoint(server, settings), FrameworkUtil.asDictionary(props));
         LOG.log(Level.INFO, "endpoint {0} serving {1} over {2} on {3}", settings.name(), settings.protocol(),
                 settings.transport(), props.get(Server.ADDRESS));
     }
@@ -269,6 +280,8 @@ public final class EndpointComponent implements EndpointStatus {
         }
     }
 
+    // The callback logs a failed close, then runs stopped(); deactivate() also waits on closing.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void stop(String why) {
         retired = false;
         RunningEndpoint server = running;
@@ -288,7 +301,18 @@ public final class EndpointComponent implements EndpointStatus {
         LOG.log(Level.INFO, "endpoint {0} stopping: {1}", settings.name(), why);
         CompletableFuture<Void> closing = server.close();
         stopping = closing;
-        closing.whenComplete((v, e) -> stopped(closing));
+        String name = settings.name();
+        closing.whenComplete((v, e) -> {
+            logCloseFailure(name, e);
+            stopped(closing);
+        });
+    }
+
+    /** Logs {@code error} when closing the server of endpoint {@code name} failed (null: it did not). */
+    private static void logCloseFailure(String name, Throwable error) {
+        if (error != null) {
+            LOG.log(Level.WARNING, "endpoint " + name + ": closing its server failed", error);
+        }
     }
 
     private synchronized void stopped(CompletableFuture<Void> closing) {
@@ -318,6 +342,12 @@ public final class EndpointComponent implements EndpointStatus {
     @Override
     public synchronized EndpointState state() {
         return state;
+    }
+
+    @Override
+    public synchronized List<String> notReady() {
+        return state == EndpointState.SERVING ? List.of()
+                : List.of("endpoint " + settings.name() + " is " + state + ": " + reason);
     }
 
     @Override

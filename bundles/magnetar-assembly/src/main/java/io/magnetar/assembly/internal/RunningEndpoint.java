@@ -3,6 +3,7 @@ package io.magnetar.assembly.internal;
 import io.magnetar.api.DatagramProtocolFactory;
 import io.magnetar.api.ProtocolFactory;
 import io.magnetar.api.TransportProvider;
+import io.magnetar.api.metrics.MetricWriter;
 import io.magnetar.producers.TcpServer;
 import io.magnetar.udp.DatagramServer;
 import io.magnetar.udp.UdpTransportProvider;
@@ -66,6 +67,9 @@ interface RunningEndpoint {
 
     /** The server's {@code info()}. */
     Map<String, Object> info();
+
+    /** The server's counters, each with {@code labels}. Any thread. */
+    void collect(MetricWriter out, String... labels);
 
     /** A {@link TcpServer}. */
     record Streams(TcpServer server) implements RunningEndpoint {
@@ -132,6 +136,21 @@ interface RunningEndpoint {
         @Override
         public Map<String, Object> info() {
             return server.info();
+        }
+
+        @Override
+        public void collect(MetricWriter out, String... labels) {
+            out.gauge("connections_open", "Connections open now.", server.connections(), labels);
+            out.counter("connections_total", "Connections accepted.", (double) server.sessions(), labels);
+            out.counter("connections_refused_total", "Connections refused at maxConnections.", (double) server.refused(), labels);
+            out.counter("requests_total", "Exchanges finished (requests answered, messages echoed).",
+                    (double) server.requestsProcessed(), labels);
+            out.counter("request_errors_total", "Connections that ended with an error (reset, refused frame, protocol fault).",
+                    (double) server.connectionErrors(), labels);
+            out.counter("bytes_received_total", "Bytes received.", (double) server.bytesReceived(), labels);
+            out.counter("bytes_sent_total", "Bytes written (on the wire: TLS records included).", (double) server.bytesSent(), labels);
+            out.counter("write_paused_total", "Times a connection's writes were paused (its peer reads slower).",
+                    (double) server.writePauses(), labels);
         }
     }
 
@@ -201,6 +220,15 @@ interface RunningEndpoint {
         @Override
         public Map<String, Object> info() {
             return server.info();
+        }
+
+        @Override
+        public void collect(MetricWriter out, String... labels) {
+            out.counter("datagrams_received_total", "Datagrams received.", (double) server.datagramsReceived(), labels);
+            out.counter("datagrams_sent_total", "Datagrams sent.", (double) server.datagramsSent(), labels);
+            out.counter("datagrams_dropped_total", "Datagrams the kernel dropped (receive buffer full).",
+                    (double) server.receiveBufferDrops(), labels);
+            out.counter("requests_total", "Datagrams processed.", (double) server.requestsProcessed(), labels);
         }
     }
 }

@@ -46,6 +46,9 @@ public final class ServerSession implements Protocol {
     private TimerHandle firstRequestTimer;
     /** Inside {@code inner.dataReceived}: replies of this read may still sit in the inner's writer. */
     private boolean reading;
+    /** Metrics: written on the loop, read by a scrape from any thread (a value at most a moment old). */
+    private long bytesReceived;
+    private long writePauses;
 
     public ServerSession(SessionOwner owner, Protocol inner, Duration keepAlive, int generation) {
         this.owner = owner;
@@ -94,6 +97,7 @@ public final class ServerSession implements Protocol {
 
     @Override
     public void dataReceived(ByteBuffer data) {
+        bytesReceived += data.remaining();
         if (linger.discard(data)) {
             return;
         }
@@ -122,6 +126,7 @@ public final class ServerSession implements Protocol {
 
     @Override
     public void pauseWriting() {
+        writePauses++;
         // A lingering connection only drains its last reply; an inner protocol that paused reading
         // now would keep us from seeing the client's EOF.
         if (!linger.isLingering()) {
@@ -150,6 +155,22 @@ public final class ServerSession implements Protocol {
         } finally {
             owner.removed(this, inner, cause);
         }
+    }
+
+    /** Bytes received on this connection so far. Any thread. */
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    /** Bytes written on this connection so far (0 before it is made). Any thread. */
+    public long bytesSent() {
+        StreamTransport t = transport;
+        return t == null ? 0 : t.bytesWritten();
+    }
+
+    /** How often the transport asked this connection to pause writing. Any thread. */
+    public long writePauses() {
+        return writePauses;
     }
 
     /** Closes once the exchange in progress (if any) has finished. Thread-safe. */

@@ -49,6 +49,8 @@ final class HttpConnection extends Connection {
     private final ResponseWriter writer = new ResponseWriter();
     /** When the head of the current request began (loop time), or NONE between requests. */
     private long headStart = NONE;
+    /** When the first byte of the current (or last) request arrived: its latency starts there. */
+    private long requestStart;
     /** When the last bytes of the current request's body arrived, or NONE when no body is arriving. */
     private long bodyLastRead = NONE;
     /** When the connection last became idle (its last response was written), or NONE while a request runs. */
@@ -193,6 +195,7 @@ final class HttpConnection extends Connection {
         if (headStart == NONE && !upgraded) {
             EventLoop loop = transport().loop();
             headStart = loop.time();
+            requestStart = headStart;
             idleSince = NONE;
             arm(loop, headStart + headerTimeoutNanos);
         }
@@ -212,13 +215,23 @@ final class HttpConnection extends Connection {
         bodyLastRead = NONE;
     }
 
-    /** A response was queued and no request is in progress: the keep-alive idle time starts. */
-    void responded() {
+    /**
+     * A response was queued and no request is in progress: the keep-alive idle time starts. Returns how
+     * long the request took from its first byte, for its route's metrics (the clock is read once, for both).
+     */
+    long responded() {
+        EventLoop loop = transport().loop();
+        long now = loop.time();
         if (!upgraded && headStart == NONE && bodyLastRead == NONE && !handlerPending) {
-            EventLoop loop = transport().loop();
-            idleSince = loop.time();
+            idleSince = now;
             arm(loop, idleSince + keepAliveNanos);
         }
+        return now - requestStart;
+    }
+
+    /** How long the current request has taken since its first byte. */
+    long requestAge() {
+        return transport().loop().time() - requestStart;
     }
 
     /** Schedules the timer for {@code deadline} unless it already fires at or before it. */

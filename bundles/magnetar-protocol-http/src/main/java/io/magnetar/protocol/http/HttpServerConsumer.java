@@ -2,6 +2,7 @@ package io.magnetar.protocol.http;
 
 import io.magnetar.protocol.http.internal.ParsedRequest;
 import io.magnetar.protocol.http.internal.RequestParser;
+import io.magnetar.protocol.http.internal.RouteMetrics;
 import io.magnetar.protocols.Connection;
 import io.magnetar.protocols.ProtocolConsumer;
 import java.net.ProtocolException;
@@ -27,6 +28,8 @@ public final class HttpServerConsumer extends ProtocolConsumer {
     private final HttpConnection http;
     /** dataReceived calls this exchange has had; over one means the request spanned reads. */
     private int feeds;
+    /** The route that took this request: its metrics count the response. */
+    private RouteMetrics route = RouteMetrics.UNMATCHED;
     private boolean awaiting;
     private ByteBuffer stash;
     private boolean headRequest;
@@ -106,6 +109,8 @@ public final class HttpServerConsumer extends ProtocolConsumer {
         dispatch(data, parser.request());
     }
 
+    // handlerAnswered, queued on the loop, answers a failed handler future with a 500.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private void dispatch(ByteBuffer data, ParsedRequest request) {
         Router router = http.router();
         Object handler = request.isAsterisk() ? router.findAsterisk(request) : router.find(request);
@@ -113,6 +118,7 @@ public final class HttpServerConsumer extends ProtocolConsumer {
             reject(data, 400, "the asterisk-form target is only for OPTIONS", null);
             return;
         }
+        route = request.route();
         headRequest = request.isHead();
         close = !request.keepAlive();
         keepAlive10 = request.isHttp10() && !close;
@@ -197,7 +203,7 @@ public final class HttpServerConsumer extends ProtocolConsumer {
         } else if (flushFirst) {
             writer.flush();
         }
-        http.responded();
+        route.record(response.status(), http.responded());
         finished(response);
     }
 
@@ -205,6 +211,7 @@ public final class HttpServerConsumer extends ProtocolConsumer {
     @Override
     protected boolean recycle() {
         feeds = 0;
+        route = RouteMetrics.UNMATCHED;
         awaiting = false;
         stash = null;
         headRequest = false;
@@ -214,6 +221,7 @@ public final class HttpServerConsumer extends ProtocolConsumer {
     }
 
     private void reject(ByteBuffer data, int status, String reason, Throwable error) {
+        route.record(status, http.requestAge());
         http.fail(data, status, reason, error);
         failed(new ProtocolException(status + " " + reason));
     }

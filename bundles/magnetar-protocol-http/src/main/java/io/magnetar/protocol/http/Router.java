@@ -2,6 +2,7 @@ package io.magnetar.protocol.http;
 
 import io.magnetar.protocol.http.internal.Ascii;
 import io.magnetar.protocol.http.internal.ParsedRequest;
+import io.magnetar.protocol.http.internal.RouteMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -131,9 +132,11 @@ public final class Router {
         if (p != null) {
             Object handler = p.find(request);
             if (handler != null) {
+                request.route(p.metrics);
                 return handler;
             }
         }
+        request.route(RouteMetrics.UNMATCHED);
         if (!isKnownMethod(request)) {
             return NOT_IMPLEMENTED_HANDLER;
         }
@@ -151,6 +154,7 @@ public final class Router {
         }
         PathRoutes p = exact(request);
         Object handler = p == null ? null : p.find(request);
+        request.route(handler != null ? p.metrics : RouteMetrics.UNMATCHED);
         return handler != null ? handler : optionsAsteriskHandler;
     }
 
@@ -193,8 +197,10 @@ public final class Router {
         /** The {@link #ANY_METHOD} route, or null. */
         final Object any;
         final HttpHandler notAllowed;
+        final RouteMetrics metrics;
 
         PathRoutes(String pattern, Map<String, Object> byMethod) {
+            this.metrics = RouteMetrics.of(pattern);
             this.prefix = pattern.endsWith("/*");
             String p = prefix ? pattern.substring(0, pattern.length() - 2) : pattern;
             this.path = p.getBytes(StandardCharsets.ISO_8859_1);

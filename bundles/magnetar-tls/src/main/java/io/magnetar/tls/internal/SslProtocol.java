@@ -186,6 +186,7 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
     @Override
     public void handshakeCompleted() {
         cancelTimer();
+        HandshakeCounters.OK.increment();
         SessionInfo established = SessionInfo.of(pipe.engine());
         info = established;
         LOG.log(Level.DEBUG, () -> "TLS handshake with " + peer() + " done: " + established);
@@ -309,6 +310,9 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
         failure = cause;
         closing = true;
         cancelTimer();
+        if (app == null) {
+            HandshakeCounters.FAILED.increment();
+        }
         pipe.stop();
         if (app == null && cause instanceof IOException) {
             Throwable error = handshakeError(cause);

@@ -6,6 +6,8 @@ import io.magnetar.api.ProtocolFactory;
 import io.magnetar.api.Server;
 import io.magnetar.api.StreamTransport;
 import io.magnetar.api.TransportProvider;
+import io.magnetar.api.metrics.MetricSource;
+import io.magnetar.api.metrics.MetricWriter;
 import io.magnetar.tls.SslTransportProvider;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -20,8 +22,10 @@ import org.osgi.service.component.annotations.Reference;
  * work runs on {@code magnetar-tls-handshake-N} threads, started with the component and stopped with it.
  * Thread-safe.
  */
-@Component(property = TransportProvider.TRANSPORT + "=" + SslTransportProvider.NAME)
-public final class TlsTransportComponent implements TransportProvider {
+@Component(service = {TransportProvider.class, MetricSource.class}, property = {
+    TransportProvider.TRANSPORT + "=" + SslTransportProvider.NAME,
+    MetricSource.JMX_TYPE + "=Tls", MetricSource.JMX_NAME + "=handshakes"})
+public final class TlsTransportComponent implements TransportProvider, MetricSource {
 
     /** The plain transport TLS runs over; a static reference, so a new TCP service restarts this one. */
     @Reference(target = "(" + TransportProvider.TRANSPORT + "=tcp)")
@@ -40,6 +44,12 @@ public final class TlsTransportComponent implements TransportProvider {
     @Deactivate
     void deactivate() {
         workers.shutdown();
+    }
+
+    /** Handshakes completed and failed, labelled {@code result}. */
+    @Override
+    public void collect(MetricWriter out) {
+        HandshakeCounters.collect(out);
     }
 
     @Override

@@ -24,6 +24,8 @@ public final class ParsedRequest implements HttpRequest {
     private final byte[] detachedBody;
     private final BodyBuffer body;
     private SocketAddress remote;
+    /** The route that took this request, set by the router; for metrics. */
+    private RouteMetrics route = RouteMetrics.UNMATCHED;
 
     ParsedRequest(RequestHead head, BodyBuffer body) {
         this.head = head;
@@ -39,6 +41,14 @@ public final class ParsedRequest implements HttpRequest {
     }
 
     /** Set once per connection, when it is made. */
+    public void route(RouteMetrics route) {
+        this.route = route;
+    }
+
+    public RouteMetrics route() {
+        return route;
+    }
+
     public void remoteAddress(SocketAddress address) {
         this.remote = address;
     }

@@ -1,0 +1,88 @@
+package io.magnetar.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution as an operator gets it: {@code magnetar-<version>.tar.gz} unpacked by {@code tar} into
+ * an empty directory, started from another working directory, serving echo, logging to
+ * {@code data/log/}, stopped with SIGTERM (exit 0); the {@code .zip} holds the same files.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DistributionArchiveIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theTarballUnpacksRunsServesLogsToAFileAndStopsCleanly() throws Exception {
+        String base = System.getProperty("magnetar.archive");
+        Path tarball = Path.of(base + ".tar.gz");
+        assertThat(tarball).as("mvn package leaves the archive").isRegularFile();
+        Path unpacked = Files.createDirectories(tmp.resolve("opt"));
+        Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", unpacked.toString())
+                .redirectErrorStream(true).start();
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(tar.exitValue()).isZero();
+        String dirName = Path.of(base).getFileName().toString();
+        Path home = unpacked.resolve(dirName);
+        for (String dir : List.of("bin", "etc", "bundle", "deploy", "lib")) {
+            assertThat(home.resolve(dir)).as(dir).isDirectory();
+        }
+        assertThat(Files.isExecutable(home.resolve("bin/magnetar"))).isTrue();
+        assertThat(entries(home)).containsExactlyElementsOf(zipEntries(Path.of(base + ".zip"), dirName));
+
+        int port = Sockets.freePort();
+        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
+        Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = " + port));
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        try (LauncherProcess p = LauncherProcess.start(List.of(home.resolve("bin/magnetar").toString()), elsewhere,
+                tmp.resolve("out.txt"))) {
+            p.awaitStarted(Magnetar.DEADLINE);
+            Magnetar.await("echo on " + port, () -> {
+                try {
+                    return Sockets.echo(port, "dist").equals("dist");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            Path log = home.resolve("data/log/magnetar.0.log");
+            Magnetar.await("the log file has the endpoint line", () -> {
+                try {
+                    return Files.isRegularFile(log) && Files.readString(log).contains("endpoint echo serving echo");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            assertThat(p.stop()).as("exit status after SIGTERM").isZero();
+        }
+    }
+
+    private static List<String> entries(Path home) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (var walk = Files.walk(home)) {
+            walk.filter(Files::isRegularFile).forEach(f -> names.add(home.relativize(f).toString()));
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    private static List<String> zipEntries(Path zip, String dirName) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            z.stream().filter(e -> !e.isDirectory()).forEach(e -> names.add(e.getName().substring(dirName.length() + 1)));
+        }
+        Collections.sort(names);
+        return names;
+    }
+}

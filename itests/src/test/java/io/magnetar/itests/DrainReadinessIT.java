@@ -1,0 +1,62 @@
+package io.magnetar.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A SIGTERM drain turns {@code /health/ready} to 503 at once, while the endpoints still serve (the
+ * {@code magnetar.stop.drainDelay} a load balancer needs to notice), then {@code bin/magnetar} stops and
+ * exits 0.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DrainReadinessIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void readinessTurns503AsSoonAsTheDrainStartsAndTheProcessStillExitsCleanly() throws Exception {
+        Path home = Magnetar.copyOfDist(tmp.resolve("home"));
+        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
+        Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = 0"));
+        int web = Sockets.freePort();
+        Files.writeString(home.resolve("etc/io.magnetar.endpoint-web.cfg"),
+                "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = " + web + "\n");
+        Files.writeString(home.resolve("etc/config.properties"), "\nmagnetar.stop.drainDelay = 3\n",
+                StandardOpenOption.APPEND);
+        String ready = "http://127.0.0.1:" + web + "/health/ready";
+        try (LauncherProcess p = LauncherProcess.start(List.of(home.resolve("bin/magnetar").toString()), home,
+                tmp.resolve("out.txt"))) {
+            p.awaitStarted(Magnetar.DEADLINE);
+            Magnetar.await("ready", () -> status(ready) == 200);
+
+            long sent = System.nanoTime();
+            p.terminate();
+            Magnetar.await("503 during the drain", Duration.ofSeconds(2), () -> status(ready) == 503);
+            long flippedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+            String body = Scrape.body(Scrape.curl(ready));
+            assertThat(body).contains("draining");
+            assertThat(Scrape.status(Scrape.curl("http://127.0.0.1:" + web + "/plaintext")))
+                    .as("still serving during the drain delay").isEqualTo(200);
+            System.out.println("SIGTERM: /health/ready answered 503 " + flippedMs + " ms after the signal");
+            assertThat(p.stop()).isZero();
+        }
+    }
+
+    private static int status(String url) {
+        try {
+            return Scrape.status(Scrape.curl(url));
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
