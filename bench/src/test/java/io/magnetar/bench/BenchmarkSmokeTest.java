@@ -29,7 +29,9 @@ class BenchmarkSmokeTest {
         Collection<RunResult> results = new Runner(options).run();
         assertThat(results).isNotEmpty();
         for (RunResult r : results) {
-            assertThat(r.getPrimaryResult().getScore()).as(r.getParams().getBenchmark()).isPositive();
+            assertThat(r.getPrimaryResult().getScore())
+                    .as(r.getParams().getBenchmark())
+                    .isPositive();
         }
     }
 }

@@ -35,16 +35,23 @@ class ArchetypeJourneyIT {
         Path home = Magnetar.copyOfDist(tmp.resolve("home"));
         Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
         Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = 0"));
-        try (LauncherProcess launcher = LauncherProcess.start(List.of(home.resolve("bin/magnetar").toString()), home,
-                tmp.resolve("launcher.out"))) {
+        try (LauncherProcess launcher = LauncherProcess.start(
+                List.of(home.resolve("bin/magnetar").toString()), home, tmp.resolve("launcher.out"))) {
             launcher.awaitStarted(Magnetar.DEADLINE);
 
             long begin = System.nanoTime();
             Path work = Files.createDirectories(tmp.resolve("work"));
-            maven(work, "archetype:generate", "-DarchetypeGroupId=io.magnetar",
+            maven(
+                    work,
+                    "archetype:generate",
+                    "-DarchetypeGroupId=io.magnetar",
                     "-DarchetypeArtifactId=magnetar-protocol-archetype",
-                    "-DarchetypeVersion=" + System.getProperty("magnetar.version"), "-DgroupId=org.example",
-                    "-DartifactId=upper", "-Dversion=1.0.0", "-Dpackage=org.example.upper", "-Dprotocol=upper");
+                    "-DarchetypeVersion=" + System.getProperty("magnetar.version"),
+                    "-DgroupId=org.example",
+                    "-DartifactId=upper",
+                    "-Dversion=1.0.0",
+                    "-Dpackage=org.example.upper",
+                    "-Dprotocol=upper");
             Path project = work.resolve("upper");
             maven(project, "package");
             Path jar = project.resolve("target/upper-1.0.0.jar");
@@ -52,51 +59,72 @@ class ArchetypeJourneyIT {
 
             int port = Sockets.freePort();
             deploy(jar, home.resolve("deploy/upper.jar"));
-            write(home.resolve("etc/io.magnetar.endpoint-upper.cfg"),
+            write(
+                    home.resolve("etc/io.magnetar.endpoint-upper.cfg"),
                     "transport = tcp\nprotocol = upper\nhost = 127.0.0.1\nport = " + port + "\n");
             awaitLine(port, "hello", "HELLO");
             long journeyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
-            System.out.println("archetype journey: generate, package, deploy, first line served in " + journeyMs + " ms");
-            Magnetar.await("the launcher logs the install", () -> output(launcher).contains("deploy/: upper 1.0.0 installed"));
+            System.out.println(
+                    "archetype journey: generate, package, deploy, first line served in " + journeyMs + " ms");
+            Magnetar.await(
+                    "the launcher logs the install", () -> output(launcher).contains("deploy/: upper 1.0.0 installed"));
 
             // The author changes onMessage, rebuilds, copies the jar over the deployed one.
             Path source = project.resolve("src/main/java/org/example/upper/LineProtocolFactory.java");
-            Files.writeString(source, Files.readString(source).replace("send(line.toUpperCase(Locale.ROOT));",
-                    "send(\">\" + line.toUpperCase(Locale.ROOT));"));
+            Files.writeString(
+                    source,
+                    Files.readString(source)
+                            .replace(
+                                    "send(line.toUpperCase(Locale.ROOT));",
+                                    "send(\">\" + line.toUpperCase(Locale.ROOT));"));
             Path test = project.resolve("src/test/java/org/example/upper/LineProtocolFactoryTest.java");
-            Files.writeString(test, Files.readString(test).replace("\"HELLO\"", "\">HELLO\"").replace("\"WORLD\"", "\">WORLD\""));
+            Files.writeString(
+                    test,
+                    Files.readString(test).replace("\"HELLO\"", "\">HELLO\"").replace("\"WORLD\"", "\">WORLD\""));
             maven(project, "package");
             deploy(jar, home.resolve("deploy/upper.jar"));
             awaitLine(port, "hello", ">HELLO");
 
             Files.delete(home.resolve("deploy/upper.jar"));
-            Magnetar.await("port " + port + " freed after the jar is deleted", Duration.ofSeconds(15),
+            Magnetar.await(
+                    "port " + port + " freed after the jar is deleted",
+                    Duration.ofSeconds(15),
                     () -> Sockets.isFree(port));
             String log = output(launcher);
-            assertThat(log).as("launcher log").contains("deploy/").doesNotContain("SEVERE").doesNotContain("Exception");
+            assertThat(log)
+                    .as("launcher log")
+                    .contains("deploy/")
+                    .doesNotContain("SEVERE")
+                    .doesNotContain("Exception");
             assertThat(launcher.stop()).isZero();
         }
     }
 
     /** One Maven build in {@code dir}, with this build's Maven and local repository. */
     private void maven(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("maven.home"), "bin", "mvn").toString(),
-                "-B", "-ntp"));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("maven.home"), "bin", "mvn").toString(), "-B", "-ntp"));
         String repo = System.getProperty("maven.repo.local", "");
         if (!repo.isEmpty() && !repo.startsWith("${")) {
             command.add("-Dmaven.repo.local=" + repo);
         }
         command.addAll(List.of(args));
         Path log = tmp.resolve("maven-" + System.nanoTime() + ".log");
-        ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        ProcessBuilder b = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         b.environment().remove("MAVEN_OPTS");
         Process p = b.start();
         if (!p.waitFor(BUILD_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " took over " + BUILD_DEADLINE + ":\n" + Files.readString(log));
+            throw new AssertionError(
+                    String.join(" ", command) + " took over " + BUILD_DEADLINE + ":\n" + Files.readString(log));
         }
-        assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + Files.readString(log)).isZero();
+        assertThat(p.exitValue())
+                .as(String.join(" ", command) + "\n" + Files.readString(log))
+                .isZero();
     }
 
     /** Copies beside the target, then renames: File Install never sees a half-written jar. */
@@ -116,7 +144,9 @@ class ArchetypeJourneyIT {
     private void awaitLine(int port, String line, String expected) {
         Magnetar.await("'" + expected + "' from socat on " + port, Duration.ofSeconds(20), () -> {
             try {
-                Process p = new ProcessBuilder("socat", "-t", "2", "-", "TCP:127.0.0.1:" + port).redirectErrorStream(true).start();
+                Process p = new ProcessBuilder("socat", "-t", "2", "-", "TCP:127.0.0.1:" + port)
+                        .redirectErrorStream(true)
+                        .start();
                 p.getOutputStream().write((line + "\n").getBytes(StandardCharsets.US_ASCII));
                 p.getOutputStream().close();
                 String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -30,13 +30,28 @@ class ContainerFilesIT {
     void theDockerfileNamesTheArchiveThePortsAndTheHealthEndpointOfTheDistribution() throws Exception {
         String dockerfile = Files.readString(CONTAINER.resolve("Dockerfile"));
         List<String> instructions = instructions(dockerfile);
-        assertThat(instructions).allSatisfy(i -> assertThat(i.split("\\s+")[0]).isIn("FROM", "ARG", "ADD", "COPY", "RUN",
-                "USER", "VOLUME", "EXPOSE", "ENV", "HEALTHCHECK", "STOPSIGNAL", "ENTRYPOINT"));
+        assertThat(instructions)
+                .allSatisfy(i -> assertThat(i.split("\\s+")[0])
+                        .isIn(
+                                "FROM",
+                                "ARG",
+                                "ADD",
+                                "COPY",
+                                "RUN",
+                                "USER",
+                                "VOLUME",
+                                "EXPOSE",
+                                "ENV",
+                                "HEALTHCHECK",
+                                "STOPSIGNAL",
+                                "ENTRYPOINT"));
         assertThat(value(instructions, "FROM")).matches("eclipse-temurin:(1[7-9]|[2-9][0-9])-jre");
         String version = value(instructions, "ARG").replace("VERSION=", "");
         assertThat(version).isEqualTo(System.getProperty("magnetar.version"));
         String archive = value(instructions, "ADD").split("\\s+")[0].replace("${VERSION}", version);
-        assertThat(Path.of("..").resolve(archive)).as("the archive mvn package leaves").isRegularFile();
+        assertThat(Path.of("..").resolve(archive))
+                .as("the archive mvn package leaves")
+                .isRegularFile();
         assertThat(value(instructions, "USER")).isNotIn("root", "0");
         assertThat(value(instructions, "VOLUME")).contains(HOME + "/etc").contains(HOME + "/deploy");
         assertThat(value(instructions, "ENTRYPOINT")).contains(HOME + "/bin/magnetar");
@@ -83,27 +98,36 @@ class ContainerFilesIT {
         }
         Map<String, Object> pod = at(kind(docs, "Deployment"), "spec", "template", "spec");
         Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
-        assertThat(at(container, "readinessProbe", "httpGet")).containsEntry("path", "/health/ready").containsEntry("port", httpPort);
-        assertThat(at(container, "livenessProbe", "httpGet")).containsEntry("path", "/health").containsEntry("port", httpPort);
+        assertThat(at(container, "readinessProbe", "httpGet"))
+                .containsEntry("path", "/health/ready")
+                .containsEntry("port", httpPort);
+        assertThat(at(container, "livenessProbe", "httpGet"))
+                .containsEntry("path", "/health")
+                .containsEntry("port", httpPort);
         Set<Integer> containerPorts = new LinkedHashSet<>();
         for (Map<String, Object> port : (List<Map<String, Object>>) container.get("ports")) {
             containerPorts.add((Integer) port.get("containerPort"));
         }
         assertThat(containerPorts).isEqualTo(endpointPorts);
         // The stop: readiness fails for drainDelay, then the framework has magnetar.stop.timeout to stop.
-        String javaOpts = String.valueOf(((List<Map<String, Object>>) container.get("env")).get(0).get("value"));
+        String javaOpts = String.valueOf(
+                ((List<Map<String, Object>>) container.get("env")).get(0).get("value"));
         Matcher drain = Pattern.compile("-Dmagnetar\\.stop\\.drainDelay=(\\d+)").matcher(javaOpts);
         assertThat(drain.find()).isTrue();
         Properties config = new Properties();
-        config.load(new StringReader(Files.readString(Path.of(System.getProperty("magnetar.dist"), "etc/config.properties"))));
-        int stopTimeout = Integer.parseInt(config.getProperty("magnetar.stop.timeout").trim());
-        assertThat((Integer) pod.get("terminationGracePeriodSeconds")).isGreaterThan(Integer.parseInt(drain.group(1)) + stopTimeout);
+        config.load(new StringReader(
+                Files.readString(Path.of(System.getProperty("magnetar.dist"), "etc/config.properties"))));
+        int stopTimeout =
+                Integer.parseInt(config.getProperty("magnetar.stop.timeout").trim());
+        assertThat((Integer) pod.get("terminationGracePeriodSeconds"))
+                .isGreaterThan(Integer.parseInt(drain.group(1)) + stopTimeout);
         for (Map<String, Object> mount : (List<Map<String, Object>>) container.get("volumeMounts")) {
             assertThat((String) mount.get("mountPath")).isEqualTo(HOME + "/etc/" + mount.get("subPath"));
             assertThat(files).containsKey((String) mount.get("subPath"));
         }
         Set<Integer> targets = new LinkedHashSet<>();
-        for (Map<String, Object> port : (List<Map<String, Object>>) at(kind(docs, "Service"), "spec").get("ports")) {
+        for (Map<String, Object> port :
+                (List<Map<String, Object>>) at(kind(docs, "Service"), "spec").get("ports")) {
             targets.add((Integer) port.get("targetPort"));
         }
         assertThat(targets).isEqualTo(containerPorts);
@@ -128,8 +152,12 @@ class ContainerFilesIT {
     }
 
     private static String value(List<String> instructions, String keyword) {
-        return instructions.stream().filter(i -> i.startsWith(keyword + " ")).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + keyword)).substring(keyword.length() + 1).trim();
+        return instructions.stream()
+                .filter(i -> i.startsWith(keyword + " "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + keyword))
+                .substring(keyword.length() + 1)
+                .trim();
     }
 
     private static Properties endpoint(String text) throws Exception {
@@ -143,7 +171,9 @@ class ContainerFilesIT {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> kind(List<Map<String, Object>> docs, String kind) {
-        return docs.stream().filter(d -> kind.equals(d.get("kind"))).findFirst()
+        return docs.stream()
+                .filter(d -> kind.equals(d.get("kind")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind));
     }
 

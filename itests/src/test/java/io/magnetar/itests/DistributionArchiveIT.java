@@ -31,7 +31,8 @@ class DistributionArchiveIT {
         assertThat(tarball).as("mvn package leaves the archive").isRegularFile();
         Path unpacked = Files.createDirectories(tmp.resolve("opt"));
         Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", unpacked.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(tar.exitValue()).isZero();
         String dirName = Path.of(base).getFileName().toString();
@@ -46,8 +47,8 @@ class DistributionArchiveIT {
         Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
         Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = " + port));
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
-        try (LauncherProcess p = LauncherProcess.start(List.of(home.resolve("bin/magnetar").toString()), elsewhere,
-                tmp.resolve("out.txt"))) {
+        try (LauncherProcess p = LauncherProcess.start(
+                List.of(home.resolve("bin/magnetar").toString()), elsewhere, tmp.resolve("out.txt"))) {
             p.awaitStarted(Magnetar.DEADLINE);
             Magnetar.await("echo on " + port, () -> {
                 try {
@@ -71,7 +72,8 @@ class DistributionArchiveIT {
     private static List<String> entries(Path home) throws Exception {
         List<String> names = new ArrayList<>();
         try (var walk = Files.walk(home)) {
-            walk.filter(Files::isRegularFile).forEach(f -> names.add(home.relativize(f).toString()));
+            walk.filter(Files::isRegularFile)
+                    .forEach(f -> names.add(home.relativize(f).toString()));
         }
         Collections.sort(names);
         return names;
@@ -80,7 +82,9 @@ class DistributionArchiveIT {
     private static List<String> zipEntries(Path zip, String dirName) throws Exception {
         List<String> names = new ArrayList<>();
         try (ZipFile z = new ZipFile(zip.toFile())) {
-            z.stream().filter(e -> !e.isDirectory()).forEach(e -> names.add(e.getName().substring(dirName.length() + 1)));
+            z.stream()
+                    .filter(e -> !e.isDirectory())
+                    .forEach(e -> names.add(e.getName().substring(dirName.length() + 1)));
         }
         Collections.sort(names);
         return names;

@@ -29,13 +29,14 @@ class DrainReadinessIT {
         Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
         Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = 0"));
         int web = Sockets.freePort();
-        Files.writeString(home.resolve("etc/io.magnetar.endpoint-web.cfg"),
+        Files.writeString(
+                home.resolve("etc/io.magnetar.endpoint-web.cfg"),
                 "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = " + web + "\n");
-        Files.writeString(home.resolve("etc/config.properties"), "\nmagnetar.stop.drainDelay = 3\n",
-                StandardOpenOption.APPEND);
+        Files.writeString(
+                home.resolve("etc/config.properties"), "\nmagnetar.stop.drainDelay = 3\n", StandardOpenOption.APPEND);
         String ready = "http://127.0.0.1:" + web + "/health/ready";
-        try (LauncherProcess p = LauncherProcess.start(List.of(home.resolve("bin/magnetar").toString()), home,
-                tmp.resolve("out.txt"))) {
+        try (LauncherProcess p =
+                LauncherProcess.start(List.of(home.resolve("bin/magnetar").toString()), home, tmp.resolve("out.txt"))) {
             p.awaitStarted(Magnetar.DEADLINE);
             Magnetar.await("ready", () -> status(ready) == 200);
 
@@ -46,7 +47,8 @@ class DrainReadinessIT {
             String body = Scrape.body(Scrape.curl(ready));
             assertThat(body).contains("draining");
             assertThat(Scrape.status(Scrape.curl("http://127.0.0.1:" + web + "/plaintext")))
-                    .as("still serving during the drain delay").isEqualTo(200);
+                    .as("still serving during the drain delay")
+                    .isEqualTo(200);
             System.out.println("SIGTERM: /health/ready answered 503 " + flippedMs + " ms after the signal");
             assertThat(p.stop()).isZero();
         }

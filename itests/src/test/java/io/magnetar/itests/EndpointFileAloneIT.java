@@ -9,7 +9,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,19 +34,31 @@ class EndpointFileAloneIT {
             m.writeEtc("io.magnetar.endpoint-web.cfg", "protocol = http\nport = 0\n");
             m.writeEtc("io.magnetar.endpoint-cache.cfg", "protocol = resp\nport = 0\n");
             m.writeEtc("io.magnetar.endpoint-datagrams.cfg", "transport = udp\nprotocol = echo\nport = 0\n");
-            m.writeEtc("io.magnetar.endpoint-secure.cfg", String.join("\n", "transport = tls", "protocol = http",
-                    "port = 0", "tls.keyStore = " + store, "tls.keyStorePassword = " + PASSWORD, ""));
+            m.writeEtc(
+                    "io.magnetar.endpoint-secure.cfg",
+                    String.join(
+                            "\n",
+                            "transport = tls",
+                            "protocol = http",
+                            "port = 0",
+                            "tls.keyStore = " + store,
+                            "tls.keyStorePassword = " + PASSWORD,
+                            ""));
 
             assertThat(Sockets.echo(m.awaitServing("echo"), "tcp echo")).isEqualTo("tcp echo");
-            assertThat(httpGet(new Socket("127.0.0.1", m.awaitServing("web")))).startsWith("HTTP/1.1 200")
+            assertThat(httpGet(new Socket("127.0.0.1", m.awaitServing("web"))))
+                    .startsWith("HTTP/1.1 200")
                     .endsWith("Hello, World!");
             assertThat(respPing(m.awaitServing("cache"))).isEqualTo("+PONG");
             assertThat(udpEcho(m.awaitServing("datagrams"), "udp echo")).isEqualTo("udp echo");
-            assertThat(httpGet(tlsSocket(store, m.awaitServing("secure")))).startsWith("HTTP/1.1 200")
+            assertThat(httpGet(tlsSocket(store, m.awaitServing("secure"))))
+                    .startsWith("HTTP/1.1 200")
                     .endsWith("Hello, World!");
             assertThat(webSocketEcho(new Socket("127.0.0.1", m.awaitServing("web")), "over ws"))
-                    .as("the built-in /ws/echo of every http endpoint").isEqualTo("over ws");
-            assertThat(webSocketEcho(tlsSocket(store, m.awaitServing("secure")), "over wss")).isEqualTo("over wss");
+                    .as("the built-in /ws/echo of every http endpoint")
+                    .isEqualTo("over ws");
+            assertThat(webSocketEcho(tlsSocket(store, m.awaitServing("secure")), "over wss"))
+                    .isEqualTo("over wss");
         }
     }
 
@@ -66,7 +77,9 @@ class EndpointFileAloneIT {
                     return false;
                 }
             });
-            assertThat(httpGetPath(port, "/site/")).contains("text/html; charset=utf-8").contains("ETag:");
+            assertThat(httpGetPath(port, "/site/"))
+                    .contains("text/html; charset=utf-8")
+                    .contains("ETag:");
             assertThat(httpGetPath(port, "/site/../etc/config.properties")).startsWith("HTTP/1.1 404");
         }
     }
@@ -74,8 +87,9 @@ class EndpointFileAloneIT {
     private static String httpGetPath(int port, String path) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
     }
@@ -85,12 +99,16 @@ class EndpointFileAloneIT {
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
             m.writeEtc("io.magnetar.endpoint-cache.cfg", "protocol = resp\nport = 0\n");
             m.awaitServing("cache");
-            assertThat(m.gogo("magnetar:features")).containsPattern("magnetar-resp\\s+installed\\s+protocol:resp")
+            assertThat(m.gogo("magnetar:features"))
+                    .containsPattern("magnetar-resp\\s+installed\\s+protocol:resp")
                     .containsPattern("magnetar-tls\\s+installed\\s+transport:tls");
 
             assertThat(m.gogo("magnetar:feature-uninstall magnetar-resp")).contains("uninstalled");
-            await("cache stopped", () -> m.endpointPort("cache") < 0 && infoOf(m).contains("WAITING"));
-            assertThat(infoOf(m)).contains("waiting for protocol 'resp' service")
+            await(
+                    "cache stopped",
+                    () -> m.endpointPort("cache") < 0 && infoOf(m).contains("WAITING"));
+            assertThat(infoOf(m))
+                    .contains("waiting for protocol 'resp' service")
                     .contains("magnetar:feature-install magnetar-resp");
             assertThat(m.gogo("magnetar:features")).containsPattern("magnetar-resp\\s+not installed");
 
@@ -110,8 +128,9 @@ class EndpointFileAloneIT {
     private static String httpGet(Socket socket) throws Exception {
         try (Socket s = socket) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
     }
@@ -120,9 +139,11 @@ class EndpointFileAloneIT {
     private static String webSocketEcho(Socket socket, String text) throws Exception {
         try (Socket s = socket) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET /ws/echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET /ws/echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                    + "Sec-WebSocket-Version: 13\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             DataInputStream in = new DataInputStream(s.getInputStream());
             StringBuilder head = new StringBuilder();
             while (!head.toString().endsWith("\r\n\r\n")) {

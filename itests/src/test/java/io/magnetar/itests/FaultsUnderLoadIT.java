@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -123,7 +122,6 @@ class FaultsUnderLoadIT {
         }
     }
 
-
     /** Everything until EOF; {@code null} on a reset; a timeout propagates. */
     private static String readToEnd(Socket s) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -150,8 +148,8 @@ class FaultsUnderLoadIT {
 
         @Override
         public String toString() {
-            return completed + " completed, " + closedCleanly + " closed cleanly before a reply, " + reset
-                    + " reset, " + partial + " partial replies";
+            return completed + " completed, " + closedCleanly + " closed cleanly before a reply, " + reset + " reset, "
+                    + partial + " partial replies";
         }
     }
 }

@@ -49,12 +49,16 @@ class FeatureResolutionIT {
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("featuresOnEachFramework")
     void featureResolvesAndStartsOnItsOwn(String framework, String feature) throws Exception {
-        List<String> expected = FeatureRepository.read(DIST.resolve("etc/features.xml"))
-                .resolve(List.of(feature)).bundles().stream()
-                .map(b -> b.location().split("/")[1]).toList();
+        List<String> expected =
+                FeatureRepository.read(DIST.resolve("etc/features.xml")).resolve(List.of(feature)).bundles().stream()
+                        .map(b -> b.location().split("/")[1])
+                        .toList();
         try (Magnetar m = Magnetar.boot(tmp, Map.of(Launcher.FEATURES, feature, "magnetar.framework", framework))) {
-            assertThat(m.context().getBundle(0).getSymbolicName()).contains(framework.equals("felix") ? "felix" : "eclipse.osgi");
-            assertThat(m.launcher().problems()).as("install/start problems of " + feature).isEmpty();
+            assertThat(m.context().getBundle(0).getSymbolicName())
+                    .contains(framework.equals("felix") ? "felix" : "eclipse.osgi");
+            assertThat(m.launcher().problems())
+                    .as("install/start problems of " + feature)
+                    .isEmpty();
             for (String artifact : expected) {
                 Bundle b = m.bundleByJarName(artifact);
                 assertThat(b).as(artifact + " installed").isNotNull();
@@ -62,5 +66,4 @@ class FeatureResolutionIT {
             }
         }
     }
-
 }

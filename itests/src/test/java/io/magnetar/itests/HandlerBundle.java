@@ -23,8 +23,7 @@ import javax.tools.ToolProvider;
  */
 final class HandlerBundle {
 
-    private HandlerBundle() {
-    }
+    private HandlerBundle() {}
 
     static Path build(Path work, Path bundleDir, String version) throws IOException {
         Path src = work.resolve("src-" + version);
@@ -64,12 +63,22 @@ final class HandlerBundle {
                 """);
         List<String> classpath = new ArrayList<>();
         try (Stream<Path> jars = Files.list(bundleDir)) {
-            jars.filter(p -> p.getFileName().toString().startsWith("magnetar-")).forEach(p -> classpath.add(p.toString()));
+            jars.filter(p -> p.getFileName().toString().startsWith("magnetar-"))
+                    .forEach(p -> classpath.add(p.toString()));
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(null, null, null, "--release", "17", "-d", classes.toString(), "-cp",
+        int rc = javac.run(
+                null,
+                null,
+                null,
+                "--release",
+                "17",
+                "-d",
+                classes.toString(),
+                "-cp",
                 String.join(java.io.File.pathSeparator, classpath),
-                src.resolve("org/example/hello/Hello.java").toString(), src.resolve("org/example/hello/Slow.java").toString());
+                src.resolve("org/example/hello/Hello.java").toString(),
+                src.resolve("org/example/hello/Slow.java").toString());
         if (rc != 0) {
             throw new IOException("javac failed: " + rc);
         }
@@ -82,15 +91,28 @@ final class HandlerBundle {
         a.putValue("Import-Package", "io.magnetar.protocol.http;version=\"[1.1,2)\"");
         a.putValue("Service-Component", "OSGI-INF/hello.xml,OSGI-INF/slow.xml");
         Path jar = work.resolve("hello-" + version + ".jar");
-        try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o, manifest)) {
-            put(j, "OSGI-INF/hello.xml", component("hello", "org.example.hello.Hello",
-                    "<property name=\"magnetar.http.path\" value=\"/hello\"/>"
-                            + "<property name=\"magnetar.http.method\" value=\"GET\"/>"));
-            put(j, "OSGI-INF/slow.xml", component("slow", "org.example.hello.Slow",
-                    "<property name=\"magnetar.http.path\" value=\"/slow\"/>"
-                            + "<property name=\"magnetar.http.blocking\" type=\"Boolean\" value=\"true\"/>"));
+        try (OutputStream o = Files.newOutputStream(jar);
+                JarOutputStream j = new JarOutputStream(o, manifest)) {
+            put(
+                    j,
+                    "OSGI-INF/hello.xml",
+                    component(
+                            "hello",
+                            "org.example.hello.Hello",
+                            "<property name=\"magnetar.http.path\" value=\"/hello\"/>"
+                                    + "<property name=\"magnetar.http.method\" value=\"GET\"/>"));
+            put(
+                    j,
+                    "OSGI-INF/slow.xml",
+                    component(
+                            "slow",
+                            "org.example.hello.Slow",
+                            "<property name=\"magnetar.http.path\" value=\"/slow\"/>"
+                                    + "<property name=\"magnetar.http.blocking\" type=\"Boolean\" value=\"true\"/>"));
             for (String name : List.of("Hello", "Slow")) {
-                put(j, "org/example/hello/" + name + ".class",
+                put(
+                        j,
+                        "org/example/hello/" + name + ".class",
                         Files.readAllBytes(classes.resolve("org/example/hello/" + name + ".class")));
             }
         }
@@ -99,10 +121,11 @@ final class HandlerBundle {
 
     private static byte[] component(String name, String implementation, String properties) {
         return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"" + name + "\">"
-                + "<implementation class=\"" + implementation + "\"/>"
-                + "<service><provide interface=\"io.magnetar.protocol.http.HttpHandler\"/></service>"
-                + properties + "</scr:component>\n").getBytes(StandardCharsets.UTF_8);
+                        + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"" + name + "\">"
+                        + "<implementation class=\"" + implementation + "\"/>"
+                        + "<service><provide interface=\"io.magnetar.protocol.http.HttpHandler\"/></service>"
+                        + properties + "</scr:component>\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static void put(JarOutputStream j, String name, byte[] bytes) throws IOException {

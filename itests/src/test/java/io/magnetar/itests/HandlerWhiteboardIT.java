@@ -53,7 +53,8 @@ class HandlerWhiteboardIT {
             // request it answers: an upper bound on registration-to-served.
             AtomicLong starting = new AtomicLong();
             SynchronousBundleListener listener = e -> {
-                if (e.getType() == BundleEvent.STARTING && "org.example.hello".equals(e.getBundle().getSymbolicName())) {
+                if (e.getType() == BundleEvent.STARTING
+                        && "org.example.hello".equals(e.getBundle().getSymbolicName())) {
                     starting.compareAndSet(0, System.nanoTime());
                 }
             };
@@ -113,23 +114,32 @@ class HandlerWhiteboardIT {
                 fastMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             }
             slowRunning.set(false);
-            CompletableFuture.allOf(slowClients.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            CompletableFuture.allOf(slowClients.toArray(CompletableFuture[]::new))
+                    .get(30, TimeUnit.SECONDS);
 
             long fastMax = fastMs.stream().mapToLong(Long::longValue).max().orElseThrow();
-            double slowMean = slowMs.stream().mapToLong(Long::longValue).average().orElseThrow();
-            System.out.printf("blocking handler: /slow mean %.0f ms over %d requests (8 clients, sleeps 200 ms); "
-                    + "/plaintext meanwhile max %d ms, median %d ms over 200%n", slowMean, slowMs.size(), fastMax,
+            double slowMean =
+                    slowMs.stream().mapToLong(Long::longValue).average().orElseThrow();
+            System.out.printf(
+                    "blocking handler: /slow mean %.0f ms over %d requests (8 clients, sleeps 200 ms); "
+                            + "/plaintext meanwhile max %d ms, median %d ms over 200%n",
+                    slowMean,
+                    slowMs.size(),
+                    fastMax,
                     fastMs.stream().sorted().toList().get(100));
             // On the loop, a 200 ms sleep would hold every request of that loop behind it.
-            assertThat(fastMax).as("a loop route never waits for a blocking handler").isLessThan(200);
+            assertThat(fastMax)
+                    .as("a loop route never waits for a blocking handler")
+                    .isLessThan(200);
         }
     }
 
     private static String get(int port, String path) {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             return "error " + e;
@@ -159,8 +169,10 @@ class HandlerWhiteboardIT {
         }
 
         long answered() {
-            return outcomes.entrySet().stream().filter(e -> e.getKey().startsWith("hello"))
-                    .mapToLong(e -> e.getValue().get()).sum();
+            return outcomes.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("hello"))
+                    .mapToLong(e -> e.getValue().get())
+                    .sum();
         }
 
         long refused() {
@@ -173,8 +185,9 @@ class HandlerWhiteboardIT {
                     s.setSoTimeout(10_000);
                     for (int k = 0; k < 100 && running.get(); k++) {
                         sent.incrementAndGet();
-                        s.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n"
-                                .getBytes(StandardCharsets.US_ASCII));
+                        s.getOutputStream()
+                                .write("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                                        .getBytes(StandardCharsets.US_ASCII));
                         String outcome = read(s.getInputStream());
                         firstSeen.putIfAbsent(outcome, System.nanoTime());
                         outcomes.computeIfAbsent(outcome, o -> new AtomicLong()).incrementAndGet();
@@ -204,7 +217,8 @@ class HandlerWhiteboardIT {
             String h = head.toString();
             int status = Integer.parseInt(h.substring(9, 12));
             int at = h.toLowerCase().indexOf("content-length:");
-            int length = Integer.parseInt(h.substring(at + 15, h.indexOf("\r\n", at)).trim());
+            int length =
+                    Integer.parseInt(h.substring(at + 15, h.indexOf("\r\n", at)).trim());
             String body = new String(in.readNBytes(length), StandardCharsets.US_ASCII);
             return status == 200 ? body.trim() : String.valueOf(status);
         }

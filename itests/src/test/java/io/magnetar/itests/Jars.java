@@ -15,8 +15,7 @@ import java.util.jar.Manifest;
 /** Bundle jars made at test time: a re-versioned copy of a real bundle, or a tiny bundle. */
 final class Jars {
 
-    private Jars() {
-    }
+    private Jars() {}
 
     /** A copy of {@code jar} whose manifest says {@code Bundle-Version: version}. */
     static Path withVersion(Path jar, String version, Path out) throws IOException {
@@ -42,7 +41,8 @@ final class Jars {
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         a.putValue("Bundle-ManifestVersion", "2");
         headers.forEach(a::putValue);
-        try (OutputStream o = Files.newOutputStream(out); JarOutputStream j = new JarOutputStream(o, manifest)) {
+        try (OutputStream o = Files.newOutputStream(out);
+                JarOutputStream j = new JarOutputStream(o, manifest)) {
             j.flush();
         }
         return out;

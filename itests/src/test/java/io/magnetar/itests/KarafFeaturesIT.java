@@ -26,33 +26,43 @@ class KarafFeaturesIT {
 
     private static final String VERSION = "0.1.0-SNAPSHOT";
     private static final Duration BOOT = Duration.ofSeconds(120); // first boot may fetch Karaf's scr from Central
-    private static final Pattern SERVING = Pattern.compile("endpoint echo serving echo over tcp on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern SERVING =
+            Pattern.compile("endpoint echo serving echo over tcp on 127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path dir;
 
     @Test
-    void echoEndpointWaitsForItsTransportInKarafThenServesWhenTheTcpBundleIsDeployedAndStopsWithKaraf() throws Exception {
+    void echoEndpointWaitsForItsTransportInKarafThenServesWhenTheTcpBundleIsDeployedAndStopsWithKaraf()
+            throws Exception {
         Path karaf = unpack();
-        Path dist = Path.of(System.getProperty("magnetar.dist", "../launcher/target/magnetar")).toAbsolutePath();
+        Path dist = Path.of(System.getProperty("magnetar.dist", "../launcher/target/magnetar"))
+                .toAbsolutePath();
         stageBundles(dist.resolve("bundle"), karaf.resolve("system"));
         bootWith(karaf, dist.resolve("etc/features.xml"));
-        Files.writeString(karaf.resolve("etc/io.magnetar.endpoint-echo.cfg"),
+        Files.writeString(
+                karaf.resolve("etc/io.magnetar.endpoint-echo.cfg"),
                 "transport = tcp\nprotocol = echo\nhost = 127.0.0.1\nport = 0\n");
         Path log = karaf.resolve("data/log/karaf.log");
 
         Process process = start(karaf);
         try {
-            awaitLog(log, Pattern.compile(Pattern.quote("endpoint echo on 127.0.0.1:0: waiting for transport 'tcp' service")), BOOT);
+            awaitLog(
+                    log,
+                    Pattern.compile(Pattern.quote("endpoint echo on 127.0.0.1:0: waiting for transport 'tcp' service")),
+                    BOOT);
 
             Path staged = Files.copy(dist.resolve("bundle/magnetar-tcp-" + VERSION + ".jar"), dir.resolve("tcp.jar"));
             Files.move(staged, karaf.resolve("deploy/magnetar-tcp.jar"), StandardCopyOption.ATOMIC_MOVE);
-            int port = Integer.parseInt(awaitLog(log, SERVING, Duration.ofSeconds(30)).group(1));
+            int port = Integer.parseInt(
+                    awaitLog(log, SERVING, Duration.ofSeconds(30)).group(1));
 
             assertThat(Sockets.echo(port, "hello from karaf")).isEqualTo("hello from karaf");
 
             process.destroy(); // SIGTERM: Karaf stops its bundles, the endpoint closes
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("Karaf stopped within 60 s").isTrue();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                    .as("Karaf stopped within 60 s")
+                    .isTrue();
             assertThat(Files.readString(log)).contains("endpoint echo stopping");
             assertThat(Sockets.isFree(port)).as("port %d freed", port).isTrue();
         } finally {
@@ -66,10 +76,15 @@ class KarafFeaturesIT {
         Path tarball = Path.of(System.getProperty("karaf.tarball", "target/karaf/apache-karaf-minimal.tar.gz"));
         assertThat(tarball).as("Karaf tarball copied by the build").exists();
         Process tar = new ProcessBuilder("tar", "xzf", tarball.toAbsolutePath().toString(), "-C", dir.toString())
-                .redirectErrorStream(true).start();
-        assertThat(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0).as("tar xzf %s", tarball).isTrue();
+                .redirectErrorStream(true)
+                .start();
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0)
+                .as("tar xzf %s", tarball)
+                .isTrue();
         try (Stream<Path> top = Files.list(dir)) {
-            return top.filter(p -> p.getFileName().toString().startsWith("apache-karaf")).findFirst().orElseThrow();
+            return top.filter(p -> p.getFileName().toString().startsWith("apache-karaf"))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -112,14 +127,18 @@ class KarafFeaturesIT {
         int to = m.indexOf("@snapshots@noreleases\n", m.indexOf("ops4j.sonatype.snapshots.deploy", from));
         assertThat(from).as("repositories in " + mvn).isPositive();
         assertThat(to).as("end of the repositories in " + mvn).isGreaterThan(from);
-        Files.writeString(mvn, m.substring(0, from) + "org.ops4j.pax.url.mvn.repositories=https://repo1.maven.org/maven2@id=central\n"
-                + m.substring(to + "@snapshots@noreleases\n".length()));
+        Files.writeString(
+                mvn,
+                m.substring(0, from) + "org.ops4j.pax.url.mvn.repositories=https://repo1.maven.org/maven2@id=central\n"
+                        + m.substring(to + "@snapshots@noreleases\n".length()));
     }
 
     /** {@code daemon} execs the JVM in place of the script, so SIGTERM reaches Karaf's shutdown hook. */
     private Process start(Path karaf) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(karaf.resolve("bin/karaf").toString(), "daemon")
-                .directory(karaf.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("karaf.out").toFile());
+                .directory(karaf.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("karaf.out").toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         return pb.start();
     }
@@ -139,6 +158,7 @@ class KarafFeaturesIT {
             Thread.sleep(100); // polling a file with a deadline, not synchronising on time
         }
         String tail = text.length() > 4000 ? text.substring(text.length() - 4000) : text;
-        throw new AssertionError("no '" + pattern + "' in Karaf's log within " + within.toSeconds() + " s; log ends:\n" + tail);
+        throw new AssertionError(
+                "no '" + pattern + "' in Karaf's log within " + within.toSeconds() + " s; log ends:\n" + tail);
     }
 }

@@ -24,8 +24,10 @@ final class LauncherProcess implements AutoCloseable {
 
     /** Starts {@code command} in {@code dir}, its output (both streams) to {@code output}, stdin closed. */
     static LauncherProcess start(List<String> command, Path dir, Path output) throws IOException {
-        ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile())
+        ProcessBuilder b = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         b.environment().remove("MAVEN_OPTS");
         return new LauncherProcess(b.start(), output);

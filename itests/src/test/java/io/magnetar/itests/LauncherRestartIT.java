@@ -44,7 +44,8 @@ class LauncherRestartIT {
             extraPort = Sockets.freePort();
             Path extra = home.resolve("etc/io.magnetar.endpoint-extra.cfg");
             Path written = home.resolve("etc/extra.tmp");
-            Files.writeString(written, "transport = tcp\nprotocol = echo\nhost = 127.0.0.1\nport = " + extraPort + "\n");
+            Files.writeString(
+                    written, "transport = tcp\nprotocol = echo\nhost = 127.0.0.1\nport = " + extraPort + "\n");
             Files.move(written, extra, StandardCopyOption.ATOMIC_MOVE);
             awaitEcho(extraPort, Magnetar.DEADLINE);
 
@@ -71,7 +72,8 @@ class LauncherRestartIT {
             awaitEcho(echoPort, RESTART_BOUND.plusSeconds(7));
             awaitEcho(extraPort, RESTART_BOUND.plusSeconds(7));
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
-            System.out.println("restart after SIGKILL under load: both endpoints serving " + took.toMillis() + " ms after the start");
+            System.out.println("restart after SIGKILL under load: both endpoints serving " + took.toMillis()
+                    + " ms after the start");
             assertThat(took).as("restart to serving every endpoint").isLessThan(RESTART_BOUND);
             second.awaitStarted(Magnetar.DEADLINE);
             String log = second.output();

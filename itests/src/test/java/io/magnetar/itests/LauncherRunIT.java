@@ -40,18 +40,24 @@ class LauncherRunIT {
         Path config = home.resolve("etc/config.properties");
         Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
         int port = Sockets.freePort();
-        String editedConfig = Files.readString(config).replace("magnetar.stop.timeout = 10", "magnetar.stop.timeout = 9")
+        String editedConfig = Files.readString(config)
+                .replace("magnetar.stop.timeout = 10", "magnetar.stop.timeout = 9")
                 .replace(", magnetar-udp,", ",");
         Files.writeString(config, editedConfig);
         String editedEcho = Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = " + port);
         Files.writeString(echoCfg, editedEcho);
-        Path source = repo.resolve("bundles/magnetar-protocol-echo/src/main/java/io/magnetar/protocol/echo/EchoFraming.java");
+        Path source =
+                repo.resolve("bundles/magnetar-protocol-echo/src/main/java/io/magnetar/protocol/echo/EchoFraming.java");
         Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(2)));
 
         String first = runOnce(repo, port, "first");
         assertThat(first).contains("Building Magnetar");
-        assertThat(Files.readString(config)).as("etc/config.properties as the user left it").isEqualTo(editedConfig);
-        assertThat(Files.readString(echoCfg)).as("the echo endpoint file as the user left it").isEqualTo(editedEcho);
+        assertThat(Files.readString(config))
+                .as("etc/config.properties as the user left it")
+                .isEqualTo(editedConfig);
+        assertThat(Files.readString(echoCfg))
+                .as("the echo endpoint file as the user left it")
+                .isEqualTo(editedEcho);
         assertPlainTextWithTheBundleListWhole(first);
 
         String second = runOnce(repo, port, "second");
@@ -61,8 +67,8 @@ class LauncherRunIT {
 
     /** Runs launcher/run until echo answers on {@code port}, stops it with SIGTERM (exit 0), returns its output. */
     private String runOnce(Path repo, int port, String name) throws Exception {
-        try (LauncherProcess p = LauncherProcess.start(List.of(repo.resolve("launcher/run").toString()), repo,
-                tmp.resolve(name + ".out"))) {
+        try (LauncherProcess p = LauncherProcess.start(
+                List.of(repo.resolve("launcher/run").toString()), repo, tmp.resolve(name + ".out"))) {
             p.awaitStarted(START);
             Magnetar.await("echo on " + port, () -> {
                 try {
@@ -85,7 +91,9 @@ class LauncherRunIT {
         assertThat(started).as("start line in\n" + output).isGreaterThan(banner);
         for (String line : lines.subList(banner + 1, started)) {
             Matcher m = BUNDLE_LINE.matcher(line);
-            assertThat(m.matches() || line.startsWith("  ! ")).as("a bundle line, not a log line: '" + line + "'").isTrue();
+            assertThat(m.matches() || line.startsWith("  ! "))
+                    .as("a bundle line, not a log line: '" + line + "'")
+                    .isTrue();
         }
     }
 
@@ -101,10 +109,22 @@ class LauncherRunIT {
     /** The reactor's sources and build output (not its bench, itests or IDE files), dates kept. */
     private static Path copyOfCheckout(Path target) throws IOException {
         Path repo = Path.of(System.getProperty("magnetar.dist", "../launcher/target/magnetar"))
-                .toAbsolutePath().normalize().getParent().getParent().getParent();
+                .toAbsolutePath()
+                .normalize()
+                .getParent()
+                .getParent()
+                .getParent();
         // The other modules' poms only: the reactor lists them, launcher/run builds launcher and what it needs.
-        for (String part : List.of("pom.xml", "bundles", "features", "launcher", "itests/pom.xml",
-                "itests/reliability/pom.xml", "bench/pom.xml", "archetype/pom.xml", ".mvn")) {
+        for (String part : List.of(
+                "pom.xml",
+                "bundles",
+                "features",
+                "launcher",
+                "itests/pom.xml",
+                "itests/reliability/pom.xml",
+                "bench/pom.xml",
+                "archetype/pom.xml",
+                ".mvn")) {
             copy(repo.resolve(part), target.resolve(part));
         }
         // The copied home has no stamp of a launcher/run build: the first run rebuilds, over that home.

@@ -41,7 +41,8 @@ final class Magnetar implements AutoCloseable {
 
     /** A copy of the assembled home in {@code target}, file dates kept. */
     static Path copyOfDist(Path target) throws IOException {
-        Path dist = Path.of(System.getProperty("magnetar.dist", "../launcher/target/magnetar")).toAbsolutePath();
+        Path dist = Path.of(System.getProperty("magnetar.dist", "../launcher/target/magnetar"))
+                .toAbsolutePath();
         if (!Files.isDirectory(dist.resolve("bundle"))) {
             throw new IllegalStateException("no assembled launcher at " + dist + ": build the reactor first");
         }
@@ -73,7 +74,8 @@ final class Magnetar implements AutoCloseable {
     /** The jar of {@code artifactId} in the home's {@code bundle/} folder. */
     Path bundleJar(String artifactId) throws IOException {
         try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
-            return jars.filter(p -> p.getFileName().toString().startsWith(artifactId + "-")).findFirst()
+            return jars.filter(p -> p.getFileName().toString().startsWith(artifactId + "-"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException(artifactId + " not in bundle/"));
         }
     }
@@ -82,7 +84,10 @@ final class Magnetar implements AutoCloseable {
     void writeEtc(String name, String content) throws IOException {
         Path staged = Files.createTempFile(home, "staged", ".tmp");
         Files.writeString(staged, content);
-        Files.move(staged, home.resolve("etc").resolve(name), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+                staged,
+                home.resolve("etc").resolve(name),
+                StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -90,7 +95,10 @@ final class Magnetar implements AutoCloseable {
     void deploy(Path jar, String name) throws IOException {
         Path staged = Files.createTempFile(home, "staged", ".jar");
         Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(staged, home.resolve("deploy").resolve(name), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+                staged,
+                home.resolve("deploy").resolve(name),
+                StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -122,8 +130,8 @@ final class Magnetar implements AutoCloseable {
 
     ServiceReference<?> serverReference(String name) {
         try {
-            ServiceReference<?>[] refs = context().getServiceReferences("io.magnetar.api.Server",
-                    "(magnetar.endpoint=" + name + ")");
+            ServiceReference<?>[] refs =
+                    context().getServiceReferences("io.magnetar.api.Server", "(magnetar.endpoint=" + name + ")");
             return refs == null ? null : refs[0];
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException(e);
@@ -172,11 +180,16 @@ final class Magnetar implements AutoCloseable {
             Class<?> sessionType = ref.getBundle().loadClass("org.apache.felix.service.command.CommandSession");
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-            Object session = processorType.getMethod("createSession", java.io.InputStream.class,
-                    java.io.OutputStream.class, java.io.OutputStream.class)
+            Object session = processorType
+                    .getMethod(
+                            "createSession",
+                            java.io.InputStream.class,
+                            java.io.OutputStream.class,
+                            java.io.OutputStream.class)
                     .invoke(processor, java.io.InputStream.nullInputStream(), print, print);
             try {
-                Object result = sessionType.getMethod("execute", CharSequence.class).invoke(session, commandLine);
+                Object result =
+                        sessionType.getMethod("execute", CharSequence.class).invoke(session, commandLine);
                 print.flush();
                 return out.toString(java.nio.charset.StandardCharsets.UTF_8) + (result == null ? "" : result);
             } finally {

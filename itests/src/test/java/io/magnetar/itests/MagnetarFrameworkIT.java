@@ -14,9 +14,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Version;
@@ -39,7 +39,9 @@ class MagnetarFrameworkIT {
             assertThat(Sockets.echo(port, "hello felix")).isEqualTo("hello felix");
 
             String table = m.shell("endpoints");
-            assertThat(table).contains("NAME").containsPattern("echo\\s+tcp\\s+echo\\s+127\\.0\\.0\\.1:" + port + "\\s+SERVING");
+            assertThat(table)
+                    .contains("NAME")
+                    .containsPattern("echo\\s+tcp\\s+echo\\s+127\\.0\\.0\\.1:" + port + "\\s+SERVING");
             // The echo is written before its exchange is counted: wait for the count, bounded.
             await("request counted", () -> infoOf(m, "echo").contains("requests_processed: 1"));
             assertThat(m.shell("info", "echo")).contains("state: SERVING");
@@ -48,7 +50,8 @@ class MagnetarFrameworkIT {
 
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {"felix", "equinox"})
-    void hotDeployedProtocolBundleStartsTheWaitingEndpointAndRemovingItStopsItAndFreesThePort(String framework) throws Exception {
+    void hotDeployedProtocolBundleStartsTheWaitingEndpointAndRemovingItStopsItAndFreesThePort(String framework)
+            throws Exception {
         Map<String, String> overrides = new java.util.HashMap<>(WITHOUT_ECHO);
         overrides.put("magnetar.framework", framework);
         try (Magnetar m = Magnetar.boot(tmp, overrides)) {
@@ -82,7 +85,9 @@ class MagnetarFrameworkIT {
             m.deploy(v2, "echo.jar");
             await("echo bundle updated to 0.1.1", () -> {
                 Bundle b = m.bundle("magnetar-protocol-echo");
-                return b != null && b.getVersion().equals(Version.parseVersion("0.1.1")) && b.getState() == Bundle.ACTIVE;
+                return b != null
+                        && b.getVersion().equals(Version.parseVersion("0.1.1"))
+                        && b.getState() == Bundle.ACTIVE;
             });
             int after = m.awaitServing("echo");
             assertThat(Sockets.echo(after, "v2")).isEqualTo("v2");
@@ -96,28 +101,35 @@ class MagnetarFrameworkIT {
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
             m.awaitServing("echo");
             int first = Sockets.freePort();
-            m.writeEtc("io.magnetar.endpoint-extra.cfg", "transport = tcp\nprotocol = echo\nhost = 127.0.0.1\nport = " + first + "\n");
+            m.writeEtc(
+                    "io.magnetar.endpoint-extra.cfg",
+                    "transport = tcp\nprotocol = echo\nhost = 127.0.0.1\nport = " + first + "\n");
             await("extra on " + first, () -> m.endpointPort("extra") == first);
             assertThat(Sockets.echo(first, "extra")).isEqualTo("extra");
 
             int second = Sockets.freePort();
-            m.writeEtc("io.magnetar.endpoint-extra.cfg", "transport = tcp\nprotocol = echo\nhost = 127.0.0.1\nport = " + second + "\n");
+            m.writeEtc(
+                    "io.magnetar.endpoint-extra.cfg",
+                    "transport = tcp\nprotocol = echo\nhost = 127.0.0.1\nport = " + second + "\n");
             await("extra moved to " + second, () -> m.endpointPort("extra") == second);
             assertThat(Sockets.echo(second, "moved")).isEqualTo("moved");
             await("old port " + first + " released", () -> Sockets.isFree(first));
 
             Files.delete(m.home().resolve("etc/io.magnetar.endpoint-extra.cfg"));
-            await("extra removed", () -> m.endpointPort("extra") < 0 && !shellState(m).contains("extra"));
+            await(
+                    "extra removed",
+                    () -> m.endpointPort("extra") < 0 && !shellState(m).contains("extra"));
             await("port " + second + " released", () -> Sockets.isFree(second));
         }
     }
 
     @Test
     void endpointThatCannotBindReportsWhyAndTheOthersKeepServing() throws Exception {
-        try (Magnetar m = Magnetar.boot(tmp, Map.of()); ServerSocket taken = new ServerSocket(0, 1,
-                java.net.InetAddress.getLoopbackAddress())) {
+        try (Magnetar m = Magnetar.boot(tmp, Map.of());
+                ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             int echoPort = m.awaitServing("echo");
-            m.writeEtc("io.magnetar.endpoint-clash.cfg",
+            m.writeEtc(
+                    "io.magnetar.endpoint-clash.cfg",
                     "protocol = echo\nhost = 127.0.0.1\nport = " + taken.getLocalPort() + "\n");
             await("clash reported", () -> infoOf(m, "clash").contains("state: FAILED"));
             assertThat(infoOf(m, "clash")).containsIgnoringCase("address already in use");
@@ -145,10 +157,12 @@ class MagnetarFrameworkIT {
     void bundleWithUnresolvableImportsIsReportedAndDoesNotDisturbRunningEndpoints() throws Exception {
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
             int port = m.awaitServing("echo");
-            Path broken = Jars.manifestOnly(tmp.resolve("broken.jar"), Map.of(
-                    "Bundle-SymbolicName", "io.magnetar.test.broken",
-                    "Bundle-Version", "1.0.0",
-                    "Import-Package", "com.example.nowhere"));
+            Path broken = Jars.manifestOnly(
+                    tmp.resolve("broken.jar"),
+                    Map.of(
+                            "Bundle-SymbolicName", "io.magnetar.test.broken",
+                            "Bundle-Version", "1.0.0",
+                            "Import-Package", "com.example.nowhere"));
             m.deploy(broken, "broken.jar");
             await("broken bundle installed", () -> m.bundle("io.magnetar.test.broken") != null);
             Bundle b = m.bundle("io.magnetar.test.broken");
@@ -201,7 +215,8 @@ class MagnetarFrameworkIT {
                 .filter(t -> !t.getName().startsWith("ForkJoinPool.commonPool")
                         && !t.getName().equals("CompletableFutureDelayScheduler")
                         && !t.getName().startsWith("process reaper"))
-                .map(Thread::getName).collect(Collectors.toSet());
+                .map(Thread::getName)
+                .collect(Collectors.toSet());
     }
 
     private static String shellState(Magnetar m) {

@@ -37,10 +37,14 @@ class MetricsIT {
     void trafficMovesTheMetricsThatCurlScrapesAndTheMBeansShow() throws Exception {
         Path store = TlsEndpointIT.keyStore(tmp.resolve("server.p12"), PASSWORD);
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
-            m.writeEtc("io.magnetar.endpoint-web.cfg", "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = 0\n");
-            m.writeEtc("io.magnetar.endpoint-secure.cfg", "transport = tls\nprotocol = echo\nhost = 127.0.0.1\nport = 0\n"
-                    + "tls.keyStore = " + store + "\ntls.keyStorePassword = " + PASSWORD + "\n");
-            m.writeEtc("io.magnetar.endpoint-dgram.cfg", "transport = udp\nprotocol = echo\nhost = 127.0.0.1\nport = 0\n");
+            m.writeEtc(
+                    "io.magnetar.endpoint-web.cfg", "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = 0\n");
+            m.writeEtc(
+                    "io.magnetar.endpoint-secure.cfg",
+                    "transport = tls\nprotocol = echo\nhost = 127.0.0.1\nport = 0\n" + "tls.keyStore = " + store
+                            + "\ntls.keyStorePassword = " + PASSWORD + "\n");
+            m.writeEtc(
+                    "io.magnetar.endpoint-dgram.cfg", "transport = udp\nprotocol = echo\nhost = 127.0.0.1\nport = 0\n");
             m.writeEtc("io.magnetar.endpoint-kv.cfg", "transport = tcp\nprotocol = resp\nhost = 127.0.0.1\nport = 0\n");
             int echo = m.awaitServing("echo");
             int web = m.awaitServing("web");
@@ -57,8 +61,10 @@ class MetricsIT {
             udpEcho(dgram, "a");
             udpEcho(dgram, "b");
             assertThat(respPing(kv)).isEqualTo("+PONG\r\n");
-            assertThat(Scrape.status(Scrape.curl("http://127.0.0.1:" + web + "/plaintext"))).isEqualTo(200);
-            assertThat(Scrape.status(Scrape.curl("http://127.0.0.1:" + web + "/nothing-here"))).isEqualTo(404);
+            assertThat(Scrape.status(Scrape.curl("http://127.0.0.1:" + web + "/plaintext")))
+                    .isEqualTo(200);
+            assertThat(Scrape.status(Scrape.curl("http://127.0.0.1:" + web + "/nothing-here")))
+                    .isEqualTo(404);
 
             String scraped = Scrape.curl(metricsUrl);
             assertThat(scraped).contains("Content-Type: text/plain; version=0.0.4; charset=utf-8");
@@ -71,36 +77,47 @@ class MetricsIT {
             assertThat(s.get("magnetar_connections_open" + echoLabels)).isBetween(0.0, 3.0);
             String tls = "{endpoint=\"secure\",transport=\"tls\",protocol=\"echo\"}";
             assertThat(s.get("magnetar_requests_total" + tls)).isEqualTo(1.0);
-            assertThat(s.get("magnetar_bytes_sent_total" + tls)).as("TLS bytes on the wire, handshake included")
+            assertThat(s.get("magnetar_bytes_sent_total" + tls))
+                    .as("TLS bytes on the wire, handshake included")
                     .isGreaterThan(500.0);
             assertThat(s.get("magnetar_tls_handshakes_total{result=\"ok\"}")).isGreaterThanOrEqualTo(1.0);
             String udp = "{endpoint=\"dgram\",transport=\"udp\",protocol=\"echo\"}";
             assertThat(s.get("magnetar_datagrams_received_total" + udp)).isEqualTo(2.0);
             assertThat(s.get("magnetar_datagrams_sent_total" + udp)).isEqualTo(2.0);
-            assertThat(s.get("magnetar_requests_total{endpoint=\"kv\",transport=\"tcp\",protocol=\"resp\"}")).isEqualTo(1.0);
-            assertThat(s.get("magnetar_http_requests_total{route=\"/plaintext\",code=\"2xx\"}")).isEqualTo(1.0);
-            assertThat(s.get("magnetar_http_requests_total{route=\"unmatched\",code=\"4xx\"}")).isGreaterThanOrEqualTo(1.0);
-            assertThat(s.get("magnetar_http_request_duration_seconds_count{route=\"/plaintext\"}")).isEqualTo(1.0);
-            assertThat(s.get("magnetar_http_request_duration_seconds_bucket{route=\"/plaintext\",le=\"+Inf\"}")).isEqualTo(1.0);
+            assertThat(s.get("magnetar_requests_total{endpoint=\"kv\",transport=\"tcp\",protocol=\"resp\"}"))
+                    .isEqualTo(1.0);
+            assertThat(s.get("magnetar_http_requests_total{route=\"/plaintext\",code=\"2xx\"}"))
+                    .isEqualTo(1.0);
+            assertThat(s.get("magnetar_http_requests_total{route=\"unmatched\",code=\"4xx\"}"))
+                    .isGreaterThanOrEqualTo(1.0);
+            assertThat(s.get("magnetar_http_request_duration_seconds_count{route=\"/plaintext\"}"))
+                    .isEqualTo(1.0);
+            assertThat(s.get("magnetar_http_request_duration_seconds_bucket{route=\"/plaintext\",le=\"+Inf\"}"))
+                    .isEqualTo(1.0);
             assertThat(s.keySet()).anyMatch(k -> k.startsWith("magnetar_loop_selects_total{loop="));
 
             String open = Scrape.curl(metricsUrl, "-H", "Accept: application/openmetrics-text; version=1.0.0");
-            assertThat(open).contains("Content-Type: application/openmetrics-text; version=1.0.0; charset=utf-8")
-                    .contains("# TYPE magnetar_requests counter").endsWith("# EOF\n");
+            assertThat(open)
+                    .contains("Content-Type: application/openmetrics-text; version=1.0.0; charset=utf-8")
+                    .contains("# TYPE magnetar_requests counter")
+                    .endsWith("# EOF\n");
 
             ObjectName mbean = new ObjectName("io.magnetar:type=Endpoint,name=echo");
             Object requests = ManagementFactory.getPlatformMBeanServer().getAttribute(mbean, "requests_total");
             assertThat(requests).isEqualTo(3.0);
-            assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(
-                    new ObjectName("io.magnetar:type=EventLoop,name=magnetar-loop"))).isTrue();
-            System.out.println("metrics: " + s.size() + " samples scraped with curl; echo requests_total 3 over curl and JMX");
+            assertThat(ManagementFactory.getPlatformMBeanServer()
+                            .isRegistered(new ObjectName("io.magnetar:type=EventLoop,name=magnetar-loop")))
+                    .isTrue();
+            System.out.println(
+                    "metrics: " + s.size() + " samples scraped with curl; echo requests_total 3 over curl and JMX");
         }
     }
 
     @Test
     void readinessIs503NamingTheEndpointWhileItsProtocolIsGone() throws Exception {
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
-            m.writeEtc("io.magnetar.endpoint-web.cfg", "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = 0\n");
+            m.writeEtc(
+                    "io.magnetar.endpoint-web.cfg", "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = 0\n");
             m.awaitServing("echo");
             int web = m.awaitServing("web");
             String ready = "http://127.0.0.1:" + web + "/health/ready";

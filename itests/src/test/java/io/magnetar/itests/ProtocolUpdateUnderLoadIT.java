@@ -59,8 +59,12 @@ class ProtocolUpdateUnderLoadIT {
                 await("load flowing before update " + update, () -> load.answered.get() > before + 300);
                 Bundle echo = m.bundle("magnetar-protocol-echo");
                 echo.update();
-                await("echo bundle active again", () -> m.bundle("magnetar-protocol-echo").getState() == Bundle.ACTIVE);
-                assertThat(m.endpointPort("echo")).as("the port stays bound across the update").isEqualTo(port);
+                await(
+                        "echo bundle active again",
+                        () -> m.bundle("magnetar-protocol-echo").getState() == Bundle.ACTIVE);
+                assertThat(m.endpointPort("echo"))
+                        .as("the port stays bound across the update")
+                        .isEqualTo(port);
             }
             long after = load.answered.get();
             await("requests answered after the last update", () -> load.answered.get() > after + 300);
@@ -82,7 +86,8 @@ class ProtocolUpdateUnderLoadIT {
             try (Socket idle = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 idle.setSoTimeout(READ_TIMEOUT_MS);
                 idle.getOutputStream().write("v1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                assertThat(new String(idle.getInputStream().readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("v1\r\n\r\n");
+                assertThat(new String(idle.getInputStream().readNBytes(6), StandardCharsets.US_ASCII))
+                        .isEqualTo("v1\r\n\r\n");
                 AtomicBoolean probing = new AtomicBoolean(true);
                 AtomicLong probes = new AtomicLong();
                 AtomicLong refusals = new AtomicLong();
@@ -103,18 +108,23 @@ class ProtocolUpdateUnderLoadIT {
                 // ends the old protocol before a listener of ours would even hear STOPPING.
                 long moved = System.nanoTime();
                 m.deploy(v2, "echo.jar");
-                assertThat(idle.getInputStream().read()).as("the idle client sees EOF").isEqualTo(-1);
+                assertThat(idle.getInputStream().read())
+                        .as("the idle client sees EOF")
+                        .isEqualTo(-1);
                 long eofMs = Duration.ofNanos(System.nanoTime() - moved).toMillis();
                 await("echo bundle updated to 0.1.1", () -> {
                     Bundle b = m.bundle("magnetar-protocol-echo");
-                    return b != null && b.getVersion().equals(Version.parseVersion("0.1.1")) && b.getState() == Bundle.ACTIVE;
+                    return b != null
+                            && b.getVersion().equals(Version.parseVersion("0.1.1"))
+                            && b.getState() == Bundle.ACTIVE;
                 });
                 assertThat(Sockets.echo(port, "v2")).isEqualTo("v2");
                 probing.set(false);
                 prober.get(20, TimeUnit.SECONDS);
 
-                System.out.println("protocol jar replaced: idle client's EOF " + eofMs + " ms after the jar was moved into deploy/ (File Install polls every 100 ms); "
-                        + probes.get() + " connections made during the update, " + refusals.get() + " refused");
+                System.out.println("protocol jar replaced: idle client's EOF " + eofMs
+                        + " ms after the jar was moved into deploy/ (File Install polls every 100 ms); " + probes.get()
+                        + " connections made during the update, " + refusals.get() + " refused");
                 assertThat(refusals.get()).isZero();
                 assertThat(m.endpointPort("echo")).isEqualTo(port);
             }
@@ -159,7 +169,11 @@ class ProtocolUpdateUnderLoadIT {
                         reply = exchange(s, message);
                     }
                     if (!(message + "\r\n\r\n").equals(reply)) {
-                        lost.put(message, reply == null ? "reset" : reply.isEmpty() ? "closed before the reply" : "partial '" + reply + "'");
+                        lost.put(
+                                message,
+                                reply == null
+                                        ? "reset"
+                                        : reply.isEmpty() ? "closed before the reply" : "partial '" + reply + "'");
                         s = closeQuietly(s);
                         continue;
                     }

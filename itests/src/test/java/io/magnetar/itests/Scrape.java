@@ -18,8 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Scrape {
 
-    private Scrape() {
-    }
+    private Scrape() {}
 
     /** {@code curl -s -i} of {@code url} with extra arguments: status line, headers and body, as curl printed them. */
     static String curl(String url, String... extra) throws IOException, InterruptedException {
@@ -57,7 +56,9 @@ final class Scrape {
                 assertThat(line).matches("# (HELP|TYPE) magnetar_[a-z_]+ .*");
                 if (line.startsWith("# TYPE ")) {
                     String family = line.split(" ")[2];
-                    assertThat(typed.add(family)).as("one TYPE line for " + family).isTrue();
+                    assertThat(typed.add(family))
+                            .as("one TYPE line for " + family)
+                            .isTrue();
                     assertThat(line.split(" ")[3]).isIn("counter", "gauge", "histogram");
                 }
                 continue;
@@ -66,7 +67,8 @@ final class Scrape {
             String name = line.substring(0, space);
             String metric = name.contains("{") ? name.substring(0, name.indexOf('{')) : name;
             assertThat(typed.stream().anyMatch(f -> metric.equals(f) || metric.startsWith(f + "_")))
-                    .as("TYPE before sample " + line).isTrue();
+                    .as("TYPE before sample " + line)
+                    .isTrue();
             String v = line.substring(space + 1);
             samples.put(name, v.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(v));
         }

@@ -13,8 +13,7 @@ import java.nio.charset.StandardCharsets;
 /** Plain blocking loopback clients for the echo protocol. */
 final class Sockets {
 
-    private Sockets() {
-    }
+    private Sockets() {}
 
     /** Sends one echo message and returns the reply without its separator. */
     static String echo(int port, String message) throws IOException {

@@ -45,11 +45,32 @@ class TlsEndpointIT {
 
     /** A PKCS#12 key store with a fresh EC P-256 key for localhost and 127.0.0.1, made by keytool. */
     static Path keyStore(Path store, String password) throws Exception {
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", password, "-keypass", password)
-                .redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        password,
+                        "-keypass",
+                        password)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(keytool.exitValue()).as(out).isZero();
@@ -59,12 +80,20 @@ class TlsEndpointIT {
     @Test
     void servesEchoOverTlsFromAnEndpointConfiguration() throws Exception {
         Path store = keyStore();
-        Map<String, String> features = Map.of(Launcher.FEATURES,
-                "magnetar-core, magnetar-tcp, magnetar-tls, magnetar-echo, magnetar-assembly");
+        Map<String, String> features = Map.of(
+                Launcher.FEATURES, "magnetar-core, magnetar-tcp, magnetar-tls, magnetar-echo, magnetar-assembly");
         try (Magnetar m = Magnetar.boot(tmp, features)) {
-            m.writeEtc("io.magnetar.endpoint-secure.cfg", String.join("\n",
-                    "transport = tls", "protocol = echo", "host = 127.0.0.1", "port = 0",
-                    "tls.keyStore = " + store, "tls.keyStorePassword = " + PASSWORD, ""));
+            m.writeEtc(
+                    "io.magnetar.endpoint-secure.cfg",
+                    String.join(
+                            "\n",
+                            "transport = tls",
+                            "protocol = echo",
+                            "host = 127.0.0.1",
+                            "port = 0",
+                            "tls.keyStore = " + store,
+                            "tls.keyStorePassword = " + PASSWORD,
+                            ""));
             int port = m.awaitServing("secure");
 
             SSLContext context = trusting(store, PASSWORD);

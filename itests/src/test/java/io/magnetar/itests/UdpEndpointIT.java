@@ -40,17 +40,22 @@ class UdpEndpointIT {
     @Test
     void servesUdpEchoFromAConfigurationFileAndShowsItInTheShell() throws Exception {
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
-            m.writeEtc("io.magnetar.endpoint-udpecho.cfg", "transport = udp\nprotocol = echo\nhost = 127.0.0.1\nport = 0\n"
-                    + "receiveBufferSize = 1048576\n");
+            m.writeEtc(
+                    "io.magnetar.endpoint-udpecho.cfg",
+                    "transport = udp\nprotocol = echo\nhost = 127.0.0.1\nport = 0\n" + "receiveBufferSize = 1048576\n");
             int port = m.awaitServing("udpecho");
 
             assertThat(exchange(port, "127.0.0.1", "hello udp")).isEqualTo("hello udp");
             assertThat(exchange(port, "127.0.0.1", "again")).isEqualTo("again");
 
-            assertThat(m.serverReference("udpecho").getProperty("magnetar.transport")).isEqualTo("udp");
-            assertThat(m.shell("endpoints")).containsPattern("udpecho\\s+udp\\s+echo\\s+127\\.0\\.0\\.1:" + port + "\\s+SERVING");
+            assertThat(m.serverReference("udpecho").getProperty("magnetar.transport"))
+                    .isEqualTo("udp");
+            assertThat(m.shell("endpoints"))
+                    .containsPattern("udpecho\\s+udp\\s+echo\\s+127\\.0\\.0\\.1:" + port + "\\s+SERVING");
             String info = m.shell("info", "udpecho");
-            assertThat(info).contains("requests_processed: 2").contains("datagrams_received: 2")
+            assertThat(info)
+                    .contains("requests_processed: 2")
+                    .contains("datagrams_received: 2")
                     .contains("receiveBufferSize: 1048576");
             // The TCP echo endpoint of the default configuration is untouched.
             assertThat(Sockets.echo(m.awaitServing("echo"), "tcp still")).isEqualTo("tcp still");
@@ -76,8 +81,9 @@ class UdpEndpointIT {
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
             boolean v6 = ipv6Loopback();
             String host = v6 ? "::1" : "127.0.0.1";
-            m.writeEtc("io.magnetar.endpoint-limited.cfg", "transport = udp\nprotocol = echo\nhost = " + host
-                    + "\nport = 0\nmaxRequests = 2\n");
+            m.writeEtc(
+                    "io.magnetar.endpoint-limited.cfg",
+                    "transport = udp\nprotocol = echo\nhost = " + host + "\nport = 0\nmaxRequests = 2\n");
             int port = m.awaitServing("limited");
 
             assertThat(exchange(port, host, "one")).isEqualTo("one");

@@ -38,8 +38,14 @@ final class DeployLog implements BundleListener {
             default -> null;
         };
         if (what != null) {
-            LOG.log(Level.INFO, "deploy/: {0} {1} {2} (state {3}, from {4})", b.getSymbolicName(), b.getVersion(), what,
-                    Main.state(b.getState()), location.substring(location.lastIndexOf('/') + 1));
+            LOG.log(
+                    Level.INFO,
+                    "deploy/: {0} {1} {2} (state {3}, from {4})",
+                    b.getSymbolicName(),
+                    b.getVersion(),
+                    what,
+                    Main.state(b.getState()),
+                    location.substring(location.lastIndexOf('/') + 1));
         }
     }
 }

@@ -59,8 +59,9 @@ public final class FeatureCommands {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"FEATURE", "STATE", "PROVIDES", "DESCRIPTION"});
         for (String name : repository.names()) {
-            rows.add(new String[] {name, state(name), String.join(",", repository.provides(name)),
-                repository.description(name)});
+            rows.add(new String[] {
+                name, state(name), String.join(",", repository.provides(name)), repository.description(name)
+            });
         }
         return table(rows);
     }
@@ -85,11 +86,13 @@ public final class FeatureCommands {
         }
         List<String> problems = new ArrayList<>();
         try {
-            Launcher.installAndStart(context, bundleDir, repository.resolve(List.of(feature)).bundles(), false, problems);
+            Launcher.installAndStart(
+                    context, bundleDir, repository.resolve(List.of(feature)).bundles(), false, problems);
         } catch (LaunchException impossible) {
             return "cannot install " + feature + ": " + impossible.getMessage();
         }
-        return problems.isEmpty() ? "feature " + feature + " installed: " + state(feature)
+        return problems.isEmpty()
+                ? "feature " + feature + " installed: " + state(feature)
                 : "feature " + feature + " installed with problems: " + problems;
     }
 
@@ -111,7 +114,8 @@ public final class FeatureCommands {
             }
         }
         List<String> removed = new ArrayList<>();
-        for (FeatureRepository.BundleRef ref : repository.resolve(List.of(feature)).bundles()) {
+        for (FeatureRepository.BundleRef ref :
+                repository.resolve(List.of(feature)).bundles()) {
             Bundle b = installed(ref);
             if (b == null || keep.contains(ref.location())) {
                 continue;
@@ -123,8 +127,9 @@ public final class FeatureCommands {
                 return "cannot uninstall " + b.getSymbolicName() + ": " + e.getMessage();
             }
         }
-        return removed.isEmpty() ? "nothing to uninstall: installed features " + needing + " need every bundle of "
-                + feature : "feature " + feature + " uninstalled: " + removed;
+        return removed.isEmpty()
+                ? "nothing to uninstall: installed features " + needing + " need every bundle of " + feature
+                : "feature " + feature + " uninstalled: " + removed;
     }
 
     /**
@@ -139,7 +144,8 @@ public final class FeatureCommands {
         if (!anyOwn && !repository.ownBundles(feature).isEmpty()) {
             return "not installed";
         }
-        for (FeatureRepository.BundleRef ref : repository.resolve(List.of(feature)).bundles()) {
+        for (FeatureRepository.BundleRef ref :
+                repository.resolve(List.of(feature)).bundles()) {
             Bundle b = installed(ref);
             if (b == null || (b.getState() != Bundle.ACTIVE && b.getHeaders().get("Fragment-Host") == null)) {
                 return "partly installed";
@@ -149,7 +155,8 @@ public final class FeatureCommands {
     }
 
     private Bundle installed(FeatureRepository.BundleRef ref) {
-        String url = MavenLocation.parse(ref.location()).map(m -> bundleDir.resolve(m.fileName()).toUri().toString())
+        String url = MavenLocation.parse(ref.location())
+                .map(m -> bundleDir.resolve(m.fileName()).toUri().toString())
                 .orElse(ref.location());
         return context.getBundle(url);
     }

@@ -46,11 +46,12 @@ public final class FeatureRepository {
      */
     public record Resolution(List<BundleRef> bundles, Set<String> undefined) {}
 
-    private record Feature(String description, List<String> features, List<String> bundles, List<String> capabilities) {}
+    private record Feature(
+            String description, List<String> features, List<String> bundles, List<String> capabilities) {}
 
     /** Capability attributes that say which Magnetar service a feature brings, and the kind they name. */
-    private static final Map<String, String> SERVICE_KINDS = Map.of(
-            "magnetar.transport", "transport", "magnetar.protocol", "protocol");
+    private static final Map<String, String> SERVICE_KINDS =
+            Map.of("magnetar.transport", "transport", "magnetar.protocol", "protocol");
 
     private final Map<String, Feature> features;
 
@@ -83,8 +84,13 @@ public final class FeatureRepository {
         }
         Map<String, Feature> features = new LinkedHashMap<>();
         for (Element feature : children(root, "feature")) {
-            features.put(feature.getAttribute("name"), new Feature(feature.getAttribute("description"),
-                    texts(feature, "feature"), texts(feature, "bundle"), texts(feature, "capability")));
+            features.put(
+                    feature.getAttribute("name"),
+                    new Feature(
+                            feature.getAttribute("description"),
+                            texts(feature, "feature"),
+                            texts(feature, "bundle"),
+                            texts(feature, "capability")));
         }
         return new FeatureRepository(Map.copyOf(features));
     }

@@ -63,8 +63,8 @@ final class HeldConsoleLog extends Handler {
         held = null;
         records.forEach(console::publish);
         if (dropped > 0) {
-            console.publish(new LogRecord(java.util.logging.Level.WARNING,
-                    dropped + " more log records during start-up were dropped"));
+            console.publish(new LogRecord(
+                    java.util.logging.Level.WARNING, dropped + " more log records during start-up were dropped"));
         }
         console.flush();
     }

@@ -79,20 +79,28 @@ public final class Launcher {
         FeatureRepository.Resolution boot = resolve(repository, properties.get(BOOT_FEATURES), true);
         FeatureRepository.Resolution optional = resolve(repository, properties.get(FEATURES), false);
 
-        Framework framework = Frameworks.factory(properties.get(Frameworks.FRAMEWORK)).newFramework(properties);
+        Framework framework =
+                Frameworks.factory(properties.get(Frameworks.FRAMEWORK)).newFramework(properties);
         try {
             framework.start();
             BundleContext context = framework.getBundleContext();
             Path bundles = root.resolve("bundle");
             List<String> problems = new ArrayList<>();
-            Set<String> booted = boot.bundles().stream().map(FeatureRepository.BundleRef::location)
+            Set<String> booted = boot.bundles().stream()
+                    .map(FeatureRepository.BundleRef::location)
                     .collect(Collectors.toSet());
             installAndStart(context, bundles, boot.bundles(), true, problems);
             // Before the features start: an endpoint that waits for a service can name the feature at once.
             new FeatureCommands(repository, context, bundles).register();
             context.addBundleListener(new DeployLog(root.resolve("deploy")));
-            installAndStart(context, bundles, optional.bundles().stream()
-                    .filter(b -> !booted.contains(b.location())).toList(), false, problems);
+            installAndStart(
+                    context,
+                    bundles,
+                    optional.bundles().stream()
+                            .filter(b -> !booted.contains(b.location()))
+                            .toList(),
+                    false,
+                    problems);
             return new Launcher(root, framework, properties, problems);
         } catch (LaunchException | BundleException | RuntimeException e) {
             stopAfterFailure(framework);
@@ -122,14 +130,20 @@ public final class Launcher {
      */
     private void markDraining() throws InterruptedException {
         try {
-            framework.getBundleContext().registerService(Object.class, new Object(),
-                    FrameworkUtil.asDictionary(Map.of("magnetar.draining", Boolean.TRUE)));
+            framework
+                    .getBundleContext()
+                    .registerService(
+                            Object.class,
+                            new Object(),
+                            FrameworkUtil.asDictionary(Map.of("magnetar.draining", Boolean.TRUE)));
         } catch (IllegalStateException notRunning) {
             return; // the framework stopped already
         }
         long delayMs;
         try {
-            delayMs = (long) (Double.parseDouble(properties.getOrDefault(DRAIN_DELAY, "0").trim()) * 1000);
+            delayMs = (long) (Double.parseDouble(
+                            properties.getOrDefault(DRAIN_DELAY, "0").trim())
+                    * 1000);
         } catch (NumberFormatException e) {
             LOG.log(Level.WARNING, "{0} is not a number of seconds; using 0", DRAIN_DELAY);
             delayMs = 0;
@@ -143,7 +157,8 @@ public final class Launcher {
     /** How long a stop on a signal may take, from {@value #STOP_TIMEOUT}. */
     public Duration stopTimeout() {
         try {
-            return Duration.ofSeconds(Long.parseLong(properties.get(STOP_TIMEOUT).trim()));
+            return Duration.ofSeconds(
+                    Long.parseLong(properties.get(STOP_TIMEOUT).trim()));
         } catch (NumberFormatException e) {
             LOG.log(Level.WARNING, "{0} is not a number of seconds; using 10", STOP_TIMEOUT);
             return Duration.ofSeconds(10);
@@ -185,7 +200,9 @@ public final class Launcher {
         // etc/ also holds config.properties and features.xml, which are not for File Install.
         p.put("felix.fileinstall.filter", ".*\\.(cfg|config|jar)");
         // Inside home rather than java.io.tmpdir, where File Install would leave two folders per run.
-        p.put("felix.fileinstall.tmpdir", home.resolve("data").resolve("fileinstall").toString());
+        p.put(
+                "felix.fileinstall.tmpdir",
+                home.resolve("data").resolve("fileinstall").toString());
         p.put("felix.fileinstall.poll", "100");
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.bundles.new.start", "true");
@@ -220,8 +237,12 @@ public final class Launcher {
 
     private static FeatureRepository.Resolution resolve(FeatureRepository repository, String names, boolean required)
             throws LaunchException {
-        List<String> requested = Arrays.stream(names.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        List<String> unknown = requested.stream().filter(f -> !repository.defines(f)).toList();
+        List<String> requested = Arrays.stream(names.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+        List<String> unknown =
+                requested.stream().filter(f -> !repository.defines(f)).toList();
         if (!unknown.isEmpty()) {
             if (required) {
                 throw new LaunchException("boot features not in features.xml: " + unknown);
@@ -229,7 +250,10 @@ public final class Launcher {
             LOG.log(Level.WARNING, "features not in features.xml, skipped: {0}", unknown);
         }
         FeatureRepository.Resolution resolution = repository.resolve(requested);
-        List<String> included = resolution.undefined().stream().filter(f -> !requested.contains(f)).sorted().toList();
+        List<String> included = resolution.undefined().stream()
+                .filter(f -> !requested.contains(f))
+                .sorted()
+                .toList();
         if (!included.isEmpty()) {
             // Such as Karaf's own scr feature: magnetar-runtime lists the bundles it stands for.
             LOG.log(Level.DEBUG, "included features left to Karaf: {0}", included);
@@ -238,8 +262,13 @@ public final class Launcher {
     }
 
     /** Installs all first, then starts, so that start order never decides whether a bundle resolves. */
-    static void installAndStart(BundleContext context, Path bundleDir, List<FeatureRepository.BundleRef> refs,
-            boolean required, List<String> problems) throws LaunchException {
+    static void installAndStart(
+            BundleContext context,
+            Path bundleDir,
+            List<FeatureRepository.BundleRef> refs,
+            boolean required,
+            List<String> problems)
+            throws LaunchException {
         List<Bundle> installed = new ArrayList<>();
         for (FeatureRepository.BundleRef ref : refs) {
             String what = ref.location() + " (feature " + ref.feature() + ")";
@@ -251,8 +280,14 @@ public final class Launcher {
                 continue;
             }
             if (url.isEmpty()) {
-                fail(required, problems, "missing " + what + ": no " + bundleDir.resolve(
-                        MavenLocation.parse(ref.location()).orElseThrow().fileName()), null);
+                fail(
+                        required,
+                        problems,
+                        "missing " + what + ": no "
+                                + bundleDir.resolve(MavenLocation.parse(ref.location())
+                                        .orElseThrow()
+                                        .fileName()),
+                        null);
                 continue;
             }
             try {

@@ -40,7 +40,8 @@ final class LogFiles {
             file.setEncoding("UTF-8");
             Logger.getLogger("").addHandler(file);
         } catch (IOException | RuntimeException e) {
-            System.err.println("magnetar: no log file under " + dir + ": " + e.getMessage() + "; logging to the console only");
+            System.err.println(
+                    "magnetar: no log file under " + dir + ": " + e.getMessage() + "; logging to the console only");
         }
     }
 }

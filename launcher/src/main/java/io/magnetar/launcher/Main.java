@@ -19,8 +19,9 @@ import org.osgi.framework.launch.Framework;
 public final class Main {
 
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
-    private static final String[] OVERRIDABLE = {"magnetar.", "felix.", "gosh.", "org.osgi.framework.", "osgi.", "equinox.",
-        "eclipse."};
+    private static final String[] OVERRIDABLE = {
+        "magnetar.", "felix.", "gosh.", "org.osgi.framework.", "osgi.", "equinox.", "eclipse."
+    };
 
     private Main() {}
 
@@ -56,10 +57,13 @@ public final class Main {
             console.release();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            console.release();
-            stopAndHalt(launcher, log);
-        }, "magnetar-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            console.release();
+                            stopAndHalt(launcher, log);
+                        },
+                        "magnetar-shutdown"));
         printBanner(launcher, (System.nanoTime() - begin) / 1_000_000, System.out);
         console.release();
         try {
@@ -101,9 +105,15 @@ public final class Main {
             return Path.of(property);
         }
         try {
-            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path jar = Path.of(Main.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             Path lib = jar.getParent();
-            if (Files.isRegularFile(jar) && lib != null && lib.getFileName().toString().equals("lib")
+            if (Files.isRegularFile(jar)
+                    && lib != null
+                    && lib.getFileName().toString().equals("lib")
                     && lib.getParent() != null) {
                 return lib.getParent();
             }
@@ -132,12 +142,17 @@ public final class Main {
     private static void printBanner(Launcher launcher, long millis, PrintStream out) {
         Framework framework = launcher.framework();
         String version = Main.class.getPackage().getImplementationVersion();
-        out.printf("Magnetar %s on %s %s, home %s%n", version == null ? "(dev)" : version,
-                framework.getSymbolicName(), framework.getVersion(), launcher.home());
+        out.printf(
+                "Magnetar %s on %s %s, home %s%n",
+                version == null ? "(dev)" : version,
+                framework.getSymbolicName(),
+                framework.getVersion(),
+                launcher.home());
         for (Bundle bundle : framework.getBundleContext().getBundles()) {
             if (bundle.getBundleId() != 0) {
-                out.printf("  %3d %-9s %s %s%n", bundle.getBundleId(), state(bundle.getState()),
-                        bundle.getSymbolicName(), bundle.getVersion());
+                out.printf(
+                        "  %3d %-9s %s %s%n",
+                        bundle.getBundleId(), state(bundle.getState()), bundle.getSymbolicName(), bundle.getVersion());
             }
         }
         launcher.problems().forEach(p -> out.println("  ! " + p));

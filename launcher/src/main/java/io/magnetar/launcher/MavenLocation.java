@@ -30,8 +30,7 @@ public record MavenLocation(String groupId, String artifactId, String version, S
         // "mvn:https://repo!g/a/v" names a repository before '!'; the launcher has only bundle/.
         coordinates = coordinates.substring(coordinates.lastIndexOf('!') + 1);
         String[] parts = coordinates.split("/", -1);
-        if (parts.length < 3 || parts.length > 5
-                || parts[0].isBlank() || parts[1].isBlank() || parts[2].isBlank()) {
+        if (parts.length < 3 || parts.length > 5 || parts[0].isBlank() || parts[1].isBlank() || parts[2].isBlank()) {
             throw new IllegalArgumentException("not mvn:groupId/artifactId/version[/type[/classifier]]: " + location);
         }
         String type = parts.length > 3 && !parts[3].isBlank() ? parts[3] : "jar";

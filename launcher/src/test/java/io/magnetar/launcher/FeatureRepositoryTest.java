@@ -28,14 +28,16 @@ class FeatureRepositoryTest {
     void resolvesIncludedFeaturesFirstAndEachBundleOnce() throws IOException {
         FeatureRepository.Resolution resolution = sample().resolve(List.of("tcp", "echo"));
 
-        assertThat(fileNames(resolution)).containsExactly(
-                "org.osgi.util.function-1.2.0.jar",
-                "org.apache.felix.scr-2.2.18.jar",
-                "magnetar-api-0.1.0-SNAPSHOT.jar",
-                "magnetar-loop-0.1.0-SNAPSHOT.jar",
-                "magnetar-tcp-0.1.0-SNAPSHOT.jar",
-                "magnetar-protocol-echo-0.1.0-SNAPSHOT.jar");
-        assertThat(resolution.bundles()).extracting(FeatureRepository.BundleRef::feature)
+        assertThat(fileNames(resolution))
+                .containsExactly(
+                        "org.osgi.util.function-1.2.0.jar",
+                        "org.apache.felix.scr-2.2.18.jar",
+                        "magnetar-api-0.1.0-SNAPSHOT.jar",
+                        "magnetar-loop-0.1.0-SNAPSHOT.jar",
+                        "magnetar-tcp-0.1.0-SNAPSHOT.jar",
+                        "magnetar-protocol-echo-0.1.0-SNAPSHOT.jar");
+        assertThat(resolution.bundles())
+                .extracting(FeatureRepository.BundleRef::feature)
                 .containsExactly("runtime", "runtime", "core", "core", "tcp", "echo");
     }
 
@@ -55,7 +57,8 @@ class FeatureRepositoryTest {
     void survivesFeaturesThatIncludeEachOther() throws IOException {
         FeatureRepository.Resolution resolution = sample().resolve(List.of("loop-a"));
 
-        assertThat(resolution.bundles()).extracting(FeatureRepository.BundleRef::location)
+        assertThat(resolution.bundles())
+                .extracting(FeatureRepository.BundleRef::location)
                 .containsExactly("file:/opt/b.jar");
     }
 
@@ -73,8 +76,12 @@ class FeatureRepositoryTest {
         assertThat(MavenLocation.parse("mvn:g/a/1.0").orElseThrow().fileName()).isEqualTo("a-1.0.jar");
         assertThat(MavenLocation.parse("mvn:g/a/1.0/xml/features").orElseThrow().fileName())
                 .isEqualTo("a-1.0-features.xml");
-        assertThat(MavenLocation.parse("mvn:g/a/1.0//tests").orElseThrow().fileName()).isEqualTo("a-1.0-tests.jar");
-        assertThat(MavenLocation.parse("mvn:https://repo.example!g/a/1.0").orElseThrow().artifactId()).isEqualTo("a");
+        assertThat(MavenLocation.parse("mvn:g/a/1.0//tests").orElseThrow().fileName())
+                .isEqualTo("a-1.0-tests.jar");
+        assertThat(MavenLocation.parse("mvn:https://repo.example!g/a/1.0")
+                        .orElseThrow()
+                        .artifactId())
+                .isEqualTo("a");
         assertThat(MavenLocation.parse("file:/x.jar")).isEmpty();
         assertThatThrownBy(() -> MavenLocation.parse("mvn:g/a")).isInstanceOf(IllegalArgumentException.class);
     }

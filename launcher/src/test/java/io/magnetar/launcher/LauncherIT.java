@@ -44,12 +44,20 @@ class LauncherIT {
         try {
             BundleContext context = launcher.framework().getBundleContext();
             assertThat(launcher.framework().getState()).isEqualTo(Bundle.ACTIVE);
-            assertThat(bundle(context, "magnetar-loop")).extracting(Bundle::getState).isEqualTo(Bundle.ACTIVE);
-            await("EventLoopGroup service", () -> context.getServiceReference("io.magnetar.api.EventLoopGroup") != null);
+            assertThat(bundle(context, "magnetar-loop"))
+                    .extracting(Bundle::getState)
+                    .isEqualTo(Bundle.ACTIVE);
+            await(
+                    "EventLoopGroup service",
+                    () -> context.getServiceReference("io.magnetar.api.EventLoopGroup") != null);
             assertThat(launcher.problems()).anyMatch(p -> p.contains("magnetar-protocol-echo"));
-            assertThat(runtimeThreads()).as("the thread check below sees the running framework").isNotEmpty();
+            assertThat(runtimeThreads())
+                    .as("the thread check below sees the running framework")
+                    .isNotEmpty();
 
-            await("etc/io.magnetar.endpoint-echo.cfg in Configuration Admin", () -> "7007".equals(endpointPort(context)));
+            await(
+                    "etc/io.magnetar.endpoint-echo.cfg in Configuration Admin",
+                    () -> "7007".equals(endpointPort(context)));
 
             Path staged = tinyBundle(tmp.resolve("hot.jar"), "io.magnetar.test.hot");
             Files.move(staged, home.resolve("deploy/hot.jar"), StandardCopyOption.ATOMIC_MOVE);
@@ -95,15 +103,18 @@ class LauncherIT {
 
     private static void deleteBundle(Path home, String prefix) throws IOException {
         try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
-            List<Path> matches = jars.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+            List<Path> matches = jars.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .toList();
             assertThat(matches).as(prefix + "* in bundle/").hasSize(1);
             Files.delete(matches.get(0));
         }
     }
 
     private static Bundle bundle(BundleContext context, String symbolicName) {
-        return Stream.of(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName()))
-                .findFirst().orElse(null);
+        return Stream.of(context.getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst()
+                .orElse(null);
     }
 
     /** The port of the io.magnetar.endpoint factory configuration, null until File Install has fed it. */
@@ -115,7 +126,8 @@ class LauncherIT {
         Object admin = context.getService(ref);
         try {
             Class<?> adminType = ref.getBundle().loadClass("org.osgi.service.cm.ConfigurationAdmin");
-            Object[] configs = (Object[]) adminType.getMethod("listConfigurations", String.class)
+            Object[] configs = (Object[]) adminType
+                    .getMethod("listConfigurations", String.class)
                     .invoke(admin, "(service.factoryPid=io.magnetar.endpoint)");
             if (configs == null || configs.length == 0) {
                 return null;

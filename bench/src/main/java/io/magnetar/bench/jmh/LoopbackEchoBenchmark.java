@@ -4,9 +4,9 @@ import io.magnetar.api.Endpoint;
 import io.magnetar.bench.servers.NettyEchoServer;
 import io.magnetar.bench.servers.RawEcho;
 import io.magnetar.loop.SelectorEventLoopGroup;
+import io.magnetar.producers.TcpServer;
 import io.magnetar.protocol.echo.EchoFraming;
 import io.magnetar.protocol.echo.EchoServerConsumer;
-import io.magnetar.producers.TcpServer;
 import io.magnetar.tcp.TcpTransportProvider;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -61,9 +61,10 @@ public class LoopbackEchoBenchmark {
         if (server.startsWith("magnetar")) {
             loops = new SelectorEventLoopGroup(1, "bench-loop");
             boolean framed = server.equals("magnetar-framed");
-            magnetar = TcpServer.builder(new TcpTransportProvider(loops),
-                            framed ? EchoServerConsumer::newConnection : RawEcho::new)
-                    .endpoint(Endpoint.of("127.0.0.1", 0)).build();
+            magnetar = TcpServer.builder(
+                            new TcpTransportProvider(loops), framed ? EchoServerConsumer::newConnection : RawEcho::new)
+                    .endpoint(Endpoint.of("127.0.0.1", 0))
+                    .build();
             port = magnetar.startServing().join().address().getPort();
             if (framed) {
                 java.util.Arrays.fill(message, (byte) 'x');
@@ -71,10 +72,14 @@ public class LoopbackEchoBenchmark {
             }
         } else {
             nettyGroup = new NioEventLoopGroup(1);
-            netty = new ServerBootstrap().group(nettyGroup).channel(NioServerSocketChannel.class)
+            netty = new ServerBootstrap()
+                    .group(nettyGroup)
+                    .channel(NioServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new NettyEchoServer.Echo())
-                    .bind("127.0.0.1", 0).sync().channel();
+                    .bind("127.0.0.1", 0)
+                    .sync()
+                    .channel();
             port = ((InetSocketAddress) netty.localAddress()).getPort();
         }
         client = new Socket("127.0.0.1", port);

@@ -58,22 +58,35 @@ public class PoolBenchmark {
     public void start() {
         loops = new SelectorEventLoopGroup(1, "bench-loop");
         TcpTransportProvider tcp = new TcpTransportProvider(loops);
-        server = TcpServer.builder(tcp, RawEcho::new).endpoint(Endpoint.of("127.0.0.1", 0)).build();
+        server = TcpServer.builder(tcp, RawEcho::new)
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .build();
         InetSocketAddress address = server.startServing().join().address();
         if (pool.equals("magnetar")) {
             magnetar = Pool.builder(() -> {
-                Connection c = EchoClientConsumer.newConnection();
-                return tcp.connect(address, Endpoint.builder().build(), c).thenApply(t -> c);
-            }).poolSize(size).maxPending(10_000).build();
+                        Connection c = EchoClientConsumer.newConnection();
+                        return tcp.connect(address, Endpoint.builder().build(), c)
+                                .thenApply(t -> c);
+                    })
+                    .poolSize(size)
+                    .maxPending(10_000)
+                    .build();
         } else {
             nettyGroup = new NioEventLoopGroup(1);
-            Bootstrap bootstrap = new Bootstrap().group(nettyGroup).channel(NioSocketChannel.class).remoteAddress(address);
-            netty = new FixedChannelPool(bootstrap, new AbstractChannelPoolHandler() {
-                @Override
-                public void channelCreated(Channel ch) {
-                    ch.pipeline().addLast(new ChannelInboundHandlerAdapter());
-                }
-            }, size, 10_000);
+            Bootstrap bootstrap = new Bootstrap()
+                    .group(nettyGroup)
+                    .channel(NioSocketChannel.class)
+                    .remoteAddress(address);
+            netty = new FixedChannelPool(
+                    bootstrap,
+                    new AbstractChannelPoolHandler() {
+                        @Override
+                        public void channelCreated(Channel ch) {
+                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter());
+                        }
+                    },
+                    size,
+                    10_000);
         }
     }
 

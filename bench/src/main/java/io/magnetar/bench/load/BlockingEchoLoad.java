@@ -34,7 +34,8 @@ public final class BlockingEchoLoad {
         AtomicLong done = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            Socket socket = tls == null ? new Socket("127.0.0.1", port)
+            Socket socket = tls == null
+                    ? new Socket("127.0.0.1", port)
                     : tls.getSocketFactory().createSocket("127.0.0.1", port);
             socket.setTcpNoDelay(true);
             Thread t = new Thread(() -> run(socket, size, measureFrom, end, done));

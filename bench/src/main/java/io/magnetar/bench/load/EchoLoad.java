@@ -54,7 +54,7 @@ public final class EchoLoad {
         if (framed) {
             System.arraycopy("\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0, message, size - 4, 4);
         }
-        run(host, port, connections, inflight, message, size, seconds, warmup, ch -> { });
+        run(host, port, connections, inflight, message, size, seconds, warmup, ch -> {});
     }
 
     /** Something to do on each connection, blocking, before the load starts (a WebSocket handshake). */
@@ -66,8 +66,17 @@ public final class EchoLoad {
      * The closed loop itself: {@code message} sent {@code inflight} times per connection, each answer
      * counted after {@code replySize} bytes, then one more message.
      */
-    static void run(String host, int port, int connections, int inflight, byte[] message, int replySize,
-                    double seconds, double warmup, Prepare prepare) throws IOException {
+    static void run(
+            String host,
+            int port,
+            int connections,
+            int inflight,
+            byte[] message,
+            int replySize,
+            double seconds,
+            double warmup,
+            Prepare prepare)
+            throws IOException {
         int size = message.length;
         ByteBuffer chunk = ByteBuffer.allocateDirect(size * inflight);
         for (int i = 0; i < inflight; i++) {
@@ -104,33 +113,40 @@ public final class EchoLoad {
             if (t >= end) {
                 break;
             }
-            selector.select(key -> {
-                Conn c = (Conn) key.attachment();
-                try {
-                    if (key.isWritable()) {
-                        flush(c);
-                    }
-                    if (key.isReadable()) {
-                        read(c, readBuffer, size, replySize, inflight, measureFrom, histogram);
-                    }
-                } catch (IOException e) {
-                    throw new IllegalStateException("connection failed: " + e, e);
-                }
-            }, 100);
+            selector.select(
+                    key -> {
+                        Conn c = (Conn) key.attachment();
+                        try {
+                            if (key.isWritable()) {
+                                flush(c);
+                            }
+                            if (key.isReadable()) {
+                                read(c, readBuffer, size, replySize, inflight, measureFrom, histogram);
+                            }
+                        } catch (IOException e) {
+                            throw new IllegalStateException("connection failed: " + e, e);
+                        }
+                    },
+                    100);
         }
         replies = histogram.total();
         double rate = replies / seconds;
-        System.out.printf("RESULT msgs_per_sec=%.0f p50_us=%d p99_us=%d p999_us=%d replies=%d%n", rate,
-                histogram.percentileMicros(0.50), histogram.percentileMicros(0.99),
-                histogram.percentileMicros(0.999), replies);
+        System.out.printf(
+                "RESULT msgs_per_sec=%.0f p50_us=%d p99_us=%d p999_us=%d replies=%d%n",
+                rate,
+                histogram.percentileMicros(0.50),
+                histogram.percentileMicros(0.99),
+                histogram.percentileMicros(0.999),
+                replies);
         for (Conn c : conns) {
             c.channel.close();
         }
         selector.close();
     }
 
-    private static void read(Conn c, ByteBuffer buf, int size, int replySize, int inflight, long measureFrom,
-                             LatencyHistogram histogram) throws IOException {
+    private static void read(
+            Conn c, ByteBuffer buf, int size, int replySize, int inflight, long measureFrom, LatencyHistogram histogram)
+            throws IOException {
         buf.clear();
         int n = c.channel.read(buf);
         if (n < 0) {

@@ -11,8 +11,7 @@ import javax.net.ssl.TrustManagerFactory;
 /** TLS client contexts for the load generators and the soak, trusting a PKCS12 store. Thread-safe. */
 public final class TrustStores {
 
-    private TrustStores() {
-    }
+    private TrustStores() {}
 
     /** Trust managers for the certificates in the PKCS12 {@code store}. */
     public static TrustManager[] trustManagers(Path store, String password) throws Exception {

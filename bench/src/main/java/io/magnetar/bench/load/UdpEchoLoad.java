@@ -61,30 +61,32 @@ public final class UdpEchoLoad {
         long[] lost = new long[1];
         long now;
         while ((now = System.nanoTime()) < end) {
-            selector.select(key -> {
-                Sock s = (Sock) key.attachment();
-                try {
-                    long t = System.nanoTime();
-                    while (true) {
-                        in.clear();
-                        if (s.channel.receive(in) == null) {
-                            break;
+            selector.select(
+                    key -> {
+                        Sock s = (Sock) key.attachment();
+                        try {
+                            long t = System.nanoTime();
+                            while (true) {
+                                in.clear();
+                                if (s.channel.receive(in) == null) {
+                                    break;
+                                }
+                                if (s.outstanding == 0) {
+                                    continue; // a late reply to a datagram already written off
+                                }
+                                long sent = s.sentAt[s.tail++ % inflight];
+                                s.outstanding--;
+                                s.lastReply = t;
+                                if (sent >= measureFrom) {
+                                    histogram.record(t - sent);
+                                }
+                                send(s, payload, inflight, t);
+                            }
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
                         }
-                        if (s.outstanding == 0) {
-                            continue; // a late reply to a datagram already written off
-                        }
-                        long sent = s.sentAt[s.tail++ % inflight];
-                        s.outstanding--;
-                        s.lastReply = t;
-                        if (sent >= measureFrom) {
-                            histogram.record(t - sent);
-                        }
-                        send(s, payload, inflight, t);
-                    }
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, 10);
+                    },
+                    10);
             for (Sock s : socks) {
                 if (now - s.lastReply > REFILL_NANOS && s.outstanding < inflight) {
                     lost[0] += s.outstanding;
@@ -95,9 +97,13 @@ public final class UdpEchoLoad {
                 }
             }
         }
-        System.out.printf("RESULT msgs_per_sec=%.0f p50_us=%d p99_us=%d p999_us=%d lost=%d%n",
-                histogram.total() / seconds, histogram.percentileMicros(0.5), histogram.percentileMicros(0.99),
-                histogram.percentileMicros(0.999), lost[0]);
+        System.out.printf(
+                "RESULT msgs_per_sec=%.0f p50_us=%d p99_us=%d p999_us=%d lost=%d%n",
+                histogram.total() / seconds,
+                histogram.percentileMicros(0.5),
+                histogram.percentileMicros(0.99),
+                histogram.percentileMicros(0.999),
+                lost[0]);
     }
 
     private static void fill(Sock s, ByteBuffer payload, int inflight) throws IOException {

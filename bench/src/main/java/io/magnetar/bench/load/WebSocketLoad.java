@@ -31,7 +31,15 @@ public final class WebSocketLoad {
         for (int i = 0; i < payload; i++) {
             message[6 + i] = (byte) ('x' ^ mask[i & 3]);
         }
-        EchoLoad.run(host, port, connections, inflight, message, 2 + payload, seconds, warmup,
+        EchoLoad.run(
+                host,
+                port,
+                connections,
+                inflight,
+                message,
+                2 + payload,
+                seconds,
+                warmup,
                 ch -> handshake(ch, host, port));
     }
 

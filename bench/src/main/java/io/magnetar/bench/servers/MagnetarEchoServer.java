@@ -19,7 +19,10 @@ public final class MagnetarEchoServer {
         Args args = new Args(argv);
         var loops = new SelectorEventLoopGroup(args.getInt("threads", 1), "magnetar-loop");
         TransportProvider transport = new TcpTransportProvider(loops);
-        Endpoint.Builder endpoint = Endpoint.builder().host("127.0.0.1").port(args.getInt("port", 0)).backlog(1024);
+        Endpoint.Builder endpoint = Endpoint.builder()
+                .host("127.0.0.1")
+                .port(args.getInt("port", 0))
+                .backlog(1024);
         String keyStore = args.get("tls-keystore", "");
         if (!keyStore.isEmpty()) {
             transport = new SslTransportProvider(transport);

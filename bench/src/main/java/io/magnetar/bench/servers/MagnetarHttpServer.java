@@ -7,8 +7,8 @@ import io.magnetar.protocol.http.HttpLimits;
 import io.magnetar.protocol.http.HttpServerConsumer;
 import io.magnetar.protocol.http.Router;
 import io.magnetar.protocol.http.internal.StaticFiles;
-import java.nio.file.Path;
 import io.magnetar.tcp.TcpTransportProvider;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -27,9 +27,14 @@ public final class MagnetarHttpServer {
             routes.route("GET", "/files/*", files).route("HEAD", "/files/*", files);
         }
         Router router = routes.build();
-        TcpServer server = TcpServer.builder(new TcpTransportProvider(loops),
+        TcpServer server = TcpServer.builder(
+                        new TcpTransportProvider(loops),
                         () -> HttpServerConsumer.newConnection(router, HttpLimits.defaults()))
-                .endpoint(Endpoint.builder().host("127.0.0.1").port(args.getInt("port", 0)).backlog(1024).build())
+                .endpoint(Endpoint.builder()
+                        .host("127.0.0.1")
+                        .port(args.getInt("port", 0))
+                        .backlog(1024)
+                        .build())
                 .build();
         server.startServing().join();
         System.out.println("READY " + server.address().getPort());

@@ -16,7 +16,11 @@ public final class MagnetarRespServer {
         var loops = new SelectorEventLoopGroup(args.getInt("threads", 1), "magnetar-loop");
         RespStore store = new RespStore();
         TcpServer server = TcpServer.builder(new TcpTransportProvider(loops), () -> RespServer.newConnection(store))
-                .endpoint(Endpoint.builder().host("127.0.0.1").port(args.getInt("port", 0)).backlog(1024).build())
+                .endpoint(Endpoint.builder()
+                        .host("127.0.0.1")
+                        .port(args.getInt("port", 0))
+                        .backlog(1024)
+                        .build())
                 .build();
         server.startServing().join();
         System.out.println("READY " + server.address().getPort());

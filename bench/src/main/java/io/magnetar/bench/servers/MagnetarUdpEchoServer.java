@@ -13,11 +13,15 @@ public final class MagnetarUdpEchoServer {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
         var loops = new SelectorEventLoopGroup(1, "magnetar-loop");
-        Endpoint endpoint = Endpoint.builder().host("127.0.0.1").port(args.getInt("port", 0))
+        Endpoint endpoint = Endpoint.builder()
+                .host("127.0.0.1")
+                .port(args.getInt("port", 0))
                 .property(UdpTransportProvider.RECEIVE_BUFFER_SIZE, 4 << 20)
-                .property(UdpTransportProvider.SEND_BUFFER_SIZE, 4 << 20).build();
+                .property(UdpTransportProvider.SEND_BUFFER_SIZE, 4 << 20)
+                .build();
         DatagramServer server = DatagramServer.builder(new UdpTransportProvider(loops), DatagramEchoProtocol::new)
-                .endpoint(endpoint).build();
+                .endpoint(endpoint)
+                .build();
         server.startServing().join();
         System.out.println("READY " + server.address().getPort());
         new CountDownLatch(1).await();

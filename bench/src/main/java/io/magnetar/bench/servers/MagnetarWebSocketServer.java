@@ -16,10 +16,17 @@ public final class MagnetarWebSocketServer {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
         var loops = new SelectorEventLoopGroup(args.getInt("threads", 1), "magnetar-loop");
-        Router router = Router.builder().get("/ws/echo", WebSockets.upgrade(WebSockets.echo())).build();
-        TcpServer server = TcpServer.builder(new TcpTransportProvider(loops),
+        Router router = Router.builder()
+                .get("/ws/echo", WebSockets.upgrade(WebSockets.echo()))
+                .build();
+        TcpServer server = TcpServer.builder(
+                        new TcpTransportProvider(loops),
                         () -> HttpServerConsumer.newConnection(router, HttpLimits.defaults()))
-                .endpoint(Endpoint.builder().host("127.0.0.1").port(args.getInt("port", 0)).backlog(1024).build())
+                .endpoint(Endpoint.builder()
+                        .host("127.0.0.1")
+                        .port(args.getInt("port", 0))
+                        .backlog(1024)
+                        .build())
                 .build();
         server.startServing().join();
         System.out.println("READY " + server.address().getPort());

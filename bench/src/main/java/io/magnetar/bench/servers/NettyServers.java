@@ -19,8 +19,7 @@ import java.net.InetSocketAddress;
  */
 final class NettyServers {
 
-    private NettyServers() {
-    }
+    private NettyServers() {}
 
     static void serve(Args args, ChannelHandler childHandler) throws InterruptedException {
         boolean epoll = args.get("transport", "nio").equals("epoll");
@@ -28,11 +27,15 @@ final class NettyServers {
         EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         EventLoopGroup workers = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
         Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        Channel bound = new ServerBootstrap().group(boss, workers).channel(channel)
+        Channel bound = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channel)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(childHandler)
-                .bind("127.0.0.1", args.getInt("port", 0)).sync().channel();
+                .bind("127.0.0.1", args.getInt("port", 0))
+                .sync()
+                .channel();
         System.out.println("READY " + ((InetSocketAddress) bound.localAddress()).getPort());
         bound.closeFuture().sync();
     }

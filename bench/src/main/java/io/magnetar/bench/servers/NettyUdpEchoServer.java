@@ -35,12 +35,15 @@ public final class NettyUdpEchoServer {
         Args args = new Args(argv);
         boolean epoll = args.get("transport", "nio").equals("epoll");
         EventLoopGroup group = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
-        Channel channel = new Bootstrap().group(group)
+        Channel channel = new Bootstrap()
+                .group(group)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .handler(new Echo())
-                .bind("127.0.0.1", args.getInt("port", 0)).sync().channel();
+                .bind("127.0.0.1", args.getInt("port", 0))
+                .sync()
+                .channel();
         System.out.println("READY " + ((InetSocketAddress) channel.localAddress()).getPort());
         channel.closeFuture().sync();
     }

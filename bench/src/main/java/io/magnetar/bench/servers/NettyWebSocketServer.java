@@ -41,7 +41,9 @@ public final class NettyWebSocketServer {
         NettyServers.serve(new Args(argv), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpServerCodec()).addLast(new HttpObjectAggregator(65536))
+                ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(65536))
                         .addLast(new WebSocketServerProtocolHandler("/ws/echo", null, false, 1 << 20))
                         .addLast(new Echo());
             }

@@ -14,8 +14,7 @@ import javax.management.ObjectName;
  */
 final class HeapProbe {
 
-    private HeapProbe() {
-    }
+    private HeapProbe() {}
 
     /** Heap used after full collections, in bytes. */
     static long heapAfterFullGc() {
@@ -31,8 +30,10 @@ final class HeapProbe {
         String text;
         try {
             ObjectName diagnostics = new ObjectName("com.sun.management:type=DiagnosticCommand");
-            text = (String) ManagementFactory.getPlatformMBeanServer().invoke(diagnostics, "gcClassHistogram",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            text = (String) ManagementFactory.getPlatformMBeanServer()
+                    .invoke(diagnostics, "gcClassHistogram", new Object[] {new String[0]}, new String[] {
+                        String[].class.getName()
+                    });
         } catch (Exception e) {
             throw new IllegalStateException("no class histogram from this JVM", e);
         }

@@ -21,8 +21,7 @@ final class HeapSamples {
     private Map<String, Long> classesFirst = Map.of();
     private Map<String, Long> classesLast = Map.of();
 
-    private HeapSamples() {
-    }
+    private HeapSamples() {}
 
     /**
      * Samples from {@code warmEnd} (a {@link System#nanoTime()} value) every {@code every} seconds, the
@@ -59,13 +58,16 @@ final class HeapSamples {
     }
 
     void print(long warmupSeconds) {
-        System.out.printf("  heap after full GC under load, from the end of the %d s warm-up on (JIT, class loading,"
-                + " buffers and pools reaching their working size happen before): %s bytes%n", warmupSeconds,
-                String.join(", ", samples));
+        System.out.printf(
+                "  heap after full GC under load, from the end of the %d s warm-up on (JIT, class loading,"
+                        + " buffers and pools reaching their working size happen before): %s bytes%n",
+                warmupSeconds, String.join(", ", samples));
         // The samples differ by what the open connections hold at that instant; growth smaller than that
         // spread is no growth.
-        System.out.printf("  growth under load after the warm-up: %+,d bytes in %d s (samples spread over %,d bytes:"
-                + " what open connections hold at each instant)%n", last - first, measuredSeconds, max - min);
+        System.out.printf(
+                "  growth under load after the warm-up: %+,d bytes in %d s (samples spread over %,d bytes:"
+                        + " what open connections hold at each instant)%n",
+                last - first, measuredSeconds, max - min);
         if (!classesLast.isEmpty()) {
             System.out.println("  classes whose live bytes grew most after the warm-up (the first histogram, held for"
                     + " this comparison, adds ~150 KB of String, HashMap$Node, Long and byte[]):");

@@ -37,6 +37,7 @@ final class RespSoakClient {
 
     /** What each key holds as far as this client knows: a String, null while unset, or {@link #UNKNOWN}. */
     private final Object[] values = new Object[KEYS];
+
     private final byte[][] keys = new byte[KEYS][];
     private final byte[] counter;
     private long counterValue;

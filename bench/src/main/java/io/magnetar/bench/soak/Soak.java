@@ -45,7 +45,8 @@ import javax.net.ssl.TrustManager;
  */
 public final class Soak {
 
-    private static final byte[] HTTP_GET = "GET /plaintext HTTP/1.1\r\nHost: soak\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_GET =
+            "GET /plaintext HTTP/1.1\r\nHost: soak\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
@@ -53,29 +54,42 @@ public final class Soak {
         long warmup = args.getInt("warmup", 20);
         long sampleEvery = args.getInt("sample-every", 15);
         boolean histogram = Boolean.parseBoolean(args.get("histogram", "false"));
-        List<String> protocols = List.of(args.get("protocols", "echo,http,udp,tls,resp").split(","));
+        List<String> protocols =
+                List.of(args.get("protocols", "echo,http,udp,tls,resp").split(","));
         int clients = args.getInt("clients", 4);
         String keyStore = args.get("tls-keystore", "");
         String password = args.get("tls-password", "");
 
         var loops = new SelectorEventLoopGroup(2, "soak-loop");
         TcpTransportProvider tcp = new TcpTransportProvider(loops);
-        Endpoint local = Endpoint.builder().host("127.0.0.1").port(0).backlog(1024).build();
-        TcpServer echo = TcpServer.builder(tcp, EchoServerConsumer::newConnection).endpoint(local).build();
-        TcpServer http = TcpServer.builder(tcp, HttpServerConsumer::newConnection).endpoint(local).build();
+        Endpoint local =
+                Endpoint.builder().host("127.0.0.1").port(0).backlog(1024).build();
+        TcpServer echo = TcpServer.builder(tcp, EchoServerConsumer::newConnection)
+                .endpoint(local)
+                .build();
+        TcpServer http = TcpServer.builder(tcp, HttpServerConsumer::newConnection)
+                .endpoint(local)
+                .build();
         TcpServer tls = TcpServer.builder(new SslTransportProvider(tcp), EchoServerConsumer::newConnection)
-                .endpoint(local.toBuilder().property("tls.keyStore", keyStore).property("tls.keyStorePassword", password)
-                        .build()).build();
+                .endpoint(local.toBuilder()
+                        .property("tls.keyStore", keyStore)
+                        .property("tls.keyStorePassword", password)
+                        .build())
+                .build();
         RespStore store = new RespStore();
-        TcpServer resp = TcpServer.builder(tcp, () -> RespServer.newConnection(store)).endpoint(local).build();
+        TcpServer resp = TcpServer.builder(tcp, () -> RespServer.newConnection(store))
+                .endpoint(local)
+                .build();
         DatagramServer udp = DatagramServer.builder(new UdpTransportProvider(loops), DatagramEchoProtocol::new)
-                .endpoint(local).build();
+                .endpoint(local)
+                .build();
         echo.startServing().join();
         http.startServing().join();
         tls.startServing().join();
         udp.startServing().join();
         resp.startServing().join();
-        TrustManager[] trust = protocols.contains("tls") ? TrustStores.trustManagers(Path.of(keyStore), password) : null;
+        TrustManager[] trust =
+                protocols.contains("tls") ? TrustStores.trustManagers(Path.of(keyStore), password) : null;
 
         if (histogram) {
             HeapProbe.liveBytesPerClass(); // its first call sets up JMX: that must not count as growth
@@ -91,17 +105,32 @@ public final class Soak {
             for (int i = 0; i < clients; i++) {
                 int id = i;
                 Runnable body = switch (protocol) {
-                    case "echo" -> () -> streamClient(c, end, () -> new Socket(InetAddress.getLoopbackAddress(),
-                            echo.address().getPort()), id, false);
-                    case "http" -> () -> streamClient(c, end, () -> new Socket(InetAddress.getLoopbackAddress(),
-                            http.address().getPort()), id, true);
-                    case "tls" -> () -> streamClient(c, end, new TlsConnector(trust, tls.address()), id,
-                            false);
-                    case "resp" -> () -> new RespSoakClient(id, resp.address().getPort())
-                            .run(end, c.ok::incrementAndGet, c.errors::incrementAndGet);
+                    case "echo" ->
+                        () -> streamClient(
+                                c,
+                                end,
+                                () -> new Socket(
+                                        InetAddress.getLoopbackAddress(),
+                                        echo.address().getPort()),
+                                id,
+                                false);
+                    case "http" ->
+                        () -> streamClient(
+                                c,
+                                end,
+                                () -> new Socket(
+                                        InetAddress.getLoopbackAddress(),
+                                        http.address().getPort()),
+                                id,
+                                true);
+                    case "tls" -> () -> streamClient(c, end, new TlsConnector(trust, tls.address()), id, false);
+                    case "resp" ->
+                        () -> new RespSoakClient(id, resp.address().getPort())
+                                .run(end, c.ok::incrementAndGet, c.errors::incrementAndGet);
                     case "udp" -> () -> udpClient(c, end, udp.address(), id);
-                    default -> throw new IllegalArgumentException("--protocols: unknown '" + protocol
-                            + "'; known: echo,http,udp,tls,resp");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "--protocols: unknown '" + protocol + "'; known: echo,http,udp,tls,resp");
                 };
                 Thread t = new Thread(body, "soak-" + protocol + "-" + i);
                 t.start();
@@ -115,10 +144,12 @@ public final class Soak {
 
         long total = 0;
         long errors = 0;
-        System.out.printf("soak: %d s warm-up, then %d s measured; %d clients per protocol%n", warmup, seconds, clients);
+        System.out.printf(
+                "soak: %d s warm-up, then %d s measured; %d clients per protocol%n", warmup, seconds, clients);
         for (var e : results.entrySet()) {
-            System.out.printf("  %-5s requests %,12d   errors %,6d%n", e.getKey(), e.getValue().ok.get(),
-                    e.getValue().errors.get());
+            System.out.printf(
+                    "  %-5s requests %,12d   errors %,6d%n",
+                    e.getKey(), e.getValue().ok.get(), e.getValue().errors.get());
             total += e.getValue().ok.get();
             errors += e.getValue().errors.get();
         }
@@ -130,8 +161,10 @@ public final class Soak {
         resp.close().join();
         long heapClosed = HeapProbe.heapAfterFullGc();
         heap.print(warmup);
-        System.out.printf("  heap after full GC with no load: before the warm-up %,d bytes, after the servers closed"
-                + " %,d bytes (%+,d; warm-up included)%n", heapIdle, heapClosed, heapClosed - heapIdle);
+        System.out.printf(
+                "  heap after full GC with no load: before the warm-up %,d bytes, after the servers closed"
+                        + " %,d bytes (%+,d; warm-up included)%n",
+                heapIdle, heapClosed, heapClosed - heapIdle);
         loops.close().join();
     }
 
@@ -153,7 +186,8 @@ public final class Soak {
                         out.write(HTTP_GET);
                         readHttpResponse(in);
                     } else {
-                        byte[] message = ("client " + id + " message " + n++ + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        byte[] message =
+                                ("client " + id + " message " + n++ + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                         out.write(message);
                         byte[] back = new byte[message.length];
                         new DataInputStream(in).readFully(back);
@@ -229,6 +263,7 @@ public final class Soak {
 
         /** Loaded once for all clients: only the context, which holds the session cache, is renewed. */
         private final TrustManager[] trust;
+
         private final InetSocketAddress server;
         private SSLContext context;
         private int connections;

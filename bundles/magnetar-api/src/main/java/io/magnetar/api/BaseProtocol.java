@@ -23,10 +23,8 @@ public interface BaseProtocol<T extends Transport> {
     void connectionLost(Throwable cause);
 
     /** The transport's write buffer went over its high-water mark: stop writing until resumed. */
-    default void pauseWriting() {
-    }
+    default void pauseWriting() {}
 
     /** The transport's write buffer drained to its low-water mark: writing may go on. */
-    default void resumeWriting() {
-    }
+    default void resumeWriting() {}
 }

@@ -17,6 +17,5 @@ public interface DatagramProtocol extends BaseProtocol<DatagramTransport> {
     void datagramReceived(ByteBuffer data, SocketAddress address);
 
     /** A send or receive failed (for instance ICMP port unreachable); the transport stays open. */
-    default void errorReceived(Exception error) {
-    }
+    default void errorReceived(Exception error) {}
 }

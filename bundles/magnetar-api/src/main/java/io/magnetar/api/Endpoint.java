@@ -47,8 +47,14 @@ public final class Endpoint {
 
     /** A builder starting from this endpoint's values. */
     public Builder toBuilder() {
-        Builder b = new Builder().host(host).port(port).backlog(backlog).reuseAddress(reuseAddress)
-                .reusePort(reusePort).tcpNoDelay(tcpNoDelay).connectTimeout(connectTimeout);
+        Builder b = new Builder()
+                .host(host)
+                .port(port)
+                .backlog(backlog)
+                .reuseAddress(reuseAddress)
+                .reusePort(reusePort)
+                .tcpNoDelay(tcpNoDelay)
+                .connectTimeout(connectTimeout);
         b.properties.putAll(properties);
         return b;
     }
@@ -113,8 +119,7 @@ public final class Endpoint {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private final Map<String, Object> properties = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");

@@ -63,7 +63,8 @@ public interface StreamTransport extends Transport {
      *
      * @since 1.2
      */
-    java.util.concurrent.CompletableFuture<Long> sendFile(java.nio.channels.FileChannel file, long position, long count);
+    java.util.concurrent.CompletableFuture<Long> sendFile(
+            java.nio.channels.FileChannel file, long position, long count);
 
     /** Queues several buffers, written with one gathering write where possible. */
     void writeLines(ByteBuffer... data);

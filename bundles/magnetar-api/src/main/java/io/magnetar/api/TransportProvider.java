@@ -37,8 +37,8 @@ public interface TransportProvider {
      * {@code connectionMade}; fails with the bind error.
      */
     default CompletableFuture<DatagramTransport> bindDatagram(Endpoint local, DatagramProtocol protocol) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException(
-                "transport " + getClass().getName() + " does not do datagrams"));
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("transport " + getClass().getName() + " does not do datagrams"));
     }
 
     /**
@@ -47,9 +47,9 @@ public interface TransportProvider {
      * Bound to {@code local}, or to an ephemeral port when {@code local} is {@code null}. Completes
      * after {@code connectionMade}.
      */
-    default CompletableFuture<DatagramTransport> connectDatagram(InetSocketAddress remote, Endpoint local,
-                                                                 DatagramProtocol protocol) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException(
-                "transport " + getClass().getName() + " does not do datagrams"));
+    default CompletableFuture<DatagramTransport> connectDatagram(
+            InetSocketAddress remote, Endpoint local, DatagramProtocol protocol) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("transport " + getClass().getName() + " does not do datagrams"));
     }
 }

@@ -39,6 +39,7 @@ public abstract class AbstractClient extends Producer {
     private final Endpoint options;
     /** Connections being made or open; a connection leaves when lost or when its connect failed. */
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -84,8 +85,8 @@ public abstract class AbstractClient extends Producer {
             return CompletableFuture.failedFuture(e);
         }
         if (!(protocol instanceof Connection c)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "client protocols must be Connections, the factory made " + protocol));
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("client protocols must be Connections, the factory made " + protocol));
         }
         open.add(c);
         c.connectionMade().thenRun(() -> fireEvent(CONNECTION_MADE, c));
@@ -111,7 +112,8 @@ public abstract class AbstractClient extends Producer {
             }
             if (closing) {
                 c.close();
-                throw new CompletionException(new IllegalStateException(this + " closed while connecting to " + address));
+                throw new CompletionException(
+                        new IllegalStateException(this + " closed while connecting to " + address));
             }
             return c;
         });
@@ -161,11 +163,12 @@ public abstract class AbstractClient extends Producer {
         }
         checkFinished();
         if (!finished.isDone()) {
-            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-                if (!finished.isDone()) {
-                    abort();
-                }
-            });
+            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> {
+                        if (!finished.isDone()) {
+                            abort();
+                        }
+                    });
         }
         return finished;
     }

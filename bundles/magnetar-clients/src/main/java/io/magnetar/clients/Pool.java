@@ -41,11 +41,19 @@ public final class Pool {
 
     Pool(PoolBuilder b) {
         this.name = b.name != null ? b.name : "pool@" + Integer.toHexString(System.identityHashCode(this));
-        IdleConnections idle = new IdleConnections(b.order == Order.LIFO,
+        IdleConnections idle = new IdleConnections(
+                b.order == Order.LIFO,
                 b.maxIdleTime == null ? 0 : b.maxIdleTime.toNanos(),
-                b.maxLifetime == null ? 0 : b.maxLifetime.toNanos(), b.clock);
-        this.core = new PoolCore<>(name, b.creator, b.poolSize, b.maxPending,
-                b.acquireTimeout == null ? 0 : b.acquireTimeout.toNanos(), idle, b.evictionIntervalNanos(),
+                b.maxLifetime == null ? 0 : b.maxLifetime.toNanos(),
+                b.clock);
+        this.core = new PoolCore<>(
+                name,
+                b.creator,
+                b.poolSize,
+                b.maxPending,
+                b.acquireTimeout == null ? 0 : b.acquireTimeout.toNanos(),
+                idle,
+                b.evictionIntervalNanos(),
                 new PoolCore.Leases<>() {
                     @Override
                     public PoolConnection lease(PoolEntry entry) {

@@ -105,7 +105,8 @@ public final class PoolBuilder {
         if (evictionInterval != null) {
             return evictionInterval.toNanos();
         }
-        long shortest = Math.min(maxIdleTime == null ? Long.MAX_VALUE : maxIdleTime.toNanos(),
+        long shortest = Math.min(
+                maxIdleTime == null ? Long.MAX_VALUE : maxIdleTime.toNanos(),
                 maxLifetime == null ? Long.MAX_VALUE : maxLifetime.toNanos());
         return shortest == Long.MAX_VALUE ? 0 : Math.max(shortest / 2, TimeUnit.MILLISECONDS.toNanos(10));
     }

@@ -19,7 +19,17 @@ package io.magnetar.clients;
  * @param evicted       idle connections closed by the evictor (included in {@code closed})
  * @param detached      connections taken out of the pool with {@link PoolConnection#detach()}
  */
-public record PoolStats(int poolSize, int inUse, int available, int connecting, int pending,
-                        long created, long closed, long acquired, long timedOut, long rejected,
-                        long connectFailed, long evicted, long detached) {
-}
+public record PoolStats(
+        int poolSize,
+        int inUse,
+        int available,
+        int connecting,
+        int pending,
+        long created,
+        long closed,
+        long acquired,
+        long timedOut,
+        long rejected,
+        long connectFailed,
+        long evicted,
+        long detached) {}

@@ -32,7 +32,9 @@ class AbstractClientTest {
     /** The smallest concrete client: line connections over a transport. */
     static final class LineClient extends AbstractClient {
         LineClient(TransportProvider transport) {
-            super(transport, () -> new Connection(LineConsumers.Client::new),
+            super(
+                    transport,
+                    () -> new Connection(LineConsumers.Client::new),
                     Endpoint.builder().connectTimeout(Duration.ofSeconds(5)).build());
         }
     }
@@ -47,7 +49,8 @@ class AbstractClientTest {
     @BeforeEach
     void startServer() throws Exception {
         server = TcpServer.builder(tcp, () -> new Connection(() -> new LineConsumers.Server(gate)))
-                .endpoint(Endpoint.of("127.0.0.1", 0)).build();
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .build();
         address = await(server.startServing()).address();
     }
 
@@ -61,7 +64,7 @@ class AbstractClientTest {
 
     /** Waits until everything queued on {@code loop} so far has run. */
     private static void drain(EventLoop loop) throws Exception {
-        CompletableFuture.runAsync(() -> { }, loop).get(5, TimeUnit.SECONDS);
+        CompletableFuture.runAsync(() -> {}, loop).get(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -98,8 +101,8 @@ class AbstractClientTest {
             }
 
             @Override
-            public CompletableFuture<io.magnetar.api.StreamTransport> connect(InetSocketAddress a, Endpoint e,
-                                                                             io.magnetar.api.Protocol p) {
+            public CompletableFuture<io.magnetar.api.StreamTransport> connect(
+                    InetSocketAddress a, Endpoint e, io.magnetar.api.Protocol p) {
                 asked.add(e);
                 return CompletableFuture.failedFuture(new SocketTimeoutException("connect to " + a + " timed out"));
             }
@@ -145,20 +148,23 @@ class AbstractClientTest {
         Connection busy = await(client.createConnection(address));
         CompletableFuture<Object> held = busy.request("hold");
         await(client.abort());
-        assertThat(failure(held)).isInstanceOf(EOFException.class)
+        assertThat(failure(held))
+                .isInstanceOf(EOFException.class)
                 .hasMessageContaining("connection closed before the exchange finished");
     }
 
     @Test
     void aFactoryThatDoesNotMakeConnectionsIsRefused() throws Exception {
         ProtocolFactory plain = () -> new io.magnetar.protocols.Protocol();
-        assertThat(failure(client.createConnection(address, plain))).isInstanceOf(IllegalArgumentException.class)
+        assertThat(failure(client.createConnection(address, plain)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must be Connections");
     }
 
     @Test
     void aPoolOverTheClientReusesOneRealConnection() throws Exception {
-        Pool pool = Pool.builder(() -> client.createConnection(address)).poolSize(2).build();
+        Pool pool =
+                Pool.builder(() -> client.createConnection(address)).poolSize(2).build();
         try {
             for (int i = 0; i < 5; i++) {
                 try (PoolConnection lease = await(pool.acquire())) {

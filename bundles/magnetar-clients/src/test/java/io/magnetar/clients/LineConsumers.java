@@ -9,8 +9,7 @@ import java.util.concurrent.CompletableFuture;
 /** A toy line protocol over real sockets: the client sends a line, the server sends it back. */
 final class LineConsumers {
 
-    private LineConsumers() {
-    }
+    private LineConsumers() {}
 
     /** Collects bytes up to a newline; returns the line without it, or null if none is complete yet. */
     private static String line(ByteArrayOutputStream buffer, ByteBuffer data) {

@@ -77,8 +77,8 @@ final class LocalTransport implements StreamTransport {
 
     /** Reads the region into the heap and writes it: a test transport has no sendfile. */
     @Override
-    public java.util.concurrent.CompletableFuture<Long> sendFile(java.nio.channels.FileChannel file, long position,
-                                                                 long count) {
+    public java.util.concurrent.CompletableFuture<Long> sendFile(
+            java.nio.channels.FileChannel file, long position, long count) {
         try {
             java.nio.ByteBuffer all = java.nio.ByteBuffer.allocate((int) count);
             while (all.hasRemaining()) {
@@ -111,12 +111,10 @@ final class LocalTransport implements StreamTransport {
     }
 
     @Override
-    public void pauseReading() {
-    }
+    public void pauseReading() {}
 
     @Override
-    public void resumeReading() {
-    }
+    public void resumeReading() {}
 
     @Override
     public boolean isReading() {
@@ -124,8 +122,7 @@ final class LocalTransport implements StreamTransport {
     }
 
     @Override
-    public void setWriteBufferLimits(int high, int low) {
-    }
+    public void setWriteBufferLimits(int high, int low) {}
 
     @Override
     public long writeBufferSize() {

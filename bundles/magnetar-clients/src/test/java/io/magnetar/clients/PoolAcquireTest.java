@@ -46,7 +46,8 @@ class PoolAcquireTest {
         Pool pool = f.pool(b -> b.poolSize(1).acquireTimeout(Duration.ofMillis(20)));
         PoolConnection held = await(pool.acquire());
         Throwable error = failure(pool.acquire());
-        assertThat(error).isInstanceOf(AcquireTimeoutException.class)
+        assertThat(error)
+                .isInstanceOf(AcquireTimeoutException.class)
                 .hasMessageContaining("no connection of pool 'test' became free within 20 ms")
                 .hasMessageContaining("1 in use");
         assertThat(pool.stats().timedOut()).isEqualTo(1);
@@ -82,7 +83,8 @@ class PoolAcquireTest {
         CompletableFuture<PoolConnection> w2 = pool.acquire();
         CompletableFuture<PoolConnection> refused = pool.acquire();
         assertThat(refused).isCompletedExceptionally();
-        assertThat(failure(refused)).isInstanceOf(PendingAcquireLimitException.class)
+        assertThat(failure(refused))
+                .isInstanceOf(PendingAcquireLimitException.class)
                 .hasMessageContaining("2 acquires already wait");
         assertThat(pool.stats().rejected()).isEqualTo(1);
         assertThat(pool.pending()).isEqualTo(2);
@@ -116,7 +118,9 @@ class PoolAcquireTest {
         for (Thread t : workers) {
             t.join(5000);
         }
-        long refused = results.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+        long refused = results.stream()
+                .filter(CompletableFuture::isCompletedExceptionally)
+                .count();
         assertThat(refused).isEqualTo(threads - 5);
         assertThat(pool.pending()).isEqualTo(5);
         assertThat(pool.stats().rejected()).isEqualTo(threads - 5);
@@ -181,7 +185,8 @@ class PoolAcquireTest {
     void aNewConnectionClosedBeforeItIsHandedOutFailsTheAcquireAndFreesTheSlot() throws Exception {
         Pool pool = f.pool(b -> b.poolSize(1));
         f.connector.dropNext();
-        assertThat(failure(pool.acquire())).isInstanceOf(java.io.IOException.class)
+        assertThat(failure(pool.acquire()))
+                .isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("was closed at once");
         PoolStats stats = pool.stats();
         assertThat(stats.closed()).isEqualTo(1);
@@ -227,11 +232,13 @@ class PoolAcquireTest {
         int rounds = 2000;
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            workers.add(CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < rounds; i++) {
-                    pool.acquire().join().close();
-                }
-            }, r -> new Thread(r).start()));
+            workers.add(CompletableFuture.runAsync(
+                    () -> {
+                        for (int i = 0; i < rounds; i++) {
+                            pool.acquire().join().close();
+                        }
+                    },
+                    r -> new Thread(r).start()));
         }
         for (CompletableFuture<Void> w : workers) {
             w.get(30, TimeUnit.SECONDS);

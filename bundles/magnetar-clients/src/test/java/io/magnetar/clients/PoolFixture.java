@@ -40,7 +40,7 @@ final class PoolFixture implements AutoCloseable {
 
     /** Waits until everything queued on the loop so far has run. */
     void drainLoop() throws Exception {
-        CompletableFuture.runAsync(() -> { }, loop).get(5, TimeUnit.SECONDS);
+        CompletableFuture.runAsync(() -> {}, loop).get(5, TimeUnit.SECONDS);
     }
 
     @Override

@@ -95,7 +95,9 @@ class PoolLifecycleTest {
             assertThat(next.connection()).isNotSameAs(detached);
         }
         await(pool.close());
-        assertThat(detached.isClosed()).as("the pool no longer owns a detached connection").isFalse();
+        assertThat(detached.isClosed())
+                .as("the pool no longer owns a detached connection")
+                .isFalse();
         detached.close();
         await(detached.connectionLost());
         assertThat(pool.stats().closed()).isEqualTo(1);
@@ -103,7 +105,8 @@ class PoolLifecycleTest {
 
     @Test
     void theBackgroundEvictorClosesConnectionsIdleLongerThanMaxIdleTime() throws Exception {
-        Pool pool = f.pool(b -> b.poolSize(2).maxIdleTime(Duration.ofMillis(30)).evictionInterval(Duration.ofMillis(5)));
+        Pool pool =
+                f.pool(b -> b.poolSize(2).maxIdleTime(Duration.ofMillis(30)).evictionInterval(Duration.ofMillis(5)));
         PoolConnection lease = await(pool.acquire());
         Connection c = lease.connection();
         lease.close();
@@ -118,8 +121,8 @@ class PoolLifecycleTest {
     @Test
     void acquireSkipsAConnectionIdleLongerThanMaxIdleTime() throws Exception {
         AtomicLong now = new AtomicLong();
-        Pool pool = f.pool(b -> b.poolSize(2).maxIdleTime(Duration.ofSeconds(1)).clock(now::get)
-                .evictionInterval(Duration.ofHours(1)));
+        Pool pool = f.pool(b ->
+                b.poolSize(2).maxIdleTime(Duration.ofSeconds(1)).clock(now::get).evictionInterval(Duration.ofHours(1)));
         PoolConnection lease = await(pool.acquire());
         Connection c = lease.connection();
         lease.close();
@@ -134,8 +137,8 @@ class PoolLifecycleTest {
     void connectionsOlderThanMaxLifetimeAreClosedOnReleaseOnAcquireAndByTheEvictor() throws Exception {
         AtomicLong now = new AtomicLong();
         long second = Duration.ofSeconds(1).toNanos();
-        Pool pool = f.pool(b -> b.poolSize(2).maxLifetime(Duration.ofSeconds(1)).clock(now::get)
-                .evictionInterval(Duration.ofHours(1)));
+        Pool pool = f.pool(b ->
+                b.poolSize(2).maxLifetime(Duration.ofSeconds(1)).clock(now::get).evictionInterval(Duration.ofHours(1)));
         // On release: made at 0, released at 2 s.
         PoolConnection a = await(pool.acquire());
         now.set(2 * second);
@@ -193,11 +196,11 @@ class PoolLifecycleTest {
     void countersTrackEveryOutcomePerPool() throws Exception {
         Pool pool = f.pool(b -> b.poolSize(1).acquireTimeout(Duration.ofMillis(10)));
         f.connector.failNext(new ConnectException("refused by the test"));
-        failure(pool.acquire());                       // connect failed
-        PoolConnection held = await(pool.acquire());   // created 1, acquired 1
-        failure(pool.acquire());                       // timed out
+        failure(pool.acquire()); // connect failed
+        PoolConnection held = await(pool.acquire()); // created 1, acquired 1
+        failure(pool.acquire()); // timed out
         held.close();
-        Connection detached = await(pool.acquire()).detach();  // acquired 2, detached 1
+        Connection detached = await(pool.acquire()).detach(); // acquired 2, detached 1
         assertThat(pool.stats()).isEqualTo(new PoolStats(1, 0, 0, 0, 0, 1, 0, 2, 1, 0, 1, 0, 1));
 
         Pool other = f.pool(b -> b.poolSize(1).maxPending(0).acquireTimeout(null));
@@ -218,7 +221,8 @@ class PoolLifecycleTest {
         idleLease.close();
         CompletableFuture<Void> closed = pool.close();
         await(idle.connectionLost());
-        assertThat(failure(pool.acquire())).isInstanceOf(PoolClosedException.class)
+        assertThat(failure(pool.acquire()))
+                .isInstanceOf(PoolClosedException.class)
                 .hasMessageContaining("pool 'test' is closed");
         assertThat(closed).isNotDone();
         Connection borrowed = held.connection();

@@ -13,6 +13,7 @@ final class ScheduledTask implements TimerHandle, Runnable, Comparable<Scheduled
     final long deadline;
     /** Tie-breaker so that tasks with equal deadlines run in the order they were scheduled. */
     final long sequence;
+
     private final Runnable task;
     private final AtomicInteger state = new AtomicInteger(PENDING);
 

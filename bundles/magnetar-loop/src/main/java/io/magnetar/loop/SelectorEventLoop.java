@@ -49,6 +49,7 @@ public final class SelectorEventLoop implements EventLoop {
     private volatile boolean acceptsTasks = true;
     /** Metrics: written by the loop thread only, read by scrapes from any thread (a moment old at most). */
     private long selects;
+
     private long tasksRun;
     private long busyNanos;
 
@@ -175,7 +176,7 @@ public final class SelectorEventLoop implements EventLoop {
         assert inEventLoop();
         try {
             // Level-triggered: readiness dropped here is reported again by the next select.
-            selector.selectNow(key -> { });
+            selector.selectNow(key -> {});
         } catch (IOException e) {
             LOG.log(Level.WARNING, "selectNow failed on " + name(), e);
         }
@@ -323,7 +324,7 @@ public final class SelectorEventLoop implements EventLoop {
         timers.clear();
         abortRegisteredChannels();
         try {
-            selector.selectNow(key -> { });
+            selector.selectNow(key -> {});
             selector.close();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing selector of " + name() + " failed", e);

@@ -11,8 +11,7 @@ final class OnLoop {
 
     static final long TIMEOUT_SECONDS = 5;
 
-    private OnLoop() {
-    }
+    private OnLoop() {}
 
     /** Runs {@code body} on {@code loop} and returns its result, failing after a bounded wait. */
     static <T> T call(EventLoop loop, Callable<T> body) throws Exception {
@@ -57,7 +56,8 @@ final class OnLoop {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (System.nanoTime() - deadline < 0) {
             for (StackTraceElement frame : loopThread.getStackTrace()) {
-                if (frame.getClassName().endsWith("SelectorImpl") && frame.getMethodName().equals("select")) {
+                if (frame.getClassName().endsWith("SelectorImpl")
+                        && frame.getMethodName().equals("select")) {
                     return;
                 }
             }

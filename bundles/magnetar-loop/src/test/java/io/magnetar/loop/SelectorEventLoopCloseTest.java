@@ -57,12 +57,12 @@ class SelectorEventLoopCloseTest {
         // Held, so the loop is still running when execute is called right after close().
         try (AutoCloseable held = OnLoop.hold(loop)) {
             terminated = loop.close();
-            assertThatThrownBy(() -> loop.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
+            assertThatThrownBy(() -> loop.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
         }
         terminated.get(OnLoop.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> loop.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
-        assertThatThrownBy(() -> loop.callSoon(() -> { })).isInstanceOf(RejectedExecutionException.class);
-        assertThatThrownBy(() -> loop.callLater(Duration.ZERO, () -> { }))
+        assertThatThrownBy(() -> loop.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
+        assertThatThrownBy(() -> loop.callSoon(() -> {})).isInstanceOf(RejectedExecutionException.class);
+        assertThatThrownBy(() -> loop.callLater(Duration.ZERO, () -> {}))
                 .isInstanceOf(RejectedExecutionException.class);
     }
 
@@ -148,8 +148,7 @@ class SelectorEventLoopCloseTest {
         }
 
         @Override
-        public void ready(int readyOps) {
-        }
+        public void ready(int readyOps) {}
 
         @Override
         public void abort(Throwable t) {

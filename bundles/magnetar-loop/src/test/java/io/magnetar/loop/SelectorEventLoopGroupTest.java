@@ -36,8 +36,15 @@ class SelectorEventLoopGroupTest {
         }
 
         assertThat(loops).hasSize(3).doesNotHaveDuplicates();
-        assertThat(handedOut).containsExactly(loops.get(0), loops.get(1), loops.get(2),
-                loops.get(0), loops.get(1), loops.get(2), loops.get(0));
+        assertThat(handedOut)
+                .containsExactly(
+                        loops.get(0),
+                        loops.get(1),
+                        loops.get(2),
+                        loops.get(0),
+                        loops.get(1),
+                        loops.get(2),
+                        loops.get(0));
     }
 
     @Test
@@ -62,7 +69,6 @@ class SelectorEventLoopGroupTest {
 
     @Test
     void rejectsAnEmptyGroup() {
-        assertThatThrownBy(() -> new SelectorEventLoopGroup(0, "empty"))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SelectorEventLoopGroup(0, "empty")).isInstanceOf(IllegalArgumentException.class);
     }
 }

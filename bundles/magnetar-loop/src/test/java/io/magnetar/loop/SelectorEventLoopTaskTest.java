@@ -48,23 +48,25 @@ class SelectorEventLoopTaskTest {
         List<Thread> submitters = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             List<Integer> mine = seen.get(t);
-            Thread submitter = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 0; i < perThread; i++) {
-                    int n = i;
-                    loop.execute(() -> {
-                        if (Thread.currentThread() != loopThread || !loop.inEventLoop()) {
-                            offLoop.incrementAndGet();
+            Thread submitter = new Thread(
+                    () -> {
+                        try {
+                            start.await();
+                        } catch (InterruptedException e) {
+                            return;
                         }
-                        mine.add(n);
-                        done.countDown();
-                    });
-                }
-            }, "submitter-" + t);
+                        for (int i = 0; i < perThread; i++) {
+                            int n = i;
+                            loop.execute(() -> {
+                                if (Thread.currentThread() != loopThread || !loop.inEventLoop()) {
+                                    offLoop.incrementAndGet();
+                                }
+                                mine.add(n);
+                                done.countDown();
+                            });
+                        }
+                    },
+                    "submitter-" + t);
             submitter.start();
             submitters.add(submitter);
         }
@@ -133,7 +135,7 @@ class SelectorEventLoopTaskTest {
         Thread loopThread = OnLoop.call(loop, Thread::currentThread);
         try (AutoCloseable held = OnLoop.hold(loop)) {
             // Queued while the loop is busy: this wakes the selector ahead of time ...
-            loop.execute(() -> { });
+            loop.execute(() -> {});
             // ... and this selectNow consumes that wakeup before the loop selects again.
             loop.execute(loop::purgeCancelledKeys);
         }

@@ -78,7 +78,8 @@ class SelectorEventLoopTimerTest {
         CompletableFuture<Long> firedAt = new CompletableFuture<>();
         loop.callAt(deadline, () -> firedAt.complete(loop.time()));
 
-        assertThat(firedAt.get(OnLoop.TIMEOUT_SECONDS, TimeUnit.SECONDS) - deadline).isGreaterThanOrEqualTo(0);
+        assertThat(firedAt.get(OnLoop.TIMEOUT_SECONDS, TimeUnit.SECONDS) - deadline)
+                .isGreaterThanOrEqualTo(0);
     }
 
     @Test
@@ -97,7 +98,9 @@ class SelectorEventLoopTimerTest {
 
         assertThat(OnLoop.call(loop, () -> List.copyOf(ran))).isEmpty();
         assertThat(handle.isCancelled()).isTrue();
-        assertThat(handle.cancel()).as("cancelling twice still reports cancelled").isTrue();
+        assertThat(handle.cancel())
+                .as("cancelling twice still reports cancelled")
+                .isTrue();
     }
 
     @Test

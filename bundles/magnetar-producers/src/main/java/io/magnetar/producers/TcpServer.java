@@ -60,11 +60,13 @@ public class TcpServer extends Producer {
     private final AtomicLong refused = new AtomicLong();
     /** Totals of closed connections; open ones are summed at each read (see {@link #bytesReceived()}). */
     private final AtomicLong closedBytesReceived = new AtomicLong();
+
     private final AtomicLong closedBytesSent = new AtomicLong();
     private final AtomicLong closedWritePauses = new AtomicLong();
     private final AtomicLong connectionErrors = new AtomicLong();
     /** The largest sums reported: a connection moving from open to closed during a read must not make a total drop. */
     private final AtomicLong reportedReceived = new AtomicLong();
+
     private final AtomicLong reportedSent = new AtomicLong();
     private final AtomicLong reportedPauses = new AtomicLong();
     private final Owner owner = new Owner();
@@ -74,12 +76,15 @@ public class TcpServer extends Producer {
     private volatile Generation current;
     /** Sessions of a generation below this drain: their factory was retired or replaced. */
     private volatile int retiredBelow;
+
     private volatile long startedAt;
     private volatile boolean closing;
     private CompletableFuture<Void> closeFuture;
 
     protected TcpServer(Builder b) {
-        super(b.protocolFactory, Set.of(START, STOP),
+        super(
+                b.protocolFactory,
+                Set.of(START, STOP),
                 Set.of(CONNECTION_MADE, PRE_REQUEST, POST_REQUEST, CONNECTION_LOST));
         this.transport = b.transport;
         this.endpoint = b.endpoint;
@@ -89,8 +94,7 @@ public class TcpServer extends Producer {
         this.current = new Generation(b.protocolFactory, 0);
     }
 
-    private record Generation(ProtocolFactory factory, int number) {
-    }
+    private record Generation(ProtocolFactory factory, int number) {}
 
     /** A builder for a server of {@code protocolFactory}'s protocols over {@code transport}. */
     public static Builder builder(TransportProvider transport, ProtocolFactory protocolFactory) {
@@ -134,21 +138,24 @@ public class TcpServer extends Producer {
             return closeFuture;
         }
         closing = true;
-        closeFuture = stopServing().thenCompose(v -> {
-            for (ServerSession s : open) {
-                s.drain();
-            }
-            checkAllClosed();
-            return allClosed.completeOnTimeout(null, closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        }).thenCompose(v -> {
-            if (open.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            for (ServerSession s : open) {
-                s.abort();
-            }
-            return waitEmpty();
-        }).whenComplete((v, e) -> fireEvent(STOP, this));
+        closeFuture = stopServing()
+                .thenCompose(v -> {
+                    for (ServerSession s : open) {
+                        s.drain();
+                    }
+                    checkAllClosed();
+                    return allClosed.completeOnTimeout(null, closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                })
+                .thenCompose(v -> {
+                    if (open.isEmpty()) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    for (ServerSession s : open) {
+                        s.abort();
+                    }
+                    return waitEmpty();
+                })
+                .whenComplete((v, e) -> fireEvent(STOP, this));
         return closeFuture;
     }
 
@@ -312,7 +319,8 @@ public class TcpServer extends Producer {
             sockets.add(a.getHostString() + ":" + a.getPort());
         }
         long started = startedAt;
-        serverInfo.put("uptime_in_seconds", started == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+        serverInfo.put(
+                "uptime_in_seconds", started == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         serverInfo.put("sockets", sockets);
         serverInfo.put("max_connections", maxConnections);
         serverInfo.put("keep_alive", keepAlive == null ? 0 : keepAlive.toMillis() / 1000.0);

@@ -50,7 +50,9 @@ class MessageProtocolTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TcpServer.builder(tcp, Upper::new).endpoint(Endpoint.of("127.0.0.1", 0)).build();
+        server = TcpServer.builder(tcp, Upper::new)
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .build();
         server.startServing().get(5, TimeUnit.SECONDS);
     }
 
@@ -81,13 +83,14 @@ class MessageProtocolTest {
     @Test
     void aLineOverTheMaximumClosesThatConnectionOnly() throws Exception {
         try (Socket bad = new Socket("127.0.0.1", server.address().getPort());
-             Socket good = new Socket("127.0.0.1", server.address().getPort())) {
+                Socket good = new Socket("127.0.0.1", server.address().getPort())) {
             bad.setSoTimeout(10_000);
             bad.getOutputStream().write(("x".repeat(2000) + "\n").getBytes(StandardCharsets.UTF_8));
             assertThat(bad.getInputStream().read()).isEqualTo(-1);
             good.setSoTimeout(10_000);
             good.getOutputStream().write("still here\n".getBytes(StandardCharsets.UTF_8));
-            assertThat(new BufferedReader(new InputStreamReader(good.getInputStream(), StandardCharsets.UTF_8)).readLine())
+            assertThat(new BufferedReader(new InputStreamReader(good.getInputStream(), StandardCharsets.UTF_8))
+                            .readLine())
                     .isEqualTo("STILL HERE");
         }
     }
@@ -100,7 +103,10 @@ class MessageProtocolTest {
                 // a client: answers go to ask()
             }
         };
-        tcp.connect(new InetSocketAddress("127.0.0.1", server.address().getPort()), Endpoint.builder().build(), client)
+        tcp.connect(
+                        new InetSocketAddress("127.0.0.1", server.address().getPort()),
+                        Endpoint.builder().build(),
+                        client)
                 .get(5, TimeUnit.SECONDS);
         String answer = client.ask("typed").get(10, TimeUnit.SECONDS);
         assertThat(answer).isEqualTo("TYPED");

@@ -48,7 +48,8 @@ class ProtocolReplacementTest {
         return tagged(tag, release, new CompletableFuture<>());
     }
 
-    private static ProtocolFactory tagged(String tag, CompletableFuture<Void> release, CompletableFuture<Void> holding) {
+    private static ProtocolFactory tagged(
+            String tag, CompletableFuture<Void> release, CompletableFuture<Void> holding) {
         return () -> new Connection(() -> new ProtocolConsumer() {
             private final StringBuilder line = new StringBuilder();
 
@@ -80,7 +81,9 @@ class ProtocolReplacementTest {
     }
 
     private void start(ProtocolFactory factory) throws Exception {
-        server = TcpServer.builder(tcp, factory).endpoint(Endpoint.of("127.0.0.1", 0)).build();
+        server = TcpServer.builder(tcp, factory)
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .build();
         server.startServing().get(5, TimeUnit.SECONDS);
     }
 
@@ -192,8 +195,10 @@ class ProtocolReplacementTest {
         for (Thread t : load) {
             t.join(20_000);
         }
-        System.out.printf("protocol replaced 10 times under load: sent %d, answered %d, refused/lost %d, "
-                + "retried after an idle keep-alive close %d%n", sent.get(), answered.get(), failures.size(), retried.get());
+        System.out.printf(
+                "protocol replaced 10 times under load: sent %d, answered %d, refused/lost %d, "
+                        + "retried after an idle keep-alive close %d%n",
+                sent.get(), answered.get(), failures.size(), retried.get());
         assertThat(failures).isEmpty();
         assertThat(answered.get()).isEqualTo(sent.get());
     }
@@ -203,8 +208,13 @@ class ProtocolReplacementTest {
      * closed before any byte of the answer resends on a new connection (RFC 9112 section 9.3.1): the
      * server closed it idle, so the request was not processed.
      */
-    private void clientLoop(boolean keepAlive, AtomicBoolean running, AtomicLong sent, AtomicLong answered,
-                            AtomicLong retried, List<String> failures) {
+    private void clientLoop(
+            boolean keepAlive,
+            AtomicBoolean running,
+            AtomicLong sent,
+            AtomicLong answered,
+            AtomicLong retried,
+            List<String> failures) {
         int port = server.address().getPort();
         Socket s = null;
         int n = 0;
@@ -254,7 +264,8 @@ class ProtocolReplacementTest {
         }
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

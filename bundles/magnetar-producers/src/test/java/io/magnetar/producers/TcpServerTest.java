@@ -90,11 +90,14 @@ class TcpServerTest {
         assertThat(server.sessions()).isEqualTo(2);
         @SuppressWarnings("unchecked")
         Map<String, Object> clientsInfo = (Map<String, Object>) server.info().get("clients");
-        assertThat(clientsInfo).containsEntry("processed_clients", 2).containsEntry("connected_clients", 2)
+        assertThat(clientsInfo)
+                .containsEntry("processed_clients", 2)
+                .containsEntry("connected_clients", 2)
                 .containsEntry("requests_processed", 3L);
         @SuppressWarnings("unchecked")
         Map<String, Object> serverInfo = (Map<String, Object>) server.info().get("server");
-        assertThat((List<Object>) serverInfo.get("sockets")).containsExactly("127.0.0.1:" + server.address().getPort());
+        assertThat((List<Object>) serverInfo.get("sockets"))
+                .containsExactly("127.0.0.1:" + server.address().getPort());
     }
 
     @Test
@@ -197,7 +200,9 @@ class TcpServerTest {
         Socket c = connect();
         OutputStream out = c.getOutputStream();
         out.write("par".getBytes(StandardCharsets.UTF_8)); // exchange started, not finished
-        assertThat(exchangeStarted.await(10, TimeUnit.SECONDS)).as("server saw the first bytes").isTrue();
+        assertThat(exchangeStarted.await(10, TimeUnit.SECONDS))
+                .as("server saw the first bytes")
+                .isTrue();
         CompletableFuture<Void> closed = server.close();
         await(() -> !server.isServing(), "listener to close");
         assertThat(closed).isNotDone();

@@ -30,6 +30,7 @@ public class Connection extends Protocol {
     private ProtocolConsumer spare;
     /** Counts factory changes, so that a consumer made before an upgrade is never reused after it. */
     private int generation;
+
     private long processed;
 
     /** A connection whose exchanges are handled by consumers from {@code consumerFactory}. */

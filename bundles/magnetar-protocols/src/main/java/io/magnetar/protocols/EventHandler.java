@@ -21,6 +21,7 @@ public class EventHandler {
     private static final System.Logger LOG = System.getLogger(EventHandler.class.getName());
     /** Marks a one-time event fired with {@code null}. */
     private static final Object NULL = new Object();
+
     @SuppressWarnings("unchecked")
     private static final Consumer<Object>[] NO_LISTENERS = new Consumer[0];
 
@@ -31,8 +32,7 @@ public class EventHandler {
     private static final CompletableFuture<Object> UNWATCHED = CompletableFuture.completedFuture(null);
 
     /** A one-time event fired as failed. */
-    private record Failure(Throwable error) {
-    }
+    private record Failure(Throwable error) {}
 
     private final List<String> oneTimeNames;
     private final List<String> manyTimesNames;
@@ -65,7 +65,8 @@ public class EventHandler {
     private int oneTimeIndex(String name) {
         int i = oneTimeNames.indexOf(name);
         if (i < 0) {
-            throw new IllegalArgumentException("unknown one-time event '" + name + "' on " + getClass().getName());
+            throw new IllegalArgumentException(
+                    "unknown one-time event '" + name + "' on " + getClass().getName());
         }
         return i;
     }
@@ -127,8 +128,7 @@ public class EventHandler {
             return;
         }
         synchronized (this) {
-            Consumer<Object>[][] all = listeners == null
-                    ? new Consumer[manyTimesNames.size()][] : listeners.clone();
+            Consumer<Object>[][] all = listeners == null ? new Consumer[manyTimesNames.size()][] : listeners.clone();
             Consumer<Object>[] old = all[m] == null ? NO_LISTENERS : all[m];
             Consumer<Object>[] next = java.util.Arrays.copyOf(old, old.length + 1);
             next[old.length] = listener;

@@ -71,23 +71,19 @@ public abstract class ProtocolConsumer extends EventHandler {
      * with the error): a consumer that outlives one request, an upgraded protocol's, releases what it
      * holds here. Called once, on the loop. The default does nothing. @since 1.3
      */
-    protected void onConnectionLost(Throwable cause) {
-    }
+    protected void onConnectionLost(Throwable cause) {}
 
     /**
      * The transport's write buffer went over its high-water mark while this consumer was the current
      * one: writers should hold back until {@link #onResumeWriting()}. On the loop. @since 1.3
      */
-    protected void onPauseWriting() {
-    }
+    protected void onPauseWriting() {}
 
     /** The write buffer drained to its low-water mark. On the loop. @since 1.3 */
-    protected void onResumeWriting() {
-    }
+    protected void onResumeWriting() {}
 
     /** Client side: writes {@link #request()}. Server consumers leave it empty. */
-    protected void startRequest() {
-    }
+    protected void startRequest() {}
 
     /** Starts the exchange with {@code request} (client side; server consumers start on their first bytes). */
     public final void start(Object request) {
@@ -156,8 +152,8 @@ public abstract class ProtocolConsumer extends EventHandler {
             LOG.log(System.Logger.Level.WARNING, "onConnectionLost of " + this + " threw", e);
         }
         if (!fired(POST_REQUEST)) {
-            Throwable error = cause != null ? cause
-                    : new java.io.EOFException("connection closed before the exchange finished");
+            Throwable error =
+                    cause != null ? cause : new java.io.EOFException("connection closed before the exchange finished");
             fireEventError(POST_REQUEST, error);
         }
     }

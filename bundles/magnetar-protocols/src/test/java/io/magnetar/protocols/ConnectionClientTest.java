@@ -40,7 +40,9 @@ class ConnectionClientTest {
         listener = net.closeLater(new ServerSocket(0, 8, InetAddress.getLoopbackAddress()));
         listener.setSoTimeout((int) (TIMEOUT_SECONDS * 1000));
         StreamTransport transport = await(net.tcp.connect(
-                (java.net.InetSocketAddress) listener.getLocalSocketAddress(), Endpoint.builder().build(), connection));
+                (java.net.InetSocketAddress) listener.getLocalSocketAddress(),
+                Endpoint.builder().build(),
+                connection));
         assertThat(connection.transport()).isSameAs(transport);
         peer = net.closeLater(listener.accept());
         peer.setSoTimeout((int) (TIMEOUT_SECONDS * 1000));
@@ -78,7 +80,8 @@ class ConnectionClientTest {
 
         CompletableFuture<Object> second = connection.request("two");
 
-        assertThatThrownBy(() -> await(second)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> await(second))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IllegalStateException.class);
         assertThat(first).isNotDone();
         peerAnswers("1");
@@ -93,8 +96,8 @@ class ConnectionClientTest {
     @Test
     void requestChainedOnThePreviousResultStartsTheNextExchange() throws Exception {
         // thenCompose runs on the loop thread, inside the first exchange's completion.
-        CompletableFuture<Object> both = connection.request("one")
-                .thenCompose(first -> connection.request("two after " + first));
+        CompletableFuture<Object> both =
+                connection.request("one").thenCompose(first -> connection.request("two after " + first));
 
         assertThat(peerIn.readLine()).isEqualTo("one");
         peerAnswers("1");
@@ -109,7 +112,8 @@ class ConnectionClientTest {
     void requestWhoseStartThrowsFailsWithTheErrorAndFreesTheConnection() throws Exception {
         CompletableFuture<Object> bad = connection.request(42); // LineConsumer writes only Strings
 
-        assertThatThrownBy(() -> await(bad)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> await(bad))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IllegalArgumentException.class);
         assertThat(net.onLoop(connection::isBusy)).isFalse();
         CompletableFuture<Object> good = connection.request("fine");
@@ -125,10 +129,12 @@ class ConnectionClientTest {
 
         peer.close();
 
-        assertThatThrownBy(() -> await(pending)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> await(pending))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(java.io.EOFException.class);
         assertThat(await(connection.connectionLost())).isNull();
-        assertThatThrownBy(() -> await(connection.request("too late"))).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> await(connection.request("too late")))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IOException.class);
     }
 

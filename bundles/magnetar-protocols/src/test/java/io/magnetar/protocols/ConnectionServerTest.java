@@ -67,7 +67,9 @@ class ConnectionServerTest {
         assertThat(client.readLine()).isEqualTo("three");
         List<LineConsumer> made = new ArrayList<>(consumers);
         assertThat(made).hasSize(3).doesNotHaveDuplicates();
-        assertThat(net.onLoop(() -> made.stream().map(c -> c.postRequest().getNow("not done")).toList()))
+        assertThat(net.onLoop(() -> made.stream()
+                        .map(c -> c.postRequest().getNow("not done"))
+                        .toList()))
                 .containsExactly("one", "two", "three");
     }
 
@@ -80,7 +82,9 @@ class ConnectionServerTest {
         for (char ch : (request + "\n").toCharArray()) {
             client.send(String.valueOf(ch));
             // Wait for the byte to be consumed, so the next one arrives in a read of its own.
-            assertThat(chunks.tryAcquire(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("chunk received").isTrue();
+            assertThat(chunks.tryAcquire(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                    .as("chunk received")
+                    .isTrue();
         }
 
         assertThat(client.readLine()).isEqualTo(request);
@@ -104,8 +108,8 @@ class ConnectionServerTest {
                 return consumer;
             });
             c.onPreRequest(consumer -> events.add("connection pre " + (made.indexOf(consumer) + 1)));
-            c.onPostRequest(consumer -> events.add("connection post " + (made.indexOf(consumer) + 1)
-                    + " processed=" + c.processed()));
+            c.onPostRequest(consumer ->
+                    events.add("connection post " + (made.indexOf(consumer) + 1) + " processed=" + c.processed()));
             connections.add(c);
             return c;
         });
@@ -122,10 +126,20 @@ class ConnectionServerTest {
         assertThat(net.onLoop(connection::isBusy)).isFalse();
         // The connection lets go of a consumer (and counts it) before post_request is heard, so a
         // listener of either event may start the next exchange at once.
-        assertThat(events).containsExactly(
-                "consumer pre 1", "connection pre 1", "connection post 1 processed=1", "consumer post 1 a",
-                "consumer pre 2", "connection pre 2", "connection post 2 processed=2", "consumer post 2 b",
-                "consumer pre 3", "connection pre 3", "connection post 3 processed=3", "consumer post 3 c");
+        assertThat(events)
+                .containsExactly(
+                        "consumer pre 1",
+                        "connection pre 1",
+                        "connection post 1 processed=1",
+                        "consumer post 1 a",
+                        "consumer pre 2",
+                        "connection pre 2",
+                        "connection post 2 processed=2",
+                        "consumer post 2 b",
+                        "consumer pre 3",
+                        "connection pre 3",
+                        "connection post 3 processed=3",
+                        "consumer post 3 c");
     }
 
     @Test
@@ -173,7 +187,10 @@ class ConnectionServerTest {
         Connection badConnection = next(connections, "bad connection");
         Object cause = await(badConnection.connectionLost());
         assertThat(cause).isInstanceOf(IllegalStateException.class).asString().contains("unconsumed");
-        LineConsumer halted = consumers.stream().filter(c -> c.connection() == badConnection).findFirst().orElseThrow();
+        LineConsumer halted = consumers.stream()
+                .filter(c -> c.connection() == badConnection)
+                .findFirst()
+                .orElseThrow();
         assertThatThrownBy(() -> await(halted.postRequest())).hasCause((Throwable) cause);
         assertThat(ask(good, "still served")).isEqualTo("still served");
         assertThat(ask(net.connect(server), "new connection")).isEqualTo("new connection");
@@ -190,7 +207,9 @@ class ConnectionServerTest {
 
         assertThat(client.drain()).isEqualTo(size);
         Connection connection = next(connections, "connection");
-        assertThat(await(connection.connectionLost())).as("a clean close, not an error").isNull();
+        assertThat(await(connection.connectionLost()))
+                .as("a clean close, not an error")
+                .isNull();
     }
 
     @Test
@@ -204,7 +223,8 @@ class ConnectionServerTest {
         client.close();
 
         assertThatThrownBy(() -> await(consumer.postRequest()))
-                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(EOFException.class);
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(EOFException.class);
         Connection connection = next(connections, "connection");
         assertThat(await(connection.connectionLost())).isNull();
         assertThat(net.onLoop(connection::processed)).isZero();

@@ -42,25 +42,31 @@ class ConsumerReuseTest {
     private void awaitExchanges(int n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (finished.size() < n) {
-            assertThat(System.nanoTime()).as("%d exchanges within the timeout", n).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%d exchanges within the timeout", n)
+                    .isLessThan(deadline);
             Thread.onSpinWait();
         }
     }
 
     @Test
     void pipelinedAndLaterExchangesReuseOneRecyclableConsumer() throws Exception {
-        LineClient client = net.connect(listen(LineConsumer::new, c -> { }));
+        LineClient client = net.connect(listen(LineConsumer::new, c -> {}));
 
         client.send("one\ntwo\nthree\n");
         assertThat(List.of(client.readLine(), client.readLine(), client.readLine()))
                 .containsExactly("one", "two", "three");
         client.send("fo");
         client.send("ur\n");
-        assertThat(client.readLine()).as("a line split across reads, after reuse").isEqualTo("four");
+        assertThat(client.readLine())
+                .as("a line split across reads, after reuse")
+                .isEqualTo("four");
         awaitExchanges(4);
 
         assertThat(made).as("consumers made").hasSize(1);
-        assertThat(finished).as("every exchange reported with the one consumer").hasSize(4)
+        assertThat(finished)
+                .as("every exchange reported with the one consumer")
+                .hasSize(4)
                 .allMatch(c -> c == made.get(0));
     }
 
@@ -72,18 +78,22 @@ class ConsumerReuseTest {
         assertThat(List.of(client.readLine(), client.readLine())).containsExactly("one", "two");
         awaitExchanges(2);
 
-        assertThat(made).as("a consumer whose future was asked for keeps its result").hasSize(2);
+        assertThat(made)
+                .as("a consumer whose future was asked for keeps its result")
+                .hasSize(2);
         assertThat(made.get(0).postRequest().getNow("pending")).isEqualTo("one");
     }
 
     @Test
     void anUpgradeIsNotUndoneByReuse() throws Exception {
-        LineClient client = net.connect(listen(LineConsumer::new, c -> { }));
+        LineClient client = net.connect(listen(LineConsumer::new, c -> {}));
 
         client.send("before\nupgrade\nafter\nagain\n");
 
         assertThat(List.of(client.readLine(), client.readLine(), client.readLine(), client.readLine()))
                 .containsExactly("before", "upgrade", "AFTER", "AGAIN");
-        assertThat(made).as("the first factory was asked once; its spare was dropped at the upgrade").hasSize(1);
+        assertThat(made)
+                .as("the first factory was asked once; its spare was dropped at the upgrade")
+                .hasSize(1);
     }
 }

@@ -43,12 +43,10 @@ class EventHandlerTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     EventHandlerTest() {
@@ -160,14 +158,16 @@ class EventHandlerTest {
 
         assertThat(calls).containsExactlyInAnyOrder("before", "after");
         assertThat(events.event("made")).isCompletedWithValue("x");
-        assertThat(logged).extracting(r -> r.getThrown().getMessage())
+        assertThat(logged)
+                .extracting(r -> r.getThrown().getMessage())
                 .containsExactlyInAnyOrder("listener bug", "late listener bug");
     }
 
     @Test
     void unknownEventNamesAreRejected() {
-        Consumer<Object> listener = arg -> { };
-        assertThatThrownBy(() -> events.event("nope")).isInstanceOf(IllegalArgumentException.class)
+        Consumer<Object> listener = arg -> {};
+        assertThatThrownBy(() -> events.event("nope"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nope");
         assertThatThrownBy(() -> events.fired("nope")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> events.bindEvent("nope", listener)).isInstanceOf(IllegalArgumentException.class);
@@ -195,7 +195,7 @@ class EventHandlerTest {
 
         assertThat(consumer.postRequest()).isCompletedWithValue("result");
         assertThat(consumer.inProgress()).isFalse();
-        assertThatThrownBy(() -> consumer.bindEvent(Connection.CONNECTION_MADE, a -> { }))
+        assertThatThrownBy(() -> consumer.bindEvent(Connection.CONNECTION_MADE, a -> {}))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -205,7 +205,9 @@ class EventHandlerTest {
         race((racing, round) -> {
             Object[] results = together(() -> racing.fireEvent("made", "value"), () -> racing.event("made"));
             assertThat(results[0]).isEqualTo(true);
-            assertThat(((CompletableFuture<Object>) results[1]).getNow("left pending")).as("round %d", round).isEqualTo("value");
+            assertThat(((CompletableFuture<Object>) results[1]).getNow("left pending"))
+                    .as("round %d", round)
+                    .isEqualTo("value");
         });
     }
 
@@ -214,9 +216,12 @@ class EventHandlerTest {
         race((racing, round) -> {
             AtomicInteger heard = new AtomicInteger();
             racing.bindEvent("lost", v -> heard.incrementAndGet());
-            Object[] won = together(() -> racing.fireEvent("lost", "a"),
+            Object[] won = together(
+                    () -> racing.fireEvent("lost", "a"),
                     () -> racing.fireEventError("lost", new IllegalStateException("b")));
-            assertThat((Boolean) won[0] ^ (Boolean) won[1]).as("exactly one firing wins, round %d", round).isTrue();
+            assertThat((Boolean) won[0] ^ (Boolean) won[1])
+                    .as("exactly one firing wins, round %d", round)
+                    .isTrue();
             assertThat(heard.get()).isEqualTo((Boolean) won[0] ? 1 : 0);
         });
     }

@@ -47,6 +47,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     private Linger linger;
     /** Bytes handed to write since connect; written on the loop, read by metrics from any thread. */
     private long written;
+
     private TimerHandle lingerTimer;
 
     /** Wraps a connected, non-blocking {@code socket}; call {@link #start} on {@code loop}. */

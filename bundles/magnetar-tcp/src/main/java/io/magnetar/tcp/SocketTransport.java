@@ -34,10 +34,14 @@ public abstract class SocketTransport implements Transport, ChannelHandler {
     protected volatile boolean closing;
     /** The protocol was told (or is about to be told) that the connection is over. */
     private boolean lost;
+
     private boolean channelClosed;
 
-    protected SocketTransport(SelectorEventLoop loop, SelectableChannel channel,
-                              SocketAddress localAddress, SocketAddress remoteAddress) {
+    protected SocketTransport(
+            SelectorEventLoop loop,
+            SelectableChannel channel,
+            SocketAddress localAddress,
+            SocketAddress remoteAddress) {
         this.loop = loop;
         this.channel = channel;
         this.localAddress = localAddress;
@@ -195,8 +199,7 @@ public abstract class SocketTransport implements Transport, ChannelHandler {
     }
 
     /** Subclass hook run once by {@link #forceClose} before the channel closes: drop buffers. */
-    protected void onForceClose() {
-    }
+    protected void onForceClose() {}
 
     private void callConnectionLost(Throwable cause) {
         try {

@@ -50,8 +50,10 @@ public final class TcpTransportProvider implements TransportProvider {
         ServerSocketChannel channel = null;
         try {
             InetSocketAddress address = resolve(endpoint.host(), endpoint.port());
-            channel = ServerSocketChannel.open(address.getAddress() instanceof java.net.Inet6Address
-                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            channel = ServerSocketChannel.open(
+                    address.getAddress() instanceof java.net.Inet6Address
+                            ? StandardProtocolFamily.INET6
+                            : StandardProtocolFamily.INET);
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, endpoint.reuseAddress());
             if (endpoint.reusePort()) {
@@ -64,8 +66,8 @@ public final class TcpTransportProvider implements TransportProvider {
             return new TcpListener(group, channel, factory, endpoint.tcpNoDelay()).start();
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
-            IOException error = new IOException("cannot listen on " + endpoint.host() + ":" + endpoint.port()
-                    + ": " + e.getMessage(), e);
+            IOException error = new IOException(
+                    "cannot listen on " + endpoint.host() + ":" + endpoint.port() + ": " + e.getMessage(), e);
             return CompletableFuture.failedFuture(error);
         }
     }
@@ -74,8 +76,8 @@ public final class TcpTransportProvider implements TransportProvider {
     public CompletableFuture<StreamTransport> connect(InetSocketAddress address, Endpoint endpoint, Protocol protocol) {
         SocketChannel socket = null;
         try {
-            InetSocketAddress target = address.isUnresolved()
-                    ? resolve(address.getHostString(), address.getPort()) : address;
+            InetSocketAddress target =
+                    address.isUnresolved() ? resolve(address.getHostString(), address.getPort()) : address;
             socket = SocketChannel.open();
             socket.configureBlocking(false);
             socket.setOption(StandardSocketOptions.TCP_NODELAY, endpoint.tcpNoDelay());

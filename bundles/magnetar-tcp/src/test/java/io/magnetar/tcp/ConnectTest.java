@@ -52,7 +52,8 @@ class ConnectTest {
         }
         EchoProtocol protocol = new EchoProtocol();
 
-        assertThatThrownBy(() -> await(provider.connect(closed, Endpoint.builder().build(), protocol)))
+        assertThatThrownBy(
+                        () -> await(provider.connect(closed, Endpoint.builder().build(), protocol)))
                 .isInstanceOf(ConnectException.class)
                 .hasMessageContaining(closed.getAddress().getHostAddress())
                 .hasMessageContaining(":" + closed.getPort());
@@ -67,14 +68,17 @@ class ConnectTest {
         try (ServerSocket neverAccepts = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             List<Socket> fillers = new ArrayList<>();
             try {
-                Assumptions.assumeTrue(fillAcceptQueue(neverAccepts, fillers),
+                Assumptions.assumeTrue(
+                        fillAcceptQueue(neverAccepts, fillers),
                         "this platform answers a full accept queue instead of dropping the SYN, "
                                 + "so no loopback connect can be made to time out");
-                Endpoint endpoint = Endpoint.builder().connectTimeout(Duration.ofMillis(300)).build();
+                Endpoint endpoint = Endpoint.builder()
+                        .connectTimeout(Duration.ofMillis(300))
+                        .build();
                 EchoProtocol protocol = new EchoProtocol();
 
                 assertThatThrownBy(() -> await(provider.connect(
-                        (InetSocketAddress) neverAccepts.getLocalSocketAddress(), endpoint, protocol)))
+                                (InetSocketAddress) neverAccepts.getLocalSocketAddress(), endpoint, protocol)))
                         .isInstanceOf(SocketTimeoutException.class)
                         .hasMessageContaining(String.valueOf(neverAccepts.getLocalPort()));
                 assertThat(protocol.made).isNotDone();
@@ -90,7 +94,8 @@ class ConnectTest {
     void reportsPeernameSocknameAndSocketOnBothEnds() throws Exception {
         EchoServer server = EchoServer.listen(provider, EchoProtocol::new);
         EchoProtocol clientProtocol = new EchoProtocol();
-        StreamTransport client = await(provider.connect(server.address(), Endpoint.builder().build(), clientProtocol));
+        StreamTransport client =
+                await(provider.connect(server.address(), Endpoint.builder().build(), clientProtocol));
         SocketChannel clientSocket = (SocketChannel) client.extraInfo(Transport.SOCKET);
 
         StreamTransport accepted = server.protocolOf(client).transport;
@@ -117,7 +122,9 @@ class ConnectTest {
             };
 
             StreamTransport transport = await(provider.connect(
-                    (InetSocketAddress) listener.getLocalSocketAddress(), Endpoint.builder().build(), sayByeAndClose));
+                    (InetSocketAddress) listener.getLocalSocketAddress(),
+                    Endpoint.builder().build(),
+                    sayByeAndClose));
 
             assertThat(transport.isClosing()).isTrue();
             try (Socket peer = listener.accept()) {
@@ -140,7 +147,9 @@ class ConnectTest {
             };
 
             assertThatThrownBy(() -> await(provider.connect(
-                    (InetSocketAddress) listener.getLocalSocketAddress(), Endpoint.builder().build(), throwing)))
+                            (InetSocketAddress) listener.getLocalSocketAddress(),
+                            Endpoint.builder().build(),
+                            throwing)))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("closed in connectionMade");
             assertThat(await(throwing.lost)).isSameAs(failure);

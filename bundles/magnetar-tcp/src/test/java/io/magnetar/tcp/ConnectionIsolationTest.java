@@ -33,7 +33,8 @@ class ConnectionIsolationTest {
     @Test
     void dataReceivedThrowingClosesOnlyThatConnectionAndReportsTheError() throws Exception {
         EchoServer server = EchoServer.listen(provider, ThrowsOnMarker::new);
-        try (Socket doomed = server.connect(); Socket survivor = server.connect()) {
+        try (Socket doomed = server.connect();
+                Socket survivor = server.connect()) {
             assertThat(echo(doomed, "ping")).isEqualTo("ping");
             assertThat(echo(survivor, "ping")).isEqualTo("ping");
             ThrowsOnMarker doomedProtocol = server.protocolOf(doomed);

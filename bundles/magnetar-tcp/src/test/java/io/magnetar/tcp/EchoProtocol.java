@@ -15,6 +15,7 @@ class EchoProtocol implements Protocol {
     final CompletableFuture<StreamTransport> made = new CompletableFuture<>();
     /** Completes with the cause given to connectionLost ({@code null} on a regular close). */
     final CompletableFuture<Throwable> lost = new CompletableFuture<>();
+
     final AtomicInteger lostCalls = new AtomicInteger();
     final AtomicInteger eofCalls = new AtomicInteger();
     final AtomicInteger pauseCalls = new AtomicInteger();

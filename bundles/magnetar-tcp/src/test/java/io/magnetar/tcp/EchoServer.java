@@ -22,17 +22,20 @@ final class EchoServer {
         this.server = Loopback.await(provider.listen(endpoint, () -> {
             EchoProtocol protocol = protocols.get();
             // Registered once the transport exists: its peername is the client's local address.
-            protocol.made.thenAccept(t -> peer((SocketAddress) t.extraInfo(Transport.PEERNAME)).complete(protocol));
+            protocol.made.thenAccept(
+                    t -> peer((SocketAddress) t.extraInfo(Transport.PEERNAME)).complete(protocol));
             return protocol;
         }));
     }
 
-    static EchoServer listen(TcpTransportProvider provider, Supplier<? extends EchoProtocol> protocols) throws Exception {
+    static EchoServer listen(TcpTransportProvider provider, Supplier<? extends EchoProtocol> protocols)
+            throws Exception {
         return new EchoServer(provider, Endpoint.builder().build(), protocols);
     }
 
-    static EchoServer listen(TcpTransportProvider provider, Endpoint endpoint,
-                             Supplier<? extends EchoProtocol> protocols) throws Exception {
+    static EchoServer listen(
+            TcpTransportProvider provider, Endpoint endpoint, Supplier<? extends EchoProtocol> protocols)
+            throws Exception {
         return new EchoServer(provider, endpoint, protocols);
     }
 

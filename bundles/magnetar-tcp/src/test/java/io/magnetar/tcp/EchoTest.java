@@ -53,7 +53,8 @@ class EchoTest {
     void echoesToAClientTransportMadeByConnect() throws Exception {
         byte[] message = Loopback.payload(1024 * 1024);
         CollectingProtocol client = new CollectingProtocol(message.length);
-        StreamTransport transport = await(provider.connect(server.address(), Endpoint.builder().build(), client));
+        StreamTransport transport =
+                await(provider.connect(server.address(), Endpoint.builder().build(), client));
 
         for (ByteBuffer chunk : Loopback.chunks(message, 8 * 1024)) {
             transport.write(chunk);
@@ -67,6 +68,8 @@ class EchoTest {
 
     private static void assertSameBytes(byte[] actual, byte[] expected) {
         assertThat(actual).hasSize(expected.length);
-        assertThat(Arrays.mismatch(actual, expected)).as("index of the first differing byte").isEqualTo(-1);
+        assertThat(Arrays.mismatch(actual, expected))
+                .as("index of the first differing byte")
+                .isEqualTo(-1);
     }
 }

@@ -53,7 +53,8 @@ class FlowControlTest {
             assertThat(queuedWhenResumed).isLessThanOrEqualTo(LOW);
             assertThat(Arrays.mismatch(received, PAYLOAD)).isEqualTo(-1);
             StreamTransport transport = writer.transport;
-            assertThat(Loopback.onLoop(transport.loop(), transport::writeBufferSize)).isZero();
+            assertThat(Loopback.onLoop(transport.loop(), transport::writeBufferSize))
+                    .isZero();
             assertThat(writer.pauseCalls).hasValue(1);
             assertThat(writer.resumeCalls).hasValue(1);
         }
@@ -75,8 +76,9 @@ class FlowControlTest {
                 return seen;
             });
 
-            assertThat(marks).containsExactly(StreamTransport.DEFAULT_HIGH_WATER, StreamTransport.DEFAULT_HIGH_WATER / 4,
-                    1000, 250);
+            assertThat(marks)
+                    .containsExactly(
+                            StreamTransport.DEFAULT_HIGH_WATER, StreamTransport.DEFAULT_HIGH_WATER / 4, 1000, 250);
         }
     }
 

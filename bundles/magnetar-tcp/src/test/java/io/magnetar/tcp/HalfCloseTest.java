@@ -75,7 +75,8 @@ class HalfCloseTest {
             assertThat(Arrays.mismatch(received, REPLY)).isEqualTo(-1);
             WriteThenEof protocol = server.protocolOf(client);
             StreamTransport transport = protocol.transport;
-            assertThat(Loopback.onLoop(transport.loop(), transport::canWriteEof)).isTrue();
+            assertThat(Loopback.onLoop(transport.loop(), transport::canWriteEof))
+                    .isTrue();
             assertThat(transport.isClosing()).isFalse();
 
             client.getOutputStream().write("still listening?".getBytes(US_ASCII));

@@ -51,9 +51,12 @@ class ListenTest {
         } catch (IOException e) {
             Assumptions.abort("IPv6 loopback ::1 is not available here: " + e);
         }
-        EchoServer server = EchoServer.listen(provider, Endpoint.builder().host("::1").build(), EchoProtocol::new);
+        EchoServer server =
+                EchoServer.listen(provider, Endpoint.builder().host("::1").build(), EchoProtocol::new);
 
-        assertThat(server.address().getAddress()).isInstanceOf(Inet6Address.class).isEqualTo(ipv6Loopback);
+        assertThat(server.address().getAddress())
+                .isInstanceOf(Inet6Address.class)
+                .isEqualTo(ipv6Loopback);
         assertThat(server.address().getPort()).isPositive();
         try (Socket client = server.connect()) {
             client.getOutputStream().write("over ipv6".getBytes(US_ASCII));
@@ -77,11 +80,12 @@ class ListenTest {
     @Test
     void serverCloseServesConnectionsStillInTheBacklogInsteadOfResettingThem() throws Exception {
         List<EchoProtocol> made = new CopyOnWriteArrayList<>();
-        Server server = await(provider.listen(Endpoint.builder().host("127.0.0.1").build(), () -> {
-            EchoProtocol p = new EchoProtocol();
-            made.add(p);
-            return p;
-        }));
+        Server server =
+                await(provider.listen(Endpoint.builder().host("127.0.0.1").build(), () -> {
+                    EchoProtocol p = new EchoProtocol();
+                    made.add(p);
+                    return p;
+                }));
         // With every loop held, the kernel completes the handshakes but nobody accepts: the clients
         // sit in the listener's backlog, connected as far as they can tell, their requests sent.
         CountDownLatch hold = new CountDownLatch(1);
@@ -107,7 +111,9 @@ class ListenTest {
             hold.countDown();
             await(closed);
 
-            assertThat(made).as("every queued connection reached a protocol before close completed").hasSize(5);
+            assertThat(made)
+                    .as("every queued connection reached a protocol before close completed")
+                    .hasSize(5);
             for (int i = 0; i < 5; i++) {
                 String request = "request " + i;
                 assertThat(new String(Loopback.readExactly(clients.get(i), request.length()), US_ASCII))

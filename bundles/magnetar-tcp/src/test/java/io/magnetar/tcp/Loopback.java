@@ -28,8 +28,7 @@ final class Loopback {
     /** Upper bound of every wait: long enough for a loaded machine, short enough to fail fast. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private Loopback() {
-    }
+    private Loopback() {}
 
     /** The future's value, failing after {@link #TIMEOUT}; a failed future throws its cause. */
     static <T> T await(Future<T> future) throws Exception {
@@ -64,7 +63,8 @@ final class Loopback {
     static List<ByteBuffer> chunks(byte[] data, int chunk) {
         List<ByteBuffer> list = new ArrayList<>();
         for (int off = 0; off < data.length; off += chunk) {
-            list.add(ByteBuffer.wrap(data, off, Math.min(chunk, data.length - off)).slice());
+            list.add(ByteBuffer.wrap(data, off, Math.min(chunk, data.length - off))
+                    .slice());
         }
         return list;
     }
@@ -76,7 +76,8 @@ final class Loopback {
      */
     static void smallSendBuffer(Transport transport) {
         try {
-            ((SocketChannel) transport.extraInfo(Transport.SOCKET)).setOption(StandardSocketOptions.SO_SNDBUF, 128 * 1024);
+            ((SocketChannel) transport.extraInfo(Transport.SOCKET))
+                    .setOption(StandardSocketOptions.SO_SNDBUF, 128 * 1024);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,15 +85,17 @@ final class Loopback {
 
     /** Writes {@code data} on a thread of its own, so that the caller can read at the same time. */
     static CompletableFuture<Void> writeAsync(Socket socket, byte[] data) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                OutputStream out = socket.getOutputStream();
-                out.write(data);
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, runnable -> new Thread(runnable, "client-writer").start());
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        OutputStream out = socket.getOutputStream();
+                        out.write(data);
+                        out.flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                runnable -> new Thread(runnable, "client-writer").start());
     }
 
     /** Reads exactly {@code n} bytes, or fewer if the stream ends first. */

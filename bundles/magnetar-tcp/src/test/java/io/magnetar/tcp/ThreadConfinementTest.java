@@ -69,7 +69,9 @@ class ThreadConfinementTest {
         }
 
         assertThat(violations).isEmpty();
-        assertThat(protocols).hasSize(CLIENTS).allSatisfy(p -> assertThat(p.dataCalls.get()).isPositive());
+        assertThat(protocols)
+                .hasSize(CLIENTS)
+                .allSatisfy(p -> assertThat(p.dataCalls.get()).isPositive());
         Set<Thread> loopThreads = ConcurrentHashMap.newKeySet();
         protocols.forEach(p -> loopThreads.add(p.owner));
         assertThat(loopThreads).as("connections are spread over every loop").hasSize(4);
@@ -110,7 +112,8 @@ class ThreadConfinementTest {
         @Override
         public void dataReceived(ByteBuffer data) {
             if (inFlight.incrementAndGet() != 1) {
-                violations.add("dataReceived entered twice at once on " + Thread.currentThread().getName());
+                violations.add("dataReceived entered twice at once on "
+                        + Thread.currentThread().getName());
             }
             try {
                 dataCalls.incrementAndGet();

@@ -46,7 +46,9 @@ class TransportCloseTest {
 
             byte[] received = Loopback.readToEof(client);
 
-            assertThat(await(protocol.queuedAtEnd)).as("bytes still queued when close was called").isPositive();
+            assertThat(await(protocol.queuedAtEnd))
+                    .as("bytes still queued when close was called")
+                    .isPositive();
             assertThat(received).hasSize(PAYLOAD.length);
             assertThat(Arrays.mismatch(received, PAYLOAD)).isEqualTo(-1);
             assertThat(await(protocol.lost)).isNull();
@@ -66,7 +68,8 @@ class TransportCloseTest {
             long dropped = await(protocol.queuedAtEnd);
             assertThat(dropped).isPositive();
             assertThat(received.length).isLessThanOrEqualTo(PAYLOAD.length - (int) dropped);
-            assertThat(Arrays.mismatch(received, Arrays.copyOf(PAYLOAD, received.length))).isEqualTo(-1);
+            assertThat(Arrays.mismatch(received, Arrays.copyOf(PAYLOAD, received.length)))
+                    .isEqualTo(-1);
             assertThat(await(protocol.lost)).isNull();
             assertConnectionLostCalledOnce(protocol);
         }
@@ -78,7 +81,9 @@ class TransportCloseTest {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             EchoProtocol protocol = new EchoProtocol();
             StreamTransport transport = await(provider.connect(
-                    (InetSocketAddress) listener.getLocalSocketAddress(), Endpoint.builder().build(), protocol));
+                    (InetSocketAddress) listener.getLocalSocketAddress(),
+                    Endpoint.builder().build(),
+                    protocol));
             try (Socket peer = listener.accept()) {
                 assertThat(transport.loop().inEventLoop()).isFalse();
                 for (int i = 0; i < count; i += 2) {
@@ -99,7 +104,9 @@ class TransportCloseTest {
                         firstOutOfOrder = i;
                     }
                 }
-                assertThat(firstOutOfOrder).as("index of the first number out of order").isEqualTo(-1);
+                assertThat(firstOutOfOrder)
+                        .as("index of the first number out of order")
+                        .isEqualTo(-1);
             }
             assertThat(await(protocol.lost)).isNull();
         }
@@ -109,8 +116,8 @@ class TransportCloseTest {
     void closingTheLoopGroupAbortsOpenConnectionsAndReleasesTheListenPort() throws Exception {
         EchoServer server = EchoServer.listen(provider, EchoProtocol::new);
         EchoProtocol clientProtocol = new EchoProtocol();
-        StreamTransport clientTransport = await(provider.connect(server.address(), Endpoint.builder().build(),
-                clientProtocol));
+        StreamTransport clientTransport =
+                await(provider.connect(server.address(), Endpoint.builder().build(), clientProtocol));
         try (Socket blocking = server.connect()) {
             EchoProtocol blockingPeer = server.protocolOf(blocking);
             EchoProtocol transportPeer = server.protocolOf(clientTransport);
@@ -124,10 +131,12 @@ class TransportCloseTest {
             }
             assertThat(blocking.getInputStream().read()).isEqualTo(-1);
             assertThatCode(() -> {
-                clientTransport.write(ByteBuffer.wrap(new byte[] {1}));
-                clientTransport.close();
-                clientTransport.abort();
-            }).as("calls on a transport whose loop is gone are ignored").doesNotThrowAnyException();
+                        clientTransport.write(ByteBuffer.wrap(new byte[] {1}));
+                        clientTransport.close();
+                        clientTransport.abort();
+                    })
+                    .as("calls on a transport whose loop is gone are ignored")
+                    .doesNotThrowAnyException();
             try (ServerSocket rebound = new ServerSocket()) {
                 rebound.bind(server.address());
             }

@@ -82,12 +82,16 @@ public final class SslTransportProvider implements TransportProvider {
                         + TlsSettings.CERTIFICATE + " + " + TlsSettings.PRIVATE_KEY);
             }
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("cannot serve TLS on "
-                    + endpoint.host() + ":" + endpoint.port() + ": " + e.getMessage(), e));
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "cannot serve TLS on " + endpoint.host() + ":" + endpoint.port() + ": " + e.getMessage(), e));
         }
         // Called on the loop that owns each accepted connection; the application protocol comes later.
-        ProtocolFactory tls = () -> new SslProtocol(settings.newServerEngine(), settings.handshakeTimeout(),
-                handshakeTasks, factory::newProtocol, SocketStreamSslTransport::new);
+        ProtocolFactory tls = () -> new SslProtocol(
+                settings.newServerEngine(),
+                settings.handshakeTimeout(),
+                handshakeTasks,
+                factory::newProtocol,
+                SocketStreamSslTransport::new);
         return plain.listen(endpoint, tls);
     }
 
@@ -103,11 +107,11 @@ public final class SslTransportProvider implements TransportProvider {
         try {
             TlsSettings settings = clientSettings(endpoint);
             SSLEngine engine = settings.newClientEngine(address);
-            ssl = new SslProtocol(engine, settings.handshakeTimeout(), handshakeTasks, () -> protocol,
-                    SocketStreamSslTransport::new);
+            ssl = new SslProtocol(
+                    engine, settings.handshakeTimeout(), handshakeTasks, () -> protocol, SocketStreamSslTransport::new);
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("cannot connect TLS to " + address
-                    + ": " + e.getMessage(), e));
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("cannot connect TLS to " + address + ": " + e.getMessage(), e));
         }
         return plain.connect(address, endpoint, ssl).thenCompose(t -> ssl.handshake());
     }

@@ -70,12 +70,31 @@ public final class TlsSettings {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
-    private static final Set<String> KNOWN = Set.of(KEY_STORE, KEY_STORE_PASSWORD, KEY_STORE_TYPE, KEY_PASSWORD,
-            TRUST_STORE, TRUST_STORE_PASSWORD, TRUST_STORE_TYPE, CERTIFICATE, PRIVATE_KEY, TRUST_CERTIFICATES,
-            CLIENT_AUTH, PROTOCOLS, CIPHER_SUITES, ALPN, HANDSHAKE_TIMEOUT, SERVER_NAME, VERIFY_HOSTNAME);
+    private static final Set<String> KNOWN = Set.of(
+            KEY_STORE,
+            KEY_STORE_PASSWORD,
+            KEY_STORE_TYPE,
+            KEY_PASSWORD,
+            TRUST_STORE,
+            TRUST_STORE_PASSWORD,
+            TRUST_STORE_TYPE,
+            CERTIFICATE,
+            PRIVATE_KEY,
+            TRUST_CERTIFICATES,
+            CLIENT_AUTH,
+            PROTOCOLS,
+            CIPHER_SUITES,
+            ALPN,
+            HANDSHAKE_TIMEOUT,
+            SERVER_NAME,
+            VERIFY_HOSTNAME);
 
     /** Whether a server asks for a client certificate ({@code want}: asks, {@code need}: refuses without). Immutable. */
-    public enum ClientAuth { NONE, WANT, NEED }
+    public enum ClientAuth {
+        NONE,
+        WANT,
+        NEED
+    }
 
     private final SSLContext context;
     private final boolean hasKeyMaterial;
@@ -101,7 +120,8 @@ public final class TlsSettings {
         this.protocols = checked(PROTOCOLS, p0.isEmpty() ? DEFAULT_PROTOCOLS : p0, supported.getProtocols());
         this.cipherSuites = checked(CIPHER_SUITES, p.list(CIPHER_SUITES), supported.getCipherSuites());
         this.alpn = List.copyOf(p.list(ALPN));
-        this.clientAuth = ClientAuth.valueOf(p.choice(CLIENT_AUTH, "none", "none", "want", "need").toUpperCase(Locale.ROOT));
+        this.clientAuth = ClientAuth.valueOf(
+                p.choice(CLIENT_AUTH, "none", "none", "want", "need").toUpperCase(Locale.ROOT));
         this.handshakeTimeout = p.seconds(HANDSHAKE_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT);
         this.serverName = p.string(SERVER_NAME);
         this.verifyHostname = p.bool(VERIFY_HOSTNAME, true);
@@ -109,7 +129,8 @@ public final class TlsSettings {
             try {
                 new SNIHostName(serverName);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(SERVER_NAME + " '" + serverName + "' is not a host name: " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        SERVER_NAME + " '" + serverName + "' is not a host name: " + e.getMessage(), e);
             }
         }
     }
@@ -128,7 +149,8 @@ public final class TlsSettings {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown TLS properties " + unknown + "; known: " + new TreeSet<>(KNOWN));
+            throw new IllegalArgumentException(
+                    "unknown TLS properties " + unknown + "; known: " + new TreeSet<>(KNOWN));
         }
         return new TlsSettings(new PropertyReader(properties));
     }
@@ -142,8 +164,8 @@ public final class TlsSettings {
         List<String> all = Arrays.asList(supported);
         for (String w : wanted) {
             if (!all.contains(w)) {
-                throw new IllegalArgumentException(key + ": '" + w + "' is not supported by this JDK; supported: "
-                        + String.join(",", supported));
+                throw new IllegalArgumentException(
+                        key + ": '" + w + "' is not supported by this JDK; supported: " + String.join(",", supported));
             }
         }
         return List.copyOf(wanted);
@@ -152,7 +174,8 @@ public final class TlsSettings {
     /** A new server-side engine. */
     public SSLEngine newServerEngine() {
         if (!hasKeyMaterial) {
-            throw new IllegalStateException("a TLS server needs " + KEY_STORE + " or " + CERTIFICATE + " + " + PRIVATE_KEY);
+            throw new IllegalStateException(
+                    "a TLS server needs " + KEY_STORE + " or " + CERTIFICATE + " + " + PRIVATE_KEY);
         }
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);

@@ -25,7 +25,8 @@ final class Fixture implements AutoCloseable {
     /** Echo ({@code \r\n\r\n}-framed) over TLS with {@code properties}, on a TcpServer. */
     TcpServer echoServer(Map<String, Object> properties) throws Exception {
         TcpServer server = TcpServer.builder(tls, EchoServerConsumer::newConnection)
-                .endpoint(Support.endpoint(properties)).build();
+                .endpoint(Support.endpoint(properties))
+                .build();
         tcpServers.add(server);
         return Support.await(server.startServing());
     }

@@ -46,7 +46,8 @@ class OpenSslPeerTest {
     @BeforeEach
     void requireOpenssl() {
         boolean required = "1".equals(System.getenv("MAGNETAR_REQUIRE_PEERS"));
-        assumeTrue(Files.isExecutable(OPENSSL) || required,
+        assumeTrue(
+                Files.isExecutable(OPENSSL) || required,
                 "openssl is not installed (.ci/run installs it and sets MAGNETAR_REQUIRE_PEERS=1)");
         fixture = new Fixture();
     }
@@ -73,9 +74,20 @@ class OpenSslPeerTest {
     void opensslClientGetsItsMessageEchoedOverMagnetarTls(String version) throws Exception {
         TcpServer server = fixture.echoServer();
         TestPki pki = fixture.pki;
-        Process client = start(OPENSSL.toString(), "s_client", "-connect", "127.0.0.1:" + server.address().getPort(),
-                version, "-servername", "localhost", "-CAfile", pki.caPem.toString(), "-verify_return_error",
-                "-verify_hostname", "localhost", "-quiet");
+        Process client = start(
+                OPENSSL.toString(),
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + server.address().getPort(),
+                version,
+                "-servername",
+                "localhost",
+                "-CAfile",
+                pki.caPem.toString(),
+                "-verify_return_error",
+                "-verify_hostname",
+                "localhost",
+                "-quiet");
         CompletableFuture<String> stderr = readAllAsync(client, true);
 
         // QUIT makes the echo server close after its echo: s_client ends on the close_notify.
@@ -84,7 +96,8 @@ class OpenSslPeerTest {
         stdin.flush();
         String echoed = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
 
-        assertThat(client.waitFor(Support.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(client.waitFor(Support.TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .isTrue();
         assertThat(echoed).as("stderr: %s", stderr.getNow("")).isEqualTo("hello\r\n\r\nQUIT\r\n\r\n");
         // OpenSSL 3 reports a close without close_notify as "unexpected eof while reading".
         assertThat(await(stderr)).doesNotContain("unexpected eof").doesNotContainIgnoringCase("error");
@@ -95,25 +108,41 @@ class OpenSslPeerTest {
         TestPki pki = fixture.pki;
         int port = freePort();
         // -rev answers each line reversed; "CLOSE" makes it close the connection with close_notify.
-        Process server = start(OPENSSL.toString(), "s_server", "-accept", "127.0.0.1:" + port, "-naccept", "1",
-                "-cert", pki.serverCertPem.toString(), "-key", pki.serverKeyPem.toString(), "-alpn", "magnetar/1", "-rev");
+        Process server = start(
+                OPENSSL.toString(),
+                "s_server",
+                "-accept",
+                "127.0.0.1:" + port,
+                "-naccept",
+                "1",
+                "-cert",
+                pki.serverCertPem.toString(),
+                "-key",
+                pki.serverKeyPem.toString(),
+                "-alpn",
+                "magnetar/1",
+                "-rev");
         awaitLine(server, "ACCEPT");
         RecordingProtocol client = RecordingProtocol.collector();
         CompletableFuture<byte[]> reply = client.expect("olleh\n".length());
 
-        StreamTransport t = await(fixture.tls.connect(new InetSocketAddress("127.0.0.1", port),
-                fixture.clientEndpoint(Map.of(TlsSettings.ALPN, "magnetar/1")), client));
+        StreamTransport t = await(fixture.tls.connect(
+                new InetSocketAddress("127.0.0.1", port),
+                fixture.clientEndpoint(Map.of(TlsSettings.ALPN, "magnetar/1")),
+                client));
         t.write(ByteBuffer.wrap("hello\n".getBytes(StandardCharsets.US_ASCII)));
 
         assertThat(new String(await(reply), StandardCharsets.US_ASCII)).isEqualTo("olleh\n");
-        assertThat(((SSLSession) t.extraInfo(Transport.SSL_SESSION)).getProtocol()).isEqualTo("TLSv1.3");
+        assertThat(((SSLSession) t.extraInfo(Transport.SSL_SESSION)).getProtocol())
+                .isEqualTo("TLSv1.3");
         assertThat(t.extraInfo(Transport.ALPN_PROTOCOL)).isEqualTo("magnetar/1");
 
         t.write(ByteBuffer.wrap("CLOSE\n".getBytes(StandardCharsets.US_ASCII)));
         await(client.eof);
         assertThat(await(client.lost)).isNull();
         assertThat(client.events).containsExactly("made", "data", "eof", "lost");
-        assertThat(server.waitFor(Support.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(server.waitFor(Support.TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .isTrue();
     }
 
     private static int freePort() throws IOException {
@@ -154,8 +183,8 @@ class OpenSslPeerTest {
     private static CompletableFuture<String> readAllAsync(Process p, boolean stderr) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return new String((stderr ? p.getErrorStream() : p.getInputStream()).readAllBytes(),
-                        StandardCharsets.US_ASCII);
+                return new String(
+                        (stderr ? p.getErrorStream() : p.getInputStream()).readAllBytes(), StandardCharsets.US_ASCII);
             } catch (IOException e) {
                 return e.toString();
             }

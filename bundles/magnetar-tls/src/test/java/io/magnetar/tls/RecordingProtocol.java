@@ -20,10 +20,12 @@ class RecordingProtocol implements Protocol {
     final CompletableFuture<Throwable> lost = new CompletableFuture<>();
     /** Callback names in order, to check the grammar. */
     final List<String> events = new CopyOnWriteArrayList<>();
+
     private final boolean echo;
     private final boolean keepOpenOnEof;
     /** Loop-confined. */
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+
     private volatile CompletableFuture<byte[]> expected;
     private volatile int expectedSize;
     StreamTransport transport;

@@ -54,11 +54,14 @@ class SendFileTest {
         boolean tls = transport.equals("tls");
         TransportProvider provider = tls ? fixture.tls : fixture.tcp;
         Collector collector = new Collector(new byte[0]);
-        Server server = await(provider.listen(Support.endpoint(tls ? fixture.pki.serverProperties(fixture.pki.serverKeys)
-                : Map.of()), () -> collector));
+        Server server = await(provider.listen(
+                Support.endpoint(tls ? fixture.pki.serverProperties(fixture.pki.serverKeys) : Map.of()),
+                () -> collector));
         long[] maxBuffered = new long[1];
-        StreamTransport client = await(provider.connect(server.localAddress(),
-                tls ? fixture.clientEndpoint(Map.of()) : Support.endpoint(Map.of()), new Protocol() {
+        StreamTransport client = await(provider.connect(
+                server.localAddress(),
+                tls ? fixture.clientEndpoint(Map.of()) : Support.endpoint(Map.of()),
+                new Protocol() {
                     private StreamTransport t;
 
                     @Override
@@ -77,8 +80,7 @@ class SendFileTest {
                     }
 
                     @Override
-                    public void connectionLost(Throwable cause) {
-                    }
+                    public void connectionLost(Throwable cause) {}
                 }));
 
         CompletableFuture<Long> sent;
@@ -91,8 +93,10 @@ class SendFileTest {
         }
         byte[] got = await(collector.ended);
 
-        byte[] expected = concat("before|".getBytes(StandardCharsets.US_ASCII),
-                Arrays.copyOfRange(content, 100, content.length - 100), "|after".getBytes(StandardCharsets.US_ASCII));
+        byte[] expected = concat(
+                "before|".getBytes(StandardCharsets.US_ASCII),
+                Arrays.copyOfRange(content, 100, content.length - 100),
+                "|after".getBytes(StandardCharsets.US_ASCII));
         assertThat(got.length).isEqualTo(expected.length);
         assertThat(Arrays.mismatch(got, expected)).isEqualTo(-1);
         if (tls) {

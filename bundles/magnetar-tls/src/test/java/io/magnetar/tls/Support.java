@@ -31,8 +31,7 @@ final class Support {
     /** Upper bound of every wait: long enough for a loaded machine, short enough to fail fast. */
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private Support() {
-    }
+    private Support() {}
 
     /** The future's value, failing after {@link #TIMEOUT}; a failed future throws its cause. */
     static <T> T await(Future<T> future) throws Exception {
@@ -62,7 +61,11 @@ final class Support {
     }
 
     static Endpoint endpoint(Map<String, Object> properties) {
-        return Endpoint.builder().host("127.0.0.1").port(0).properties(properties).build();
+        return Endpoint.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .properties(properties)
+                .build();
     }
 
     /** A JDK client context trusting {@code trust}, presenting the key of {@code keys} if not null. */
@@ -112,14 +115,16 @@ final class Support {
 
     /** Writes {@code data} on a thread of its own, so that the caller can read at the same time. */
     static CompletableFuture<Void> writeAsync(Socket socket, byte[] data) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                socket.getOutputStream().write(data);
-                socket.getOutputStream().flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, runnable -> new Thread(runnable, "client-writer").start());
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        socket.getOutputStream().write(data);
+                        socket.getOutputStream().flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                runnable -> new Thread(runnable, "client-writer").start());
     }
 
     /** What {@code socket} reads until EOF; a reset ends the stream as well and is reported. */
@@ -138,6 +143,5 @@ final class Support {
     }
 
     /** Bytes read and how the stream ended: {@code error} is null for a clean EOF. */
-    record Ending(byte[] bytes, IOException error) {
-    }
+    record Ending(byte[] bytes, IOException error) {}
 }

@@ -34,15 +34,18 @@ public final class TestPki {
     public final Path dir;
     /** CA certificate only: what clients and servers trust. */
     public final Path trustStore;
+
     public final Path caPem;
     /** localhost + 127.0.0.1, signed by the CA. */
     public final Path serverKeys;
+
     public final Path serverCertPem;
     public final Path serverKeyPem;
     /** Two keys: localhost and peer.test, for SNI. */
     public final Path sniKeys;
     /** CN=peer.test, signed by the CA: the client certificate. */
     public final Path clientKeys;
+
     public final Path clientCertPem;
     public final Path clientKeyPem;
     /** localhost, signed by the CA, validity ended days ago. */
@@ -69,23 +72,55 @@ public final class TestPki {
         // Two rounds of keytool runs in parallel: the CA (and the self-signed outsider), then what the CA signs.
         Path ca = dir.resolve("ca-work.p12");
         keytool(List.of(
-                List.of("-genkeypair", "-keystore", ca.toString(), "-alias", "ca", "-dname", "CN=Magnetar Test CA",
-                        "-ext", "bc:c", "-ext", "KU=keyCertSign,cRLSign", "-validity", "30"),
-                List.of("-genkeypair", "-keystore", dir.resolve("untrusted-work.p12").toString(), "-alias", "untrusted",
-                        "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "30")));
+                List.of(
+                        "-genkeypair",
+                        "-keystore",
+                        ca.toString(),
+                        "-alias",
+                        "ca",
+                        "-dname",
+                        "CN=Magnetar Test CA",
+                        "-ext",
+                        "bc:c",
+                        "-ext",
+                        "KU=keyCertSign,cRLSign",
+                        "-validity",
+                        "30"),
+                List.of(
+                        "-genkeypair",
+                        "-keystore",
+                        dir.resolve("untrusted-work.p12").toString(),
+                        "-alias",
+                        "untrusted",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-validity",
+                        "30")));
         Map<String, List<String>> leaves = new LinkedHashMap<>();
-        leaves.put("server", List.of("-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-validity", "30"));
+        leaves.put(
+                "server",
+                List.of("-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "30"));
         // A second name for SNI, and the client certificate for mutual authentication.
         leaves.put("peer", List.of("-dname", "CN=peer.test", "-ext", "SAN=dns:peer.test", "-validity", "30"));
-        leaves.put("expired", List.of("-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-startdate", "-10d", "-validity", "2"));
+        leaves.put(
+                "expired",
+                List.of(
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-startdate",
+                        "-10d",
+                        "-validity",
+                        "2"));
         List<List<String>> calls = new ArrayList<>();
         for (var leaf : leaves.entrySet()) {
             Path work = dir.resolve(leaf.getKey() + "-work.p12");
             Files.copy(ca, work); // -signer needs the CA's key in the same store
-            List<String> args = new ArrayList<>(List.of("-genkeypair", "-keystore", work.toString(),
-                    "-alias", leaf.getKey(), "-signer", "ca"));
+            List<String> args = new ArrayList<>(
+                    List.of("-genkeypair", "-keystore", work.toString(), "-alias", leaf.getKey(), "-signer", "ca"));
             args.addAll(leaf.getValue());
             calls.add(args);
         }
@@ -114,19 +149,36 @@ public final class TestPki {
 
     /** Runs the keytool calls at once and waits for all; fails with keytool's output. */
     private void keytool(List<List<String>> calls) throws Exception {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         List<Process> running = new ArrayList<>();
         List<Path> logs = new ArrayList<>();
         for (List<String> call : calls) {
-            List<String> command = new ArrayList<>(List.of(keytool,
+            List<String> command = new ArrayList<>(List.of(
+                    keytool,
                     // keytool is short-lived: skip the optimising compiler, start faster
-                    "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-J-Xshare:auto"));
+                    "-J-XX:TieredStopAtLevel=1",
+                    "-J-XX:+UseSerialGC",
+                    "-J-Xshare:auto"));
             command.addAll(call);
-            command.addAll(List.of("-keyalg", "EC", "-groupname", "secp256r1", "-storetype", "PKCS12",
-                    "-storepass", PASSWORD, "-keypass", PASSWORD, "-noprompt"));
+            command.addAll(List.of(
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-storetype",
+                    "PKCS12",
+                    "-storepass",
+                    PASSWORD,
+                    "-keypass",
+                    PASSWORD,
+                    "-noprompt"));
             Path log = Files.createTempFile(dir, "keytool", ".log");
             logs.add(log);
-            running.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+            running.add(new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start());
         }
         for (int i = 0; i < running.size(); i++) {
             Process p = running.get(i);
@@ -135,7 +187,8 @@ public final class TestPki {
                 throw new IllegalStateException("keytool timed out: " + calls.get(i));
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException("keytool " + calls.get(i) + " failed: " + Files.readString(logs.get(i)));
+                throw new IllegalStateException(
+                        "keytool " + calls.get(i) + " failed: " + Files.readString(logs.get(i)));
             }
         }
     }
@@ -160,11 +213,13 @@ public final class TestPki {
         StringBuilder text = new StringBuilder();
         Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
         for (Certificate c : certificates) {
-            text.append("-----BEGIN CERTIFICATE-----\n").append(base64.encodeToString(c.getEncoded()))
+            text.append("-----BEGIN CERTIFICATE-----\n")
+                    .append(base64.encodeToString(c.getEncoded()))
                     .append("\n-----END CERTIFICATE-----\n");
         }
         if (key != null) {
-            text.append("-----BEGIN PRIVATE KEY-----\n").append(base64.encodeToString(key.getEncoded()))
+            text.append("-----BEGIN PRIVATE KEY-----\n")
+                    .append(base64.encodeToString(key.getEncoded()))
                     .append("\n-----END PRIVATE KEY-----\n");
         }
         Files.writeString(file, text, StandardCharsets.US_ASCII);

@@ -88,7 +88,9 @@ class TlsCloseAndFlowControlTest {
         });
         try (SSLSocket client = client(server, "TLSv1.3")) {
             byte[] got = client.getInputStream().readNBytes(payload.length);
-            assertThat(client.getInputStream().read()).as("close_notify reads as EOF").isEqualTo(-1);
+            assertThat(client.getInputStream().read())
+                    .as("close_notify reads as EOF")
+                    .isEqualTo(-1);
             assertThat(Arrays.mismatch(got, payload)).isEqualTo(-1);
 
             // TLS 1.3 close is a half-close: the client may still write and the server still reads.
@@ -199,8 +201,8 @@ class TlsCloseAndFlowControlTest {
         RecordingProtocol serverSide = RecordingProtocol.collector();
         Server server = fixture.listen(pki.serverProperties(pki.serverKeys), () -> serverSide);
         RecordingProtocol clientSide = RecordingProtocol.collector();
-        StreamTransport t = await(fixture.tls.connect(server.localAddress(),
-                fixture.clientEndpoint(java.util.Map.of()), clientSide));
+        StreamTransport t = await(
+                fixture.tls.connect(server.localAddress(), fixture.clientEndpoint(java.util.Map.of()), clientSide));
         StringBuilder expected = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
             expected.append(i).append(',');

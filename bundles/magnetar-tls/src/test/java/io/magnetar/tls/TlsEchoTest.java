@@ -47,8 +47,8 @@ class TlsEchoTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void echoesToAJdkSslSocket(String protocol) throws Exception {
-        try (SSLSocket client = Support.jdkClient(server.address(), Support.jdkContext(fixture.pki.trustStore, null),
-                protocol)) {
+        try (SSLSocket client =
+                Support.jdkClient(server.address(), Support.jdkContext(fixture.pki.trustStore, null), protocol)) {
             client.getOutputStream().write("hello\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 
             byte[] echoed = client.getInputStream().readNBytes(9);
@@ -68,21 +68,24 @@ class TlsEchoTest {
             await(written);
 
             assertThat(echoed).hasSize(message.length);
-            assertThat(Arrays.mismatch(echoed, message)).as("first differing byte").isEqualTo(-1);
+            assertThat(Arrays.mismatch(echoed, message))
+                    .as("first differing byte")
+                    .isEqualTo(-1);
         }
     }
 
     @Test
     void echoesToAMagnetarTlsClient() throws Exception {
         Connection connection = EchoClientConsumer.newConnection();
-        StreamTransport transport = await(fixture.tls.connect(server.address(), fixture.clientEndpoint(Map.of()),
-                connection));
+        StreamTransport transport =
+                await(fixture.tls.connect(server.address(), fixture.clientEndpoint(Map.of()), connection));
 
         Object echoed = await(connection.request("hello over TLS"));
 
         assertThat(new String((byte[]) echoed, StandardCharsets.UTF_8)).isEqualTo("hello over TLS");
         assertThat(transport).isInstanceOf(SocketStreamSslTransport.class);
-        assertThat(((SSLSession) transport.extraInfo(Transport.SSL_SESSION)).getProtocol()).isEqualTo("TLSv1.3");
+        assertThat(((SSLSession) transport.extraInfo(Transport.SSL_SESSION)).getProtocol())
+                .isEqualTo("TLSv1.3");
         assertThat(transport.extraInfo(Transport.PEERNAME)).isEqualTo(server.address());
         assertThat(transport.extraInfo(Transport.SOCKET)).isNotNull();
         transport.close();
@@ -95,19 +98,22 @@ class TlsEchoTest {
         for (int i = 0; i < 100; i++) {
             int client = i;
             Connection connection = EchoClientConsumer.newConnection();
-            clients.add(fixture.tls.connect(server.address(), fixture.clientEndpoint(Map.of()), connection)
+            clients.add(fixture.tls
+                    .connect(server.address(), fixture.clientEndpoint(Map.of()), connection)
                     .thenCompose(t -> exchange(connection, client, 0, new ArrayList<>())));
         }
 
         for (int i = 0; i < clients.size(); i++) {
-            assertThat(await(clients.get(i))).containsExactly("client " + i + " message 0", "client " + i + " message 1",
-                    "client " + i + " message 2");
+            assertThat(await(clients.get(i)))
+                    .containsExactly(
+                            "client " + i + " message 0", "client " + i + " message 1", "client " + i + " message 2");
         }
         Support.awaitTrue(() -> server.sessions() == 100, "100 sessions on the server");
     }
 
     /** Three requests one after another on {@code connection}; completes with the echoed texts. */
-    private static CompletableFuture<List<String>> exchange(Connection connection, int client, int n, List<String> got) {
+    private static CompletableFuture<List<String>> exchange(
+            Connection connection, int client, int n, List<String> got) {
         if (n == 3) {
             connection.transport().close();
             return CompletableFuture.completedFuture(got);
@@ -126,7 +132,9 @@ class TlsEchoTest {
 
             Support.Ending end = Support.readToEnd(client);
 
-            assertThat(end.error()).as("the stream ends with close_notify, not a reset").isNull();
+            assertThat(end.error())
+                    .as("the stream ends with close_notify, not a reset")
+                    .isNull();
             assertThat(new String(end.bytes(), StandardCharsets.US_ASCII)).isEqualTo("bye\r\n\r\nQUIT\r\n\r\n");
         }
     }

@@ -62,7 +62,8 @@ class TlsFeaturesTest {
     private RecordingProtocol roundTrip(Server server, Map<String, Object> clientExtra, String text) throws Exception {
         RecordingProtocol client = RecordingProtocol.collector();
         CompletableFuture<byte[]> echoed = client.expect(text.length());
-        StreamTransport t = await(fixture.tls.connect(server.localAddress(), fixture.clientEndpoint(clientExtra), client));
+        StreamTransport t =
+                await(fixture.tls.connect(server.localAddress(), fixture.clientEndpoint(clientExtra), client));
         t.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
         assertThat(new String(await(echoed), StandardCharsets.US_ASCII)).isEqualTo(text);
         return client;
@@ -75,7 +76,8 @@ class TlsFeaturesTest {
         RecordingProtocol client = roundTrip(server, Map.of(TlsSettings.ALPN, "http/1.1"), "alpn");
 
         assertThat(client.transport.extraInfo(Transport.ALPN_PROTOCOL)).isEqualTo("http/1.1");
-        assertThat(await(accepted.get(0).made).extraInfo(Transport.ALPN_PROTOCOL)).isEqualTo("http/1.1");
+        assertThat(await(accepted.get(0).made).extraInfo(Transport.ALPN_PROTOCOL))
+                .isEqualTo("http/1.1");
     }
 
     @Test
@@ -85,7 +87,8 @@ class TlsFeaturesTest {
         RecordingProtocol client = roundTrip(server, Map.of(), "no alpn");
 
         assertThat(client.transport.extraInfo(Transport.ALPN_PROTOCOL)).isNull();
-        assertThat(await(accepted.get(0).made).extraInfo(Transport.ALPN_PROTOCOL)).isNull();
+        assertThat(await(accepted.get(0).made).extraInfo(Transport.ALPN_PROTOCOL))
+                .isNull();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -98,34 +101,49 @@ class TlsFeaturesTest {
 
         @SuppressWarnings("unchecked")
         List<Certificate> chain = (List<Certificate>) client.transport.extraInfo(Transport.PEER_CERTIFICATES);
-        assertThat(((X509Certificate) chain.get(0)).getSubjectX500Principal().getName()).isEqualTo("CN=" + name);
+        assertThat(((X509Certificate) chain.get(0)).getSubjectX500Principal().getName())
+                .isEqualTo("CN=" + name);
     }
 
     @Test
     void mutualAuthenticationShowsTheClientCertificateToTheServer() throws Exception {
-        Server server = echoServer(serverProperties(Map.of(TlsSettings.CLIENT_AUTH, "need",
-                TlsSettings.TRUST_STORE, pki.trustStore.toString(), TlsSettings.TRUST_STORE_PASSWORD, TestPki.PASSWORD)));
-        Map<String, Object> withCertificate = Map.of(TlsSettings.KEY_STORE, pki.clientKeys.toString(),
-                TlsSettings.KEY_STORE_PASSWORD, TestPki.PASSWORD);
+        Server server = echoServer(serverProperties(Map.of(
+                TlsSettings.CLIENT_AUTH,
+                "need",
+                TlsSettings.TRUST_STORE,
+                pki.trustStore.toString(),
+                TlsSettings.TRUST_STORE_PASSWORD,
+                TestPki.PASSWORD)));
+        Map<String, Object> withCertificate = Map.of(
+                TlsSettings.KEY_STORE, pki.clientKeys.toString(), TlsSettings.KEY_STORE_PASSWORD, TestPki.PASSWORD);
 
         roundTrip(server, withCertificate, "mutual");
 
         StreamTransport serverSide = await(accepted.get(0).made);
         @SuppressWarnings("unchecked")
         List<Certificate> chain = (List<Certificate>) serverSide.extraInfo(Transport.PEER_CERTIFICATES);
-        assertThat(((X509Certificate) chain.get(0)).getSubjectX500Principal().getName()).isEqualTo("CN=peer.test");
-        assertThat(((SSLSession) serverSide.extraInfo(Transport.SSL_SESSION)).getPeerPrincipal().getName())
+        assertThat(((X509Certificate) chain.get(0)).getSubjectX500Principal().getName())
+                .isEqualTo("CN=peer.test");
+        assertThat(((SSLSession) serverSide.extraInfo(Transport.SSL_SESSION))
+                        .getPeerPrincipal()
+                        .getName())
                 .isEqualTo("CN=peer.test");
     }
 
     @Test
     void wantedClientAuthAcceptsAClientWithoutCertificate() throws Exception {
-        Server server = echoServer(serverProperties(Map.of(TlsSettings.CLIENT_AUTH, "want",
-                TlsSettings.TRUST_STORE, pki.trustStore.toString(), TlsSettings.TRUST_STORE_PASSWORD, TestPki.PASSWORD)));
+        Server server = echoServer(serverProperties(Map.of(
+                TlsSettings.CLIENT_AUTH,
+                "want",
+                TlsSettings.TRUST_STORE,
+                pki.trustStore.toString(),
+                TlsSettings.TRUST_STORE_PASSWORD,
+                TestPki.PASSWORD)));
 
         roundTrip(server, Map.of(), "anonymous");
 
-        assertThat(await(accepted.get(0).made).extraInfo(Transport.PEER_CERTIFICATES)).isNull();
+        assertThat(await(accepted.get(0).made).extraInfo(Transport.PEER_CERTIFICATES))
+                .isNull();
     }
 
     @Test
@@ -148,7 +166,8 @@ class TlsFeaturesTest {
 
         RecordingProtocol client = roundTrip(server, Map.of(TlsSettings.PROTOCOLS, protocol), "version");
 
-        assertThat(((SSLSession) client.transport.extraInfo(Transport.SSL_SESSION)).getProtocol()).isEqualTo(protocol);
+        assertThat(((SSLSession) client.transport.extraInfo(Transport.SSL_SESSION)).getProtocol())
+                .isEqualTo(protocol);
         assertThat(((SSLSession) await(accepted.get(0).made).extraInfo(Transport.SSL_SESSION)).getProtocol())
                 .isEqualTo(protocol);
     }
@@ -156,8 +175,8 @@ class TlsFeaturesTest {
     @Test
     void refusesAClientInitiatedRenegotiationOnTls12() throws Exception {
         Server server = echoServer(serverProperties(Map.of()));
-        try (SSLSocket client = Support.jdkClient(server.localAddress(), Support.jdkContext(pki.trustStore, null),
-                "TLSv1.2")) {
+        try (SSLSocket client =
+                Support.jdkClient(server.localAddress(), Support.jdkContext(pki.trustStore, null), "TLSv1.2")) {
             client.getOutputStream().write('x');
             assertThat(client.getInputStream().read()).isEqualTo('x');
 
@@ -175,8 +194,8 @@ class TlsFeaturesTest {
     @Test
     void acceptsAKeyUpdateOnTls13() throws Exception {
         Server server = echoServer(serverProperties(Map.of()));
-        try (SSLSocket client = Support.jdkClient(server.localAddress(), Support.jdkContext(pki.trustStore, null),
-                "TLSv1.3")) {
+        try (SSLSocket client =
+                Support.jdkClient(server.localAddress(), Support.jdkContext(pki.trustStore, null), "TLSv1.3")) {
             client.getOutputStream().write('x');
             assertThat(client.getInputStream().read()).isEqualTo('x');
 

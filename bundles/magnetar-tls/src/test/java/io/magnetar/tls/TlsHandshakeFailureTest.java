@@ -76,7 +76,9 @@ class TlsHandshakeFailureTest {
 
             assertThat(end.bytes()).isEmpty();
         }
-        assertThat(server.sessions()).as("no protocol for a connection without handshake").isZero();
+        assertThat(server.sessions())
+                .as("no protocol for a connection without handshake")
+                .isZero();
         assertStillServes(server.address());
     }
 
@@ -102,11 +104,13 @@ class TlsHandshakeFailureTest {
         Server silent = await(fixture.tcp.listen(Support.endpoint(Map.of()), RecordingProtocol::collector));
         Map<String, Object> timeout = Map.of(TlsSettings.HANDSHAKE_TIMEOUT, "0.3");
 
-        Throwable error = catchThrowable(() -> await(fixture.tls.connect(silent.localAddress(),
-                fixture.clientEndpoint(timeout), EchoClientConsumer.newConnection())));
+        Throwable error = catchThrowable(() -> await(fixture.tls.connect(
+                silent.localAddress(), fixture.clientEndpoint(timeout), EchoClientConsumer.newConnection())));
 
-        assertThat(error).isInstanceOf(SocketTimeoutException.class)
-                .hasMessageContaining("TLS handshake with").hasMessageContaining("did not complete within 300 ms");
+        assertThat(error)
+                .isInstanceOf(SocketTimeoutException.class)
+                .hasMessageContaining("TLS handshake with")
+                .hasMessageContaining("did not complete within 300 ms");
         await(silent.close());
     }
 
@@ -139,11 +143,13 @@ class TlsHandshakeFailureTest {
     void rejectsAnUntrustedServerCertificateWithAClearError() throws Exception {
         Server server = fixture.listen(pki.serverProperties(pki.untrustedKeys), RecordingProtocol::echo);
 
-        Throwable error = catchThrowable(() -> await(fixture.tls.connect(server.localAddress(),
-                fixture.clientEndpoint(Map.of()), EchoClientConsumer.newConnection())));
+        Throwable error = catchThrowable(() -> await(fixture.tls.connect(
+                server.localAddress(), fixture.clientEndpoint(Map.of()), EchoClientConsumer.newConnection())));
 
-        assertThat(error).isInstanceOf(SSLHandshakeException.class)
-                .hasMessageContaining("TLS handshake with /127.0.0.1:" + server.localAddress().getPort() + " failed")
+        assertThat(error)
+                .isInstanceOf(SSLHandshakeException.class)
+                .hasMessageContaining(
+                        "TLS handshake with /127.0.0.1:" + server.localAddress().getPort() + " failed")
                 .hasMessageContaining("unable to find valid certification path");
     }
 
@@ -151,8 +157,8 @@ class TlsHandshakeFailureTest {
     void rejectsAnExpiredServerCertificate() throws Exception {
         Server server = fixture.listen(pki.serverProperties(pki.expiredKeys), RecordingProtocol::echo);
 
-        Throwable error = catchThrowable(() -> await(fixture.tls.connect(server.localAddress(),
-                fixture.clientEndpoint(Map.of()), EchoClientConsumer.newConnection())));
+        Throwable error = catchThrowable(() -> await(fixture.tls.connect(
+                server.localAddress(), fixture.clientEndpoint(Map.of()), EchoClientConsumer.newConnection())));
 
         assertThat(error).isInstanceOf(SSLHandshakeException.class).hasMessageContaining("validity check failed");
     }
@@ -161,8 +167,10 @@ class TlsHandshakeFailureTest {
     void rejectsAServerCertificateForAnotherName() throws Exception {
         Server server = fixture.listen(pki.serverProperties(pki.serverKeys), RecordingProtocol::echo);
 
-        Throwable error = catchThrowable(() -> await(fixture.tls.connect(server.localAddress(),
-                fixture.clientEndpoint(Map.of(TlsSettings.SERVER_NAME, "wrong.test")), EchoClientConsumer.newConnection())));
+        Throwable error = catchThrowable(() -> await(fixture.tls.connect(
+                server.localAddress(),
+                fixture.clientEndpoint(Map.of(TlsSettings.SERVER_NAME, "wrong.test")),
+                EchoClientConsumer.newConnection())));
 
         assertThat(error).isInstanceOf(SSLHandshakeException.class).hasMessageContaining("wrong.test");
     }
@@ -170,10 +178,11 @@ class TlsHandshakeFailureTest {
     @Test
     void acceptsAnyServerNameWhenHostnameVerificationIsOff() throws Exception {
         Server server = fixture.listen(pki.serverProperties(pki.serverKeys), RecordingProtocol::echo);
-        Map<String, Object> unchecked = Map.of(TlsSettings.SERVER_NAME, "wrong.test", TlsSettings.VERIFY_HOSTNAME, "false");
+        Map<String, Object> unchecked =
+                Map.of(TlsSettings.SERVER_NAME, "wrong.test", TlsSettings.VERIFY_HOSTNAME, "false");
 
-        StreamTransport t = await(fixture.tls.connect(server.localAddress(), fixture.clientEndpoint(unchecked),
-                new RecordingProtocol(false, false)));
+        StreamTransport t = await(fixture.tls.connect(
+                server.localAddress(), fixture.clientEndpoint(unchecked), new RecordingProtocol(false, false)));
 
         assertThat(t.isClosing()).isFalse();
         t.close();
@@ -184,8 +193,13 @@ class TlsHandshakeFailureTest {
     void requiredClientAuthRejectsAClientWithoutCertificate(String protocol) throws Exception {
         AtomicInteger protocols = new AtomicInteger();
         Map<String, Object> p = pki.serverProperties(pki.serverKeys);
-        p.putAll(Map.of(TlsSettings.CLIENT_AUTH, "need", TlsSettings.TRUST_STORE, pki.trustStore.toString(),
-                TlsSettings.TRUST_STORE_PASSWORD, TestPki.PASSWORD));
+        p.putAll(Map.of(
+                TlsSettings.CLIENT_AUTH,
+                "need",
+                TlsSettings.TRUST_STORE,
+                pki.trustStore.toString(),
+                TlsSettings.TRUST_STORE_PASSWORD,
+                TestPki.PASSWORD));
         Server server = fixture.listen(p, () -> {
             protocols.incrementAndGet();
             return RecordingProtocol.echo();
@@ -200,7 +214,8 @@ class TlsHandshakeFailureTest {
                 client.getInputStream().read();
             });
 
-            assertThat(error).isInstanceOf(SSLException.class)
+            assertThat(error)
+                    .isInstanceOf(SSLException.class)
                     .hasMessageMatching("(?s).*(certificate_required|bad_certificate|handshake_failure).*");
         }
         assertThat(protocols).hasValue(0);
@@ -256,7 +271,8 @@ class TlsHandshakeFailureTest {
         }
         Connection connection = EchoClientConsumer.newConnection();
 
-        assertThatThrownBy(() -> await(fixture.tls.connect(new InetSocketAddress("127.0.0.1", port),
-                fixture.clientEndpoint(Map.of()), connection))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> await(fixture.tls.connect(
+                        new InetSocketAddress("127.0.0.1", port), fixture.clientEndpoint(Map.of()), connection)))
+                .isInstanceOf(IOException.class);
     }
 }

@@ -3,7 +3,6 @@ package io.magnetar.tls;
 import static io.magnetar.tls.Support.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.magnetar.api.Endpoint;
 import io.magnetar.api.Protocol;
 import io.magnetar.api.Server;
 import io.magnetar.api.StreamTransport;
@@ -52,6 +51,7 @@ class TlsLoopSharingTest {
 
     /** One loop: every connection of a test shares it. */
     private final SelectorEventLoopGroup group = new SelectorEventLoopGroup(1, "tls-sharing-test");
+
     private final TcpTransportProvider tcp = new TcpTransportProvider(group);
     private final List<Server> servers = new ArrayList<>();
 
@@ -75,13 +75,20 @@ class TlsLoopSharingTest {
         SSLContext serverContext = SSLContext.getInstance("TLS");
         serverContext.init(new javax.net.ssl.KeyManager[] {keys}, null, null);
         HandshakeWorkers workers = new HandshakeWorkers("tls-sharing-test-handshake");
-        Server server = await(tcp.listen(Support.endpoint(Map.of()), () -> new SslProtocol(serverEngine(serverContext),
-                Duration.ofSeconds(60), workers, CopyEcho::new, SocketStreamSslTransport::new)));
+        Server server = await(tcp.listen(
+                Support.endpoint(Map.of()),
+                () -> new SslProtocol(
+                        serverEngine(serverContext),
+                        Duration.ofSeconds(60),
+                        workers,
+                        CopyEcho::new,
+                        SocketStreamSslTransport::new)));
         servers.add(server);
         // Two client contexts: the second must not resume the first one's session, which skips the key.
-        try (SSLSocket first = Support.jdkClient(server.localAddress(), Support.jdkContext(TestPki.get().trustStore, null));
-             SSLSocket second = Support.jdkClient(server.localAddress(), Support.jdkContext(TestPki.get().trustStore,
-                     null))) {
+        try (SSLSocket first =
+                        Support.jdkClient(server.localAddress(), Support.jdkContext(TestPki.get().trustStore, null));
+                SSLSocket second =
+                        Support.jdkClient(server.localAddress(), Support.jdkContext(TestPki.get().trustStore, null))) {
             roundTrips(first, 1);
             keys.blockNext();
             CompletableFuture<Void> secondHandshake = CompletableFuture.runAsync(() -> {
@@ -93,11 +100,14 @@ class TlsLoopSharingTest {
             });
             try {
                 assertThat(keys.blocked.await(Support.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
-                        .as("the second handshake reached the key manager").isTrue();
+                        .as("the second handshake reached the key manager")
+                        .isTrue();
 
                 roundTrips(first, ROUND_TRIPS); // with the loop blocked, the first read times out
 
-                assertThat(secondHandshake).as("the second handshake waits for its key").isNotDone();
+                assertThat(secondHandshake)
+                        .as("the second handshake waits for its key")
+                        .isNotDone();
             } finally {
                 keys.release.countDown();
             }
@@ -112,21 +122,23 @@ class TlsLoopSharingTest {
     @Test
     void fourClientsEachMake200SequentialRoundTripsOf1KiB() throws Exception {
         SslTransportProvider tls = new SslTransportProvider(tcp);
-        Server server = await(tls.listen(Support.endpoint(TestPki.get().serverProperties(TestPki.get().serverKeys)),
-                CopyEcho::new));
+        Server server = await(
+                tls.listen(Support.endpoint(TestPki.get().serverProperties(TestPki.get().serverKeys)), CopyEcho::new));
         servers.add(server);
         SSLContext clientContext = Support.jdkContext(TestPki.get().trustStore, null);
 
         List<CompletableFuture<Void>> clients = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            clients.add(CompletableFuture.runAsync(() -> {
-                try (SSLSocket client = Support.jdkClient(server.localAddress(), clientContext)) {
-                    client.setTcpNoDelay(true);
-                    roundTrips(client, ROUND_TRIPS);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, runnable -> new Thread(runnable, "round-trip-client").start()));
+            clients.add(CompletableFuture.runAsync(
+                    () -> {
+                        try (SSLSocket client = Support.jdkClient(server.localAddress(), clientContext)) {
+                            client.setTcpNoDelay(true);
+                            roundTrips(client, ROUND_TRIPS);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    runnable -> new Thread(runnable, "round-trip-client").start()));
         }
 
         for (CompletableFuture<Void> client : clients) {
@@ -143,8 +155,8 @@ class TlsLoopSharingTest {
     void writeCopyLeavesTheBufferToTheCallerAtOnce() throws Exception {
         CompletableFuture<Integer> positionAfterWrite = new CompletableFuture<>();
         SslTransportProvider tls = new SslTransportProvider(tcp);
-        Server server = await(tls.listen(Support.endpoint(TestPki.get().serverProperties(TestPki.get().serverKeys)),
-                () -> new CopyEcho() {
+        Server server = await(tls.listen(
+                Support.endpoint(TestPki.get().serverProperties(TestPki.get().serverKeys)), () -> new CopyEcho() {
                     @Override
                     public void dataReceived(ByteBuffer data) {
                         super.dataReceived(data);
@@ -158,13 +170,17 @@ class TlsLoopSharingTest {
         servers.add(server);
         byte[] message = Support.payload(5000);
 
-        try (SSLSocket client = Support.jdkClient(server.localAddress(), Support.jdkContext(TestPki.get().trustStore,
-                null))) {
+        try (SSLSocket client =
+                Support.jdkClient(server.localAddress(), Support.jdkContext(TestPki.get().trustStore, null))) {
             client.getOutputStream().write(message);
             byte[] echoed = client.getInputStream().readNBytes(message.length);
 
-            assertThat(Arrays.mismatch(echoed, message)).as("first differing byte").isEqualTo(-1);
-            assertThat(await(positionAfterWrite)).as("position - limit after writeCopy").isZero();
+            assertThat(Arrays.mismatch(echoed, message))
+                    .as("first differing byte")
+                    .isEqualTo(-1);
+            assertThat(await(positionAfterWrite))
+                    .as("position - limit after writeCopy")
+                    .isZero();
         }
     }
 
@@ -178,7 +194,9 @@ class TlsLoopSharingTest {
             message[0] = (byte) i;
             out.write(message);
             in.readFully(reply);
-            assertThat(Arrays.mismatch(reply, message)).as("round trip %d: first differing byte", i).isEqualTo(-1);
+            assertThat(Arrays.mismatch(reply, message))
+                    .as("round trip %d: first differing byte", i)
+                    .isEqualTo(-1);
         }
     }
 
@@ -213,8 +231,7 @@ class TlsLoopSharingTest {
         }
 
         @Override
-        public void connectionLost(Throwable cause) {
-        }
+        public void connectionLost(Throwable cause) {}
     }
 
     /**

@@ -40,8 +40,15 @@ class TlsSettingsTest {
 
     @Test
     void readsListsAsCommaTextOrArraysAndSecondsAsFractions() {
-        TlsSettings s = TlsSettings.from(server(TlsSettings.ALPN, new String[] {"h2", "http/1.1"},
-                TlsSettings.PROTOCOLS, " TLSv1.2 ", TlsSettings.HANDSHAKE_TIMEOUT, "0.25", TlsSettings.CLIENT_AUTH, "WANT"));
+        TlsSettings s = TlsSettings.from(server(
+                TlsSettings.ALPN,
+                new String[] {"h2", "http/1.1"},
+                TlsSettings.PROTOCOLS,
+                " TLSv1.2 ",
+                TlsSettings.HANDSHAKE_TIMEOUT,
+                "0.25",
+                TlsSettings.CLIENT_AUTH,
+                "WANT"));
 
         assertThat(s.alpn()).containsExactly("h2", "http/1.1");
         assertThat(s.protocols()).containsExactly("TLSv1.2");
@@ -57,7 +64,8 @@ class TlsSettingsTest {
         SSLEngine engine = TlsSettings.from(pki.clientProperties())
                 .newClientEngine(java.net.InetSocketAddress.createUnresolved("localhost", 443));
 
-        assertThat(engine.getSSLParameters().getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
+        assertThat(engine.getSSLParameters().getEndpointIdentificationAlgorithm())
+                .isEqualTo("HTTPS");
         assertThat(engine.getSSLParameters().getServerNames()).hasSize(1);
         assertThat(engine.getPeerHost()).isEqualTo("localhost");
     }
@@ -65,49 +73,60 @@ class TlsSettingsTest {
     @Test
     void rejectsUnknownTlsPropertiesAsTypos() {
         assertThatThrownBy(() -> TlsSettings.from(server("tls.keystore", "x")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown TLS properties [tls.keystore]");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown TLS properties [tls.keystore]");
     }
 
     @Test
     void namesAMissingKeyStoreFile() {
         assertThatThrownBy(() -> TlsSettings.from(server(TlsSettings.KEY_STORE, "/no/such/keys.p12")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tls.keyStore: no such file /no/such/keys.p12");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tls.keyStore: no such file /no/such/keys.p12");
     }
 
     @Test
     void namesAWrongKeyStorePassword() {
         assertThatThrownBy(() -> TlsSettings.from(server(TlsSettings.KEY_STORE_PASSWORD, "wrong")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("tls.keyStore: cannot read").hasMessageContaining("wrong password");
+                .hasMessageContaining("tls.keyStore: cannot read")
+                .hasMessageContaining("wrong password");
     }
 
     @Test
     void namesAWrongKeyPassword() {
         assertThatThrownBy(() -> TlsSettings.from(server(TlsSettings.KEY_PASSWORD, "wrong")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not unlock the private key");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not unlock the private key");
     }
 
     @Test
     void saysWhenATrustStoreLooksEmptyForWantOfItsPassword() {
         Map<String, Object> p = new HashMap<>(Map.of(TlsSettings.TRUST_STORE, pki.trustStore.toString()));
 
-        assertThatThrownBy(() -> TlsSettings.from(p)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> TlsSettings.from(p))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("holds no certificates (wrong or missing tls.trustStorePassword?)");
     }
 
     @Test
     void rejectsAKeyStoreWithoutPrivateKey() {
-        assertThatThrownBy(() -> TlsSettings.from(Map.of(TlsSettings.KEY_STORE, pki.trustStore.toString(),
-                TlsSettings.KEY_STORE_PASSWORD, TestPki.PASSWORD)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds no private key entry");
+        assertThatThrownBy(() -> TlsSettings.from(Map.of(
+                        TlsSettings.KEY_STORE,
+                        pki.trustStore.toString(),
+                        TlsSettings.KEY_STORE_PASSWORD,
+                        TestPki.PASSWORD)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds no private key entry");
     }
 
     @Test
     void rejectsUnsupportedProtocolsAndCipherSuites() {
         assertThatThrownBy(() -> TlsSettings.from(server(TlsSettings.PROTOCOLS, "TLSv1.3,TLSv9")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tls.protocols: 'TLSv9' is not supported");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tls.protocols: 'TLSv9' is not supported");
         assertThatThrownBy(() -> TlsSettings.from(server(TlsSettings.CIPHER_SUITES, "TLS_NO_SUCH_SUITE")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tls.cipherSuites: 'TLS_NO_SUCH_SUITE'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tls.cipherSuites: 'TLS_NO_SUCH_SUITE'");
     }
 
     @Test
@@ -124,18 +143,26 @@ class TlsSettingsTest {
     void rejectsHalfOfAPemPairAndAMismatchedPair() {
         assertThatThrownBy(() -> TlsSettings.from(Map.of(TlsSettings.CERTIFICATE, pki.serverCertPem.toString())))
                 .hasMessageContaining("tls.certificate and tls.privateKey go together");
-        assertThatThrownBy(() -> TlsSettings.from(Map.of(TlsSettings.CERTIFICATE, pki.serverCertPem.toString(),
-                TlsSettings.PRIVATE_KEY, pki.clientKeyPem.toString())))
+        assertThatThrownBy(() -> TlsSettings.from(Map.of(
+                        TlsSettings.CERTIFICATE,
+                        pki.serverCertPem.toString(),
+                        TlsSettings.PRIVATE_KEY,
+                        pki.clientKeyPem.toString())))
                 .hasMessageContaining("is not the key of the first certificate");
     }
 
     @Test
     void explainsPemKeysItCannotRead(@TempDir Path dir) throws Exception {
-        Path pkcs1 = Files.writeString(dir.resolve("rsa.key"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+        Path pkcs1 = Files.writeString(
+                dir.resolve("rsa.key"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
 
-        assertThatThrownBy(() -> TlsSettings.from(Map.of(TlsSettings.CERTIFICATE, pki.serverCertPem.toString(),
-                TlsSettings.PRIVATE_KEY, pkcs1.toString())))
-                .hasMessageContaining("tls.privateKey").hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+        assertThatThrownBy(() -> TlsSettings.from(Map.of(
+                        TlsSettings.CERTIFICATE,
+                        pki.serverCertPem.toString(),
+                        TlsSettings.PRIVATE_KEY,
+                        pkcs1.toString())))
+                .hasMessageContaining("tls.privateKey")
+                .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
     }
 
     @Test
@@ -143,7 +170,8 @@ class TlsSettingsTest {
         TlsSettings clientOnly = TlsSettings.from(pki.clientProperties());
 
         assertThat(clientOnly.hasKeyMaterial()).isFalse();
-        assertThatThrownBy(clientOnly::newServerEngine).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(clientOnly::newServerEngine)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("tls.keyStore or tls.certificate + tls.privateKey");
     }
 

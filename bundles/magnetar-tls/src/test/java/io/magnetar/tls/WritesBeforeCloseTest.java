@@ -34,6 +34,7 @@ class WritesBeforeCloseTest {
     private static final int BEFORE_CLOSE = 150;
     /** Each writer goes on this far, racing the close. */
     private static final int PER_WRITER = 400;
+
     private static final byte[] GREETING = "220 hello\r\n".repeat(64).getBytes(StandardCharsets.US_ASCII);
 
     private Fixture fixture;
@@ -58,8 +59,10 @@ class WritesBeforeCloseTest {
             Collector collector = new Collector(GREETING);
             Server server = await(provider.listen(Support.endpoint(serverProperties), () -> collector));
             try {
-                StreamTransport client = await(provider.connect(server.localAddress(),
-                        tls ? fixture.clientEndpoint(Map.of()) : Support.endpoint(Map.of()), new Ignoring()));
+                StreamTransport client = await(provider.connect(
+                        server.localAddress(),
+                        tls ? fixture.clientEndpoint(Map.of()) : Support.endpoint(Map.of()),
+                        new Ignoring()));
                 int[] madeBeforeClose = raceWritersWithEnding(client, ending);
                 byte[] received = await(collector.ended);
 
@@ -77,15 +80,20 @@ class WritesBeforeCloseTest {
         List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
             int writer = w;
-            Thread t = new Thread(() -> {
-                for (int seq = 0; seq < PER_WRITER; seq++) {
-                    client.write(ByteBuffer.allocate(8).putInt(writer).putInt(seq).flip());
-                    written.set(writer, seq + 1);
-                    if (seq + 1 == BEFORE_CLOSE) {
-                        enough.countDown();
-                    }
-                }
-            }, "writer-" + w);
+            Thread t = new Thread(
+                    () -> {
+                        for (int seq = 0; seq < PER_WRITER; seq++) {
+                            client.write(ByteBuffer.allocate(8)
+                                    .putInt(writer)
+                                    .putInt(seq)
+                                    .flip());
+                            written.set(writer, seq + 1);
+                            if (seq + 1 == BEFORE_CLOSE) {
+                                enough.countDown();
+                            }
+                        }
+                    },
+                    "writer-" + w);
             t.start();
             writers.add(t);
         }
@@ -115,11 +123,14 @@ class WritesBeforeCloseTest {
         while (in.hasRemaining()) {
             int writer = in.getInt();
             int seq = in.getInt();
-            assertThat(seq).as(run + ": writer " + writer + " in call order, no gap").isEqualTo(next[writer]);
+            assertThat(seq)
+                    .as(run + ": writer " + writer + " in call order, no gap")
+                    .isEqualTo(next[writer]);
             next[writer]++;
         }
         for (int w = 0; w < WRITERS; w++) {
-            assertThat(next[w]).as(run + ": writes of writer " + w + " made before the close, received")
+            assertThat(next[w])
+                    .as(run + ": writes of writer " + w + " made before the close, received")
                     .isGreaterThanOrEqualTo(madeBeforeClose[w]);
         }
     }
@@ -137,7 +148,6 @@ class WritesBeforeCloseTest {
         }
 
         @Override
-        public void connectionLost(Throwable cause) {
-        }
+        public void connectionLost(Throwable cause) {}
     }
 }

@@ -30,6 +30,7 @@ public abstract class AbstractUdpClient<P extends DatagramProtocol> extends Even
     private final TransportProvider transport;
     /** Each endpoint made and not yet lost, with a future that completes once it is lost and removed. */
     private final Map<ForwardingDatagramProtocol, CompletableFuture<Void>> endpoints = new ConcurrentHashMap<>();
+
     private final AtomicInteger sessions = new AtomicInteger();
     private volatile boolean closed;
 
@@ -75,7 +76,8 @@ public abstract class AbstractUdpClient<P extends DatagramProtocol> extends Even
             gone.complete(null);
         });
         CompletableFuture<DatagramTransport> made = remote == null
-                ? transport.bindDatagram(local, tracked) : transport.connectDatagram(remote, local, tracked);
+                ? transport.bindDatagram(local, tracked)
+                : transport.connectDatagram(remote, local, tracked);
         return made.handle((t, error) -> {
             if (error != null) {
                 tracked.abort(); // never made: counts as lost

@@ -90,21 +90,22 @@ public class DatagramServer extends EventHandler {
         } catch (RuntimeException e) {
             binds.add(CompletableFuture.failedFuture(e));
         }
-        startFuture = CompletableFuture.allOf(binds.toArray(CompletableFuture[]::new)).handle((v, error) -> {
-            if (error != null) {
-                for (ServedSocket s : sockets) {
-                    s.abort();
-                }
-                throw error instanceof CompletionException c ? c : new CompletionException(error);
-            }
-            synchronized (this) {
-                serving = closeFuture == null; // a close() that came first wins
-            }
-            startedAt = System.nanoTime();
-            LOG.log(Level.INFO, "{0} serving", this);
-            fireEvent(START, this);
-            return this;
-        });
+        startFuture = CompletableFuture.allOf(binds.toArray(CompletableFuture[]::new))
+                .handle((v, error) -> {
+                    if (error != null) {
+                        for (ServedSocket s : sockets) {
+                            s.abort();
+                        }
+                        throw error instanceof CompletionException c ? c : new CompletionException(error);
+                    }
+                    synchronized (this) {
+                        serving = closeFuture == null; // a close() that came first wins
+                    }
+                    startedAt = System.nanoTime();
+                    LOG.log(Level.INFO, "{0} serving", this);
+                    fireEvent(START, this);
+                    return this;
+                });
         return startFuture;
     }
 
@@ -118,24 +119,27 @@ public class DatagramServer extends EventHandler {
         }
         serving = false;
         CompletableFuture<?> started = startFuture == null ? CompletableFuture.completedFuture(null) : startFuture;
-        closeFuture = started.handle((v, e) -> null).thenCompose(v -> {
-            for (ServedSocket s : sockets) {
-                s.close();
-            }
-            return allLost().completeOnTimeout(null, closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        }).thenCompose(v -> {
-            for (ServedSocket s : sockets) {
-                s.abort();
-            }
-            // Aborts run on the loops and end promptly; the bound keeps close() from ever hanging.
-            return allLost().completeOnTimeout(null, 5, TimeUnit.SECONDS);
-        }).whenComplete((v, e) -> fireEvent(STOP, this));
+        closeFuture = started.handle((v, e) -> null)
+                .thenCompose(v -> {
+                    for (ServedSocket s : sockets) {
+                        s.close();
+                    }
+                    return allLost().completeOnTimeout(null, closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                })
+                .thenCompose(v -> {
+                    for (ServedSocket s : sockets) {
+                        s.abort();
+                    }
+                    // Aborts run on the loops and end promptly; the bound keeps close() from ever hanging.
+                    return allLost().completeOnTimeout(null, 5, TimeUnit.SECONDS);
+                })
+                .whenComplete((v, e) -> fireEvent(STOP, this));
         return closeFuture;
     }
 
     private CompletableFuture<Void> allLost() {
-        return CompletableFuture.allOf(sockets.stream().map(ForwardingDatagramProtocol::lost)
-                .toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(
+                sockets.stream().map(ForwardingDatagramProtocol::lost).toArray(CompletableFuture[]::new));
     }
 
     /** True while started and not closed (nor closed by {@code maxRequests}). */

@@ -42,6 +42,7 @@ public final class DatagramSocketTransport implements DatagramTransport, Channel
     private final InetSocketAddress localAddress;
     /** The connected peer, or {@code null}; fixed at construction so any thread may read it. */
     private final InetSocketAddress peer;
+
     private final DatagramQueue.Sender sender;
     private final DatagramQueue queue = new DatagramQueue();
     private final WaterMarks marks = new WaterMarks(DEFAULT_HIGH_WATER);
@@ -62,8 +63,9 @@ public final class DatagramSocketTransport implements DatagramTransport, Channel
     }
 
     /** As the public constructor, with the socket's send call replaceable (tests force a full socket). */
-    DatagramSocketTransport(SelectorEventLoop loop, DatagramChannel channel, DatagramProtocol protocol,
-                            DatagramQueue.Sender sender) throws IOException {
+    DatagramSocketTransport(
+            SelectorEventLoop loop, DatagramChannel channel, DatagramProtocol protocol, DatagramQueue.Sender sender)
+            throws IOException {
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;

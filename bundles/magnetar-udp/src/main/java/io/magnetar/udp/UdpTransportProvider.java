@@ -37,6 +37,7 @@ public final class UdpTransportProvider implements TransportProvider {
 
     /** The value of {@link TransportProvider#TRANSPORT} for this provider. */
     public static final String NAME = "udp";
+
     public static final String RECEIVE_BUFFER_SIZE = "receiveBufferSize";
     public static final String SEND_BUFFER_SIZE = "sendBufferSize";
     public static final String BROADCAST = "broadcast";
@@ -73,13 +74,13 @@ public final class UdpTransportProvider implements TransportProvider {
     }
 
     @Override
-    public CompletableFuture<DatagramTransport> connectDatagram(InetSocketAddress remote, Endpoint local,
-                                                                DatagramProtocol protocol) {
+    public CompletableFuture<DatagramTransport> connectDatagram(
+            InetSocketAddress remote, Endpoint local, DatagramProtocol protocol) {
         return open(local, remote, protocol);
     }
 
-    private CompletableFuture<DatagramTransport> open(Endpoint local, InetSocketAddress remote,
-                                                      DatagramProtocol protocol) {
+    private CompletableFuture<DatagramTransport> open(
+            Endpoint local, InetSocketAddress remote, DatagramProtocol protocol) {
         DatagramChannel channel = null;
         try {
             channel = DatagramSockets.open(local, remote, RECEIVE_BUFFER_SIZE, SEND_BUFFER_SIZE, BROADCAST);
@@ -92,13 +93,13 @@ public final class UdpTransportProvider implements TransportProvider {
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             String where = local != null ? "bind " + local.host() + ":" + local.port() : "open a socket";
-            return CompletableFuture.failedFuture(new IOException("cannot " + where
-                    + (remote != null ? " for " + remote : "") + ": " + e.getMessage(), e));
+            return CompletableFuture.failedFuture(new IOException(
+                    "cannot " + where + (remote != null ? " for " + remote : "") + ": " + e.getMessage(), e));
         }
     }
 
-    private static void joinConfiguredGroup(DatagramSocketTransport transport, Endpoint local,
-                                            InetSocketAddress bound) throws IOException {
+    private static void joinConfiguredGroup(DatagramSocketTransport transport, Endpoint local, InetSocketAddress bound)
+            throws IOException {
         String group = local.property(MULTICAST_GROUP, "").trim();
         if (group.isEmpty()) {
             return;
@@ -111,8 +112,8 @@ public final class UdpTransportProvider implements TransportProvider {
         transport.joinGroup(address, nif);
     }
 
-    private static CompletableFuture<DatagramTransport> start(SelectorEventLoop loop, DatagramSocketTransport transport,
-                                                              DatagramChannel channel) {
+    private static CompletableFuture<DatagramTransport> start(
+            SelectorEventLoop loop, DatagramSocketTransport transport, DatagramChannel channel) {
         CompletableFuture<DatagramTransport> started = new CompletableFuture<>();
         try {
             loop.execute(() -> {

@@ -45,15 +45,20 @@ class DatagramBurstTest {
     void burstLargerThanTheReceiveBufferLosesDatagramsCountsThemAndNeverBlocksTheLoop() throws Exception {
         RecordingProtocol counting = new RecordingProtocol(false, false);
         server = DatagramServer.builder(udp, () -> counting)
-                .endpoint(Endpoint.builder().host("127.0.0.1").port(0)
-                        .property(UdpTransportProvider.RECEIVE_BUFFER_SIZE, RECEIVE_BUFFER).build())
+                .endpoint(Endpoint.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .property(UdpTransportProvider.RECEIVE_BUFFER_SIZE, RECEIVE_BUFFER)
+                        .build())
                 .build();
         await(server.startServing());
-        assumeTrue(server.receiveBufferDrops() >= 0, "the kernel's per-socket drop counter (/proc/net/udp) is not available");
+        assumeTrue(
+                server.receiveBufferDrops() >= 0,
+                "the kernel's per-socket drop counter (/proc/net/udp) is not available");
         InetSocketAddress target = server.address();
         RecordingProtocol senderProtocol = new RecordingProtocol();
-        DatagramSocketTransport sender = (DatagramSocketTransport) await(
-                udp.bindDatagram(Endpoint.of("127.0.0.1", 0), senderProtocol));
+        DatagramSocketTransport sender =
+                (DatagramSocketTransport) await(udp.bindDatagram(Endpoint.of("127.0.0.1", 0), senderProtocol));
         assertThat(sender.loop()).isSameAs(counting.transport.loop());
 
         long queuedAfterBurst = onLoop(sender.loop(), () -> {
@@ -68,17 +73,21 @@ class DatagramBurstTest {
         assertThat(queuedAfterBurst).isZero();
         assertThat(sender.datagramsSent()).isEqualTo(BURST);
         assertThat(onLoop(sender.loop(), () -> "still running")).isEqualTo("still running");
-        Udp.eventually("every datagram received or counted as dropped",
+        Udp.eventually(
+                "every datagram received or counted as dropped",
                 () -> counting.received.get() + server.receiveBufferDrops() == BURST);
         long received = counting.received.get();
         long dropped = server.receiveBufferDrops();
-        System.out.printf("UDP burst: %d datagrams of %d bytes into a %d-byte receive buffer: %d received, %d dropped%n",
+        System.out.printf(
+                "UDP burst: %d datagrams of %d bytes into a %d-byte receive buffer: %d received, %d dropped%n",
                 BURST, SIZE, RECEIVE_BUFFER, received, dropped);
         assertThat(dropped).isPositive();
         assertThat(received).isPositive();
         assertThat(senderProtocol.errors).isEmpty();
         @SuppressWarnings("unchecked")
         Map<String, Object> clients = (Map<String, Object>) server.info().get("clients");
-        assertThat(clients).containsEntry("datagrams_received", received).containsEntry("receive_buffer_drops", dropped);
+        assertThat(clients)
+                .containsEntry("datagrams_received", received)
+                .containsEntry("receive_buffer_drops", dropped);
     }
 }

@@ -56,10 +56,11 @@ class DatagramFlowControlTest {
         DatagramQueue.Sender sender = this::send;
         transport = new DatagramSocketTransport(loop, channel, protocol, sender);
         assertThat(onLoop(loop, () -> {
-            boolean started = transport.start();
-            transport.setWriteBufferLimits(HIGH, LOW);
-            return started;
-        })).isTrue();
+                    boolean started = transport.start();
+                    transport.setWriteBufferLimits(HIGH, LOW);
+                    return started;
+                }))
+                .isTrue();
     }
 
     private boolean send(ByteBuffer data, SocketAddress target) throws IOException {
@@ -197,12 +198,14 @@ class DatagramFlowControlTest {
             return seen;
         });
 
-        assertThat(marks).containsExactly(DatagramTransport.DEFAULT_HIGH_WATER, DatagramTransport.DEFAULT_HIGH_WATER / 4,
-                1000, 250);
+        assertThat(marks)
+                .containsExactly(
+                        DatagramTransport.DEFAULT_HIGH_WATER, DatagramTransport.DEFAULT_HIGH_WATER / 4, 1000, 250);
         assertThatThrownBy(() -> onLoop(loop, () -> {
-            transport.setWriteBufferLimits(10, 20);
-            return null;
-        })).isInstanceOf(IllegalArgumentException.class);
+                    transport.setWriteBufferLimits(10, 20);
+                    return null;
+                }))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

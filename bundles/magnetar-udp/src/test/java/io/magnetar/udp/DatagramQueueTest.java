@@ -41,13 +41,15 @@ class DatagramQueueTest {
             queue.add(datagram(i, 10), TO);
         }
 
-        int n = queue.flush((data, to) -> {
-            if (sent.size() == 3) {
-                return false;
-            }
-            sent.add((int) data.get(0));
-            return true;
-        }, (e, d) -> failed.add(e));
+        int n = queue.flush(
+                (data, to) -> {
+                    if (sent.size() == 3) {
+                        return false;
+                    }
+                    sent.add((int) data.get(0));
+                    return true;
+                },
+                (e, d) -> failed.add(e));
 
         assertThat(n).isEqualTo(3);
         assertThat(sent).containsExactly(0, 1, 2);
@@ -61,13 +63,15 @@ class DatagramQueueTest {
             queue.add(datagram(i, 10), TO);
         }
 
-        int n = queue.flush((data, to) -> {
-            if (data.get(0) == 1) {
-                throw new IOException("no route");
-            }
-            sent.add((int) data.get(0));
-            return true;
-        }, (e, d) -> failed.add(e));
+        int n = queue.flush(
+                (data, to) -> {
+                    if (data.get(0) == 1) {
+                        throw new IOException("no route");
+                    }
+                    sent.add((int) data.get(0));
+                    return true;
+                },
+                (e, d) -> failed.add(e));
 
         assertThat(n).isEqualTo(2);
         assertThat(sent).containsExactly(0, 2);
@@ -82,12 +86,14 @@ class DatagramQueueTest {
             queue.add(datagram(i, 10), TO);
         }
 
-        int n = queue.flush((data, to) -> {
-            throw new IOException("closed");
-        }, (e, d) -> {
-            failed.add(e);
-            queue.clear();
-        });
+        int n = queue.flush(
+                (data, to) -> {
+                    throw new IOException("closed");
+                },
+                (e, d) -> {
+                    failed.add(e);
+                    queue.clear();
+                });
 
         assertThat(n).isZero();
         assertThat(failed).hasSize(1);

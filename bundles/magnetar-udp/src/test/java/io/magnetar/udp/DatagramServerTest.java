@@ -68,7 +68,8 @@ class DatagramServerTest {
     @Test
     void servesEverySocketWithItsOwnProtocolAndCountsDatagramsInInfo() throws Exception {
         server = DatagramServer.builder(udp, this::newEcho)
-                .endpoints(List.of(Endpoint.of("127.0.0.1", 0), Endpoint.of("127.0.0.1", 0))).build();
+                .endpoints(List.of(Endpoint.of("127.0.0.1", 0), Endpoint.of("127.0.0.1", 0)))
+                .build();
         AtomicInteger starts = new AtomicInteger();
         server.bindEvent(DatagramServer.START, s -> starts.incrementAndGet());
 
@@ -90,21 +91,27 @@ class DatagramServerTest {
         Udp.eventually("sends counted", () -> server.datagramsSent() == 4);
         Map<String, Object> s = section(server, "server");
         Map<String, Object> c = section(server, "clients");
-        assertThat((List<String>) s.get("sockets")).containsExactly("127.0.0.1:" + bound.get(0).getPort(),
-                "127.0.0.1:" + bound.get(1).getPort());
+        assertThat((List<String>) s.get("sockets"))
+                .containsExactly(
+                        "127.0.0.1:" + bound.get(0).getPort(),
+                        "127.0.0.1:" + bound.get(1).getPort());
         assertThat(s).containsEntry("max_requests", 0L);
-        assertThat(c).containsEntry("requests_processed", 4L).containsEntry("datagrams_received", 4L)
-                .containsEntry("datagrams_sent", 4L).containsEntry("errors_received", 0L);
+        assertThat(c)
+                .containsEntry("requests_processed", 4L)
+                .containsEntry("datagrams_received", 4L)
+                .containsEntry("datagrams_sent", 4L)
+                .containsEntry("errors_received", 0L);
     }
 
     @Test
     void closeFiresStopOnceAfterEveryPortIsReleased() throws Exception {
         server = DatagramServer.builder(udp, this::newEcho)
-                .endpoints(List.of(Endpoint.of("127.0.0.1", 0), Endpoint.of("127.0.0.1", 0))).build();
+                .endpoints(List.of(Endpoint.of("127.0.0.1", 0), Endpoint.of("127.0.0.1", 0)))
+                .build();
         await(server.startServing());
         List<InetSocketAddress> bound = server.addresses();
-        CompletableFuture<Boolean> portsFreeAtStop = server.event(DatagramServer.STOP).thenApply(s -> bound.stream()
-                .allMatch(DatagramServerTest::free));
+        CompletableFuture<Boolean> portsFreeAtStop =
+                server.event(DatagramServer.STOP).thenApply(s -> bound.stream().allMatch(DatagramServerTest::free));
 
         CompletableFuture<Void> first = server.close();
 
@@ -127,8 +134,10 @@ class DatagramServerTest {
 
     @Test
     void maxRequestsIsATotalAfterWhichTheServerAnswersTheLastAndStops() throws Exception {
-        server = DatagramServer.builder(udp, this::newEcho).endpoint(Endpoint.of("127.0.0.1", 0))
-                .maxRequests(3).build();
+        server = DatagramServer.builder(udp, this::newEcho)
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .maxRequests(3)
+                .build();
         await(server.startServing());
         InetSocketAddress address = server.address();
         DatagramSocket client = client();
@@ -138,7 +147,8 @@ class DatagramServerTest {
             send(client, ("m" + i).getBytes(StandardCharsets.UTF_8), address);
         }
         for (int i = 0; i < 3; i++) {
-            assertThat(new String(bytesOf(receive(client)), StandardCharsets.UTF_8)).isEqualTo("m" + i);
+            assertThat(new String(bytesOf(receive(client)), StandardCharsets.UTF_8))
+                    .isEqualTo("m" + i);
         }
 
         await(server.event(DatagramServer.STOP));
@@ -153,10 +163,18 @@ class DatagramServerTest {
     @Test
     void startFailsWhenOneSocketCannotBindAndClosesTheOthers() throws Exception {
         DatagramSocket taken = client();
-        server = DatagramServer.builder(udp, this::newEcho).endpoints(List.of(Endpoint.of("127.0.0.1", 0),
-                Endpoint.builder().host("127.0.0.1").port(taken.getLocalPort()).reuseAddress(false).build())).build();
+        server = DatagramServer.builder(udp, this::newEcho)
+                .endpoints(List.of(
+                        Endpoint.of("127.0.0.1", 0),
+                        Endpoint.builder()
+                                .host("127.0.0.1")
+                                .port(taken.getLocalPort())
+                                .reuseAddress(false)
+                                .build()))
+                .build();
 
-        assertThatThrownBy(() -> await(server.startServing())).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> await(server.startServing()))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining(Integer.toString(taken.getLocalPort()));
 
         assertThat(protocols).hasSize(2);

@@ -154,14 +154,16 @@ class DatagramTransportTest {
     void connectedTransportRefusesAnotherDestinationAndUnconnectedOneRefusesNone() throws Exception {
         DatagramSocket server = peer("127.0.0.1");
         DatagramSocket other = peer("127.0.0.1");
-        DatagramTransport connected = await(udp.connectDatagram(
-                (InetSocketAddress) server.getLocalSocketAddress(), null, new RecordingProtocol()));
+        DatagramTransport connected = await(
+                udp.connectDatagram((InetSocketAddress) server.getLocalSocketAddress(), null, new RecordingProtocol()));
         DatagramTransport unconnected = await(udp.bindDatagram(Endpoint.of("127.0.0.1", 0), new RecordingProtocol()));
 
         assertThatThrownBy(() -> connected.sendTo(Udp.wrap(new byte[1]), other.getLocalSocketAddress()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connected to");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("connected to");
         assertThatThrownBy(() -> unconnected.sendTo(Udp.wrap(new byte[1]), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without an address");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without an address");
         // The connected peer given explicitly is fine.
         connected.sendTo(Udp.wrap(new byte[] {7}), server.getLocalSocketAddress());
         assertThat(bytesOf(receive(server))).containsExactly(7);
@@ -187,7 +189,9 @@ class DatagramTransportTest {
         t.sendTo(Udp.wrap("now?".getBytes(StandardCharsets.UTF_8)), null);
         assertThat(bytesOf(receive(back))).asString(StandardCharsets.UTF_8).isEqualTo("now?");
         send(back, "yes".getBytes(StandardCharsets.UTF_8), local(t));
-        assertThat(p.datagrams.poll(10, TimeUnit.SECONDS).data()).asString(StandardCharsets.UTF_8).isEqualTo("yes");
+        assertThat(p.datagrams.poll(10, TimeUnit.SECONDS).data())
+                .asString(StandardCharsets.UTF_8)
+                .isEqualTo("yes");
         assertThat(p.offLoop).isNull();
     }
 
@@ -201,7 +205,9 @@ class DatagramTransportTest {
         }
 
         for (int i = 0; i < 200; i++) {
-            assertThat(bytesOf(receive(client))).asString(StandardCharsets.US_ASCII).isEqualTo(Integer.toString(i));
+            assertThat(bytesOf(receive(client)))
+                    .asString(StandardCharsets.US_ASCII)
+                    .isEqualTo(Integer.toString(i));
         }
     }
 
@@ -253,7 +259,8 @@ class DatagramTransportTest {
             }
         };
 
-        assertThatThrownBy(() -> await(udp.bindDatagram(Endpoint.of("127.0.0.1", 0), p))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> await(udp.bindDatagram(Endpoint.of("127.0.0.1", 0), p)))
+                .isInstanceOf(IOException.class);
 
         assertThat(await(p.lost)).isSameAs(boom);
     }
@@ -295,30 +302,42 @@ class DatagramTransportTest {
     @Test
     void bindErrorFailsTheFutureWithTheCause() throws Exception {
         DatagramSocket taken = peer("127.0.0.1");
-        Endpoint same = Endpoint.builder().host("127.0.0.1").port(taken.getLocalPort()).reuseAddress(false).build();
+        Endpoint same = Endpoint.builder()
+                .host("127.0.0.1")
+                .port(taken.getLocalPort())
+                .reuseAddress(false)
+                .build();
 
         assertThatThrownBy(() -> await(udp.bindDatagram(same, new RecordingProtocol())))
-                .isInstanceOf(IOException.class).hasMessageContaining("cannot bind 127.0.0.1:" + taken.getLocalPort());
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot bind 127.0.0.1:" + taken.getLocalPort());
     }
 
     @Test
     void udpProviderDoesNotDoStreamsAndStreamProvidersDoNotDoDatagrams() {
         assertThatThrownBy(() -> await(udp.listen(Endpoint.of("127.0.0.1", 0), () -> null)))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("udp does not do streams");
-        assertThatThrownBy(() -> await(udp.connect(new InetSocketAddress("127.0.0.1", 9), Endpoint.of("127.0.0.1", 0), null)))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("udp does not do streams");
+        assertThatThrownBy(() ->
+                        await(udp.connect(new InetSocketAddress("127.0.0.1", 9), Endpoint.of("127.0.0.1", 0), null)))
                 .isInstanceOf(UnsupportedOperationException.class);
         TransportProvider streamsOnly = new StreamsOnlyProvider();
         assertThatThrownBy(() -> await(streamsOnly.bindDatagram(Endpoint.of("127.0.0.1", 0), new RecordingProtocol())))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("does not do datagrams");
-        assertThatThrownBy(() -> await(streamsOnly.connectDatagram(new InetSocketAddress("127.0.0.1", 9), null,
-                new RecordingProtocol()))).isInstanceOf(UnsupportedOperationException.class);
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("does not do datagrams");
+        assertThatThrownBy(() -> await(streamsOnly.connectDatagram(
+                        new InetSocketAddress("127.0.0.1", 9), null, new RecordingProtocol())))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
     void receiveAndSendBufferSizesComeFromEndpointProperties() throws Exception {
-        Endpoint e = Endpoint.builder().host("127.0.0.1").port(0)
+        Endpoint e = Endpoint.builder()
+                .host("127.0.0.1")
+                .port(0)
                 .property(UdpTransportProvider.RECEIVE_BUFFER_SIZE, "65536")
-                .property(UdpTransportProvider.SEND_BUFFER_SIZE, 32768).build();
+                .property(UdpTransportProvider.SEND_BUFFER_SIZE, 32768)
+                .build();
         DatagramTransport t = await(udp.bindDatagram(e, new RecordingProtocol()));
         DatagramChannel ch = (DatagramChannel) t.extraInfo(Transport.SOCKET);
 
@@ -335,8 +354,8 @@ class DatagramTransportTest {
         }
 
         @Override
-        public CompletableFuture<StreamTransport> connect(InetSocketAddress address, Endpoint endpoint,
-                                                          Protocol protocol) {
+        public CompletableFuture<StreamTransport> connect(
+                InetSocketAddress address, Endpoint endpoint, Protocol protocol) {
             throw new UnsupportedOperationException();
         }
     }

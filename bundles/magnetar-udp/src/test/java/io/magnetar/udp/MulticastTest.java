@@ -61,10 +61,14 @@ class MulticastTest {
         InetAddress groupAddress = randomIpv4Group();
         assumeLoopbackMulticast(StandardProtocolFamily.INET, groupAddress, lo);
         RecordingProtocol member = RecordingProtocol.echo();
-        DatagramSocketTransport t = (DatagramSocketTransport) await(udp.bindDatagram(Endpoint.builder()
-                .host("0.0.0.0").port(0)
-                .property(UdpTransportProvider.MULTICAST_GROUP, groupAddress.getHostAddress())
-                .property(UdpTransportProvider.MULTICAST_INTERFACE, lo.getName()).build(), member));
+        DatagramSocketTransport t = (DatagramSocketTransport) await(udp.bindDatagram(
+                Endpoint.builder()
+                        .host("0.0.0.0")
+                        .port(0)
+                        .property(UdpTransportProvider.MULTICAST_GROUP, groupAddress.getHostAddress())
+                        .property(UdpTransportProvider.MULTICAST_INTERFACE, lo.getName())
+                        .build(),
+                member));
         int port = ((InetSocketAddress) t.extraInfo(Transport.SOCKNAME)).getPort();
 
         try (DatagramChannel sender = multicastSender(StandardProtocolFamily.INET, lo)) {
@@ -86,7 +90,8 @@ class MulticastTest {
 
             // On loopback both datagrams are delivered in the order sent: had the group one arrived, it
             // would come before the unicast marker.
-            assertThat(member.datagrams.poll(10, TimeUnit.SECONDS).data()).asString(StandardCharsets.UTF_8)
+            assertThat(member.datagrams.poll(10, TimeUnit.SECONDS).data())
+                    .asString(StandardCharsets.UTF_8)
                     .isEqualTo("marker");
         }
     }
@@ -100,9 +105,14 @@ class MulticastTest {
             member.bind(new InetSocketAddress("0.0.0.0", 0));
             member.join(groupAddress, lo);
             int port = ((InetSocketAddress) member.getLocalAddress()).getPort();
-            DatagramTransport t = await(udp.bindDatagram(Endpoint.builder().host("0.0.0.0").port(0)
-                    .property(UdpTransportProvider.MULTICAST_GROUP, groupAddress.getHostAddress())
-                    .property(UdpTransportProvider.MULTICAST_INTERFACE, "127.0.0.1").build(), new RecordingProtocol()));
+            DatagramTransport t = await(udp.bindDatagram(
+                    Endpoint.builder()
+                            .host("0.0.0.0")
+                            .port(0)
+                            .property(UdpTransportProvider.MULTICAST_GROUP, groupAddress.getHostAddress())
+                            .property(UdpTransportProvider.MULTICAST_INTERFACE, "127.0.0.1")
+                            .build(),
+                    new RecordingProtocol()));
 
             t.sendTo(text("from magnetar"), new InetSocketAddress(groupAddress, port));
 
@@ -116,31 +126,49 @@ class MulticastTest {
     void ipv6GroupOnLoopbackIsHeardWhereTheKernelRoutesIt() throws Exception {
         assumeTrue(Udp.ipv6Loopback(), "IPv6 loopback ::1 is not available on this machine");
         NetworkInterface lo = loopback();
-        InetAddress groupAddress = InetAddress.getByName("ff02::4d47:" + Integer.toHexString(
-                ThreadLocalRandom.current().nextInt(1, 0xffff)));
+        InetAddress groupAddress = InetAddress.getByName(
+                "ff02::4d47:" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1, 0xffff)));
         assumeLoopbackMulticast(StandardProtocolFamily.INET6, groupAddress, lo);
         RecordingProtocol member = new RecordingProtocol();
-        DatagramTransport t = await(udp.bindDatagram(Endpoint.builder().host("::").port(0)
-                .property(UdpTransportProvider.MULTICAST_GROUP, groupAddress.getHostAddress())
-                .property(UdpTransportProvider.MULTICAST_INTERFACE, lo.getName()).build(), member));
+        DatagramTransport t = await(udp.bindDatagram(
+                Endpoint.builder()
+                        .host("::")
+                        .port(0)
+                        .property(UdpTransportProvider.MULTICAST_GROUP, groupAddress.getHostAddress())
+                        .property(UdpTransportProvider.MULTICAST_INTERFACE, lo.getName())
+                        .build(),
+                member));
         int port = ((InetSocketAddress) t.extraInfo(Transport.SOCKNAME)).getPort();
 
         try (DatagramChannel sender = multicastSender(StandardProtocolFamily.INET6, lo)) {
             sender.send(text("v6 group"), new InetSocketAddress(groupAddress, port));
         }
 
-        assertThat(member.datagrams.poll(10, TimeUnit.SECONDS).data()).asString(StandardCharsets.UTF_8)
+        assertThat(member.datagrams.poll(10, TimeUnit.SECONDS).data())
+                .asString(StandardCharsets.UTF_8)
                 .isEqualTo("v6 group");
     }
 
     @Test
     void groupOnTheWildcardAddressWithoutAnInterfaceOrANonGroupAddressFailsTheBind() {
-        assertThatThrownBy(() -> await(udp.bindDatagram(Endpoint.builder().host("0.0.0.0").port(0)
-                .property(UdpTransportProvider.MULTICAST_GROUP, "239.255.1.1").build(), new RecordingProtocol())))
-                .isInstanceOf(IOException.class).hasMessageContaining("needs multicastInterface");
-        assertThatThrownBy(() -> await(udp.bindDatagram(Endpoint.builder().host("127.0.0.1").port(0)
-                .property(UdpTransportProvider.MULTICAST_GROUP, "10.1.2.3").build(), new RecordingProtocol())))
-                .isInstanceOf(IOException.class).hasMessageContaining("not a multicast address");
+        assertThatThrownBy(() -> await(udp.bindDatagram(
+                        Endpoint.builder()
+                                .host("0.0.0.0")
+                                .port(0)
+                                .property(UdpTransportProvider.MULTICAST_GROUP, "239.255.1.1")
+                                .build(),
+                        new RecordingProtocol())))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("needs multicastInterface");
+        assertThatThrownBy(() -> await(udp.bindDatagram(
+                        Endpoint.builder()
+                                .host("127.0.0.1")
+                                .port(0)
+                                .property(UdpTransportProvider.MULTICAST_GROUP, "10.1.2.3")
+                                .build(),
+                        new RecordingProtocol())))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not a multicast address");
     }
 
     private static ByteBuffer text(String s) {
@@ -159,7 +187,7 @@ class MulticastTest {
     private static void assumeLoopbackMulticast(ProtocolFamily family, InetAddress groupAddress, NetworkInterface nif) {
         String outcome;
         try (DatagramChannel member = DatagramChannel.open(family);
-             DatagramChannel sender = multicastSender(family, nif)) {
+                DatagramChannel sender = multicastSender(family, nif)) {
             member.bind(new InetSocketAddress(family == StandardProtocolFamily.INET6 ? "::" : "0.0.0.0", 0));
             member.join(groupAddress, nif);
             int port = ((InetSocketAddress) member.getLocalAddress()).getPort();
@@ -169,8 +197,10 @@ class MulticastTest {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (member.receive(b) == null) {
                 if (System.nanoTime() > end) {
-                    assumeTrue(false, "the kernel does not loop " + groupAddress.getHostAddress() + " back on "
-                            + nif.getName() + ": a member heard nothing within 2 s");
+                    assumeTrue(
+                            false,
+                            "the kernel does not loop " + groupAddress.getHostAddress() + " back on " + nif.getName()
+                                    + ": a member heard nothing within 2 s");
                 }
                 Thread.sleep(5); // polling the probe; the deadline bounds it
             }
@@ -181,7 +211,9 @@ class MulticastTest {
             Thread.currentThread().interrupt();
             outcome = "interrupted";
         }
-        assumeTrue(false, "multicast to " + groupAddress.getHostAddress() + " on " + nif.getName()
-                + " is not possible on this kernel: " + outcome);
+        assumeTrue(
+                false,
+                "multicast to " + groupAddress.getHostAddress() + " on " + nif.getName()
+                        + " is not possible on this kernel: " + outcome);
     }
 }

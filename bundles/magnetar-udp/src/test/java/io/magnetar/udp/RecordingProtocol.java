@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 class RecordingProtocol implements DatagramProtocol {
 
     /** One datagram as received. */
-    record Datagram(byte[] data, SocketAddress from) {
-    }
+    record Datagram(byte[] data, SocketAddress from) {}
 
     final CompletableFuture<DatagramTransport> made = new CompletableFuture<>();
     final CompletableFuture<Throwable> lost = new CompletableFuture<>();
@@ -30,6 +29,7 @@ class RecordingProtocol implements DatagramProtocol {
     final AtomicLong received = new AtomicLong();
     /** Set when a callback ran off the transport's loop. */
     volatile String offLoop;
+
     private final boolean echo;
     private final boolean keep;
     volatile DatagramTransport transport;

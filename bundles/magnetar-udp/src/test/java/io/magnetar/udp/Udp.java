@@ -26,8 +26,7 @@ final class Udp {
     /** The largest UDP payload over IPv4: 65,535 minus the IPv4 (20) and UDP (8) headers. */
     static final int MAX_IPV4_PAYLOAD = 65_507;
 
-    private Udp() {
-    }
+    private Udp() {}
 
     /** The future's value, failing after {@link #TIMEOUT}; a failed future throws its cause. */
     static <T> T await(Future<T> future) throws Exception {

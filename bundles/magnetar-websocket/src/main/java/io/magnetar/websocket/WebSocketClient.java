@@ -28,9 +28,12 @@ public final class WebSocketClient extends AbstractClient {
     }
 
     public WebSocketClient(TransportProvider transport, Endpoint options, boolean offerDeflate) {
-        super(transport, () -> {
-            throw new UnsupportedOperationException("connect with connect(URI, WebSocketHandler)");
-        }, options);
+        super(
+                transport,
+                () -> {
+                    throw new UnsupportedOperationException("connect with connect(URI, WebSocketHandler)");
+                },
+                options);
         this.offerDeflate = offerDeflate;
     }
 
@@ -49,8 +52,9 @@ public final class WebSocketClient extends AbstractClient {
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         String host = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
         CompletableFuture<WebSocket> opened = new CompletableFuture<>();
-        createConnection(new InetSocketAddress(uri.getHost(), port),
-                () -> new Connection(() -> new ClientHandshake(host, target, offerDeflate, handler, opened)))
+        createConnection(
+                        new InetSocketAddress(uri.getHost(), port),
+                        () -> new Connection(() -> new ClientHandshake(host, target, offerDeflate, handler, opened)))
                 .thenAccept(c -> c.request(null).exceptionally(e -> null))
                 .exceptionally(e -> {
                     opened.completeExceptionally(e);

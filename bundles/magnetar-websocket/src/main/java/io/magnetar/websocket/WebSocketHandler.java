@@ -18,28 +18,22 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface WebSocketHandler {
 
     /** The handshake is done; {@code socket} may send from now on. */
-    default void onOpen(WebSocket socket) {
-    }
+    default void onOpen(WebSocket socket) {}
 
     /** A whole text message. */
-    default void onText(WebSocket socket, String text) {
-    }
+    default void onText(WebSocket socket, String text) {}
 
     /** A whole binary message; {@code data} is valid only during the call. */
-    default void onBinary(WebSocket socket, ByteBuffer data) {
-    }
+    default void onBinary(WebSocket socket, ByteBuffer data) {}
 
     /** The client reads slower than we write: hold back until {@link #onResumeWriting}. */
-    default void onPauseWriting(WebSocket socket) {
-    }
+    default void onPauseWriting(WebSocket socket) {}
 
-    default void onResumeWriting(WebSocket socket) {
-    }
+    default void onResumeWriting(WebSocket socket) {}
 
     /**
      * The connection ended: {@code code} is the close code received (or sent, when we closed first;
      * 1006 when the connection dropped without a close frame).
      */
-    default void onClose(WebSocket socket, int code, String reason) {
-    }
+    default void onClose(WebSocket socket, int code, String reason) {}
 }

@@ -24,6 +24,5 @@ public final class WebSocketWhiteboard {
     public static final int MESSAGE_TOO_BIG = 1009;
     public static final int INTERNAL_ERROR = 1011;
 
-    private WebSocketWhiteboard() {
-    }
+    private WebSocketWhiteboard() {}
 }

@@ -11,8 +11,7 @@ import io.magnetar.websocket.internal.WebSocketRoutes;
  */
 public final class WebSockets {
 
-    private WebSockets() {
-    }
+    private WebSockets() {}
 
     /** Upgrades GET requests of its route to {@code handler}, with permessage-deflate and the default limits (1 MiB). */
     public static HttpHandler upgrade(WebSocketHandler handler) {

@@ -13,11 +13,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 /**
  * Gogo commands {@code magnetar:endpoints} and {@code magnetar:info <endpoint>}. Thread-safe.
  */
-@Component(service = EndpointCommands.class, property = {
-    "osgi.command.scope=magnetar",
-    "osgi.command.function=endpoints",
-    "osgi.command.function=info"
-})
+@Component(
+        service = EndpointCommands.class,
+        property = {"osgi.command.scope=magnetar", "osgi.command.function=endpoints", "osgi.command.function=info"})
 public final class EndpointCommands {
 
     private final List<EndpointStatus> endpoints = new CopyOnWriteArrayList<>();
@@ -34,12 +32,21 @@ public final class EndpointCommands {
     /** One line per endpoint: name, transport, protocol, address, state, connections, requests. */
     public String endpoints() {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "TRANSPORT", "PROTOCOL", "ADDRESS", "STATE", "CONNECTIONS", "REQUESTS", "REASON"});
+        rows.add(new String[] {"NAME", "TRANSPORT", "PROTOCOL", "ADDRESS", "STATE", "CONNECTIONS", "REQUESTS", "REASON"
+        });
         List<EndpointStatus> sorted = new ArrayList<>(endpoints);
         sorted.sort(Comparator.comparing(EndpointStatus::name));
         for (EndpointStatus e : sorted) {
-            rows.add(new String[] {e.name(), e.transport(), e.protocol(), e.address(), e.state().name(),
-                Integer.toString(e.connections()), Long.toString(e.requests()), e.reason()});
+            rows.add(new String[] {
+                e.name(),
+                e.transport(),
+                e.protocol(),
+                e.address(),
+                e.state().name(),
+                Integer.toString(e.connections()),
+                Long.toString(e.requests()),
+                e.reason()
+            });
         }
         return table(rows);
     }
@@ -62,7 +69,11 @@ public final class EndpointCommands {
                 out.append(indent).append(entry.getKey()).append(":\n");
                 print(out, nested, indent + "  ");
             } else {
-                out.append(indent).append(entry.getKey()).append(": ").append(entry.getValue()).append('\n');
+                out.append(indent)
+                        .append(entry.getKey())
+                        .append(": ")
+                        .append(entry.getValue())
+                        .append('\n');
             }
         }
     }

@@ -42,7 +42,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * <p>Thread-safe: service events, configuration changes and server completions arrive on any thread
  * and are serialised by this object's lock; nothing blocks under it.
  */
-@Component(configurationPid = EndpointSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+@Component(
+        configurationPid = EndpointSettings.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
         service = {EndpointStatus.class, Readiness.class})
 @Designate(ocd = EndpointConfig.class, factory = true)
 public final class EndpointComponent implements EndpointStatus, Readiness {
@@ -51,8 +54,7 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
 
     private final ServiceSet<TransportProvider> transports = new ServiceSet<>(TransportProvider.TRANSPORT);
     private final ServiceSet<ProtocolFactory> protocols = new ServiceSet<>(ProtocolFactory.PROTOCOL);
-    private final ServiceSet<DatagramProtocolFactory> datagramProtocols =
-            new ServiceSet<>(ProtocolFactory.PROTOCOL);
+    private final ServiceSet<DatagramProtocolFactory> datagramProtocols = new ServiceSet<>(ProtocolFactory.PROTOCOL);
 
     private BundleContext context;
     private EndpointSettings settings;
@@ -83,8 +85,13 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
     void modified(EndpointConfig config, Map<String, Object> properties) {
         synchronized (this) {
             this.settings = EndpointSettings.from(config, properties);
-            LOG.log(Level.INFO, "endpoint {0}: configuration updated to {1} {2} on {3}", settings.name(),
-                    settings.transport(), settings.protocol(), settings.address());
+            LOG.log(
+                    Level.INFO,
+                    "endpoint {0}: configuration updated to {1} {2} on {3}",
+                    settings.name(),
+                    settings.transport(),
+                    settings.protocol(),
+                    settings.address());
             reconcile();
         }
     }
@@ -103,7 +110,9 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         done.get(boundMs, TimeUnit.MILLISECONDS);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindTransport(TransportProvider service, Map<String, Object> properties) {
         transports.add(service, properties);
@@ -115,7 +124,9 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         changed();
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindProtocol(ProtocolFactory service, Map<String, Object> properties) {
         protocols.add(service, properties);
@@ -127,7 +138,9 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         changed();
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindDatagramProtocol(DatagramProtocolFactory service, Map<String, Object> properties) {
         datagramProtocols.add(service, properties);
@@ -152,12 +165,16 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         }
         ServiceSet.Entry<TransportProvider> t = active ? transports.best(settings.transport()) : null;
         boolean datagram = RunningEndpoint.isDatagram(settings.transport());
-        ServiceSet.Entry<?> p = !active ? null
+        ServiceSet.Entry<?> p = !active
+                ? null
                 : datagram ? datagramProtocols.best(settings.protocol()) : protocols.best(settings.protocol());
         String protocolKind = (datagram ? "datagram protocol '" : "protocol '") + settings.protocol() + "'";
         if (running != null) {
-            if (t != null && t.id() == runningTransportId && settings.equals(runningSettings)
-                    && running.canReplaceProtocol() && (state == EndpointState.SERVING || retired)) {
+            if (t != null
+                    && t.id() == runningTransportId
+                    && settings.equals(runningSettings)
+                    && running.canReplaceProtocol()
+                    && (state == EndpointState.SERVING || retired)) {
                 if (p != null && p.id() != runningProtocolId) {
                     replaceProtocol(p, protocolKind);
                     return;
@@ -167,13 +184,19 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
                     return;
                 }
             }
-            if (t != null && p != null && t.id() == runningTransportId && p.id() == runningProtocolId
+            if (t != null
+                    && p != null
+                    && t.id() == runningTransportId
+                    && p.id() == runningProtocolId
                     && settings.equals(runningSettings)) {
                 return;
             }
-            stop(t == null && active ? "transport '" + settings.transport() + "' left"
-                    : p == null && active ? protocolKind + " left"
-                    : active ? "configuration or services changed" : "endpoint deactivated");
+            stop(
+                    t == null && active
+                            ? "transport '" + settings.transport() + "' left"
+                            : p == null && active
+                                    ? protocolKind + " left"
+                                    : active ? "configuration or services changed" : "endpoint deactivated");
             return;
         }
         if (!active) {
@@ -184,8 +207,10 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
                     + (t == null && p == null ? " and " : "")
                     + (p == null ? protocolKind : "");
             String why = "waiting for " + missing + " service ("
-                    + (t == null ? FeatureHints.hint(context, "transport", settings.transport())
-                    : FeatureHints.hint(context, "protocol", settings.protocol())) + ")";
+                    + (t == null
+                            ? FeatureHints.hint(context, "transport", settings.transport())
+                            : FeatureHints.hint(context, "protocol", settings.protocol()))
+                    + ")";
             if (state != EndpointState.WAITING || !why.equals(reason)) {
                 LOG.log(Level.INFO, "endpoint {0} on {1}: {2}", settings.name(), settings.address(), why);
             }
@@ -221,13 +246,19 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         }
         if (error != null) {
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+                    ? error.getCause()
+                    : error;
             running = null;
             runningSettings = null;
             state = EndpointState.FAILED;
             reason = String.valueOf(cause.getMessage());
-            LOG.log(Level.ERROR, "endpoint {0} cannot serve {1} over {2}: {3}", settings.name(),
-                    settings.protocol(), settings.transport(), reason);
+            LOG.log(
+                    Level.ERROR,
+                    "endpoint {0} cannot serve {1} over {2}: {3}",
+                    settings.name(),
+                    settings.protocol(),
+                    settings.transport(),
+                    reason);
             return;
         }
         state = EndpointState.SERVING;
@@ -240,10 +271,17 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         props.put(ProtocolFactory.PROTOCOL, settings.protocol());
         props.put(MetricSource.JMX_TYPE, "Endpoint");
         props.put(MetricSource.JMX_NAME, settings.name());
-        registration = context.registerService(new String[] {Server.class.getName(), MetricSource.class.getName()},
-                new ServedEndpoint(server, settings), FrameworkUtil.asDictionary(props));
-        LOG.log(Level.INFO, "endpoint {0} serving {1} over {2} on {3}", settings.name(), settings.protocol(),
-                settings.transport(), props.get(Server.ADDRESS));
+        registration = context.registerService(
+                new String[] {Server.class.getName(), MetricSource.class.getName()},
+                new ServedEndpoint(server, settings),
+                FrameworkUtil.asDictionary(props));
+        LOG.log(
+                Level.INFO,
+                "endpoint {0} serving {1} over {2} on {3}",
+                settings.name(),
+                settings.protocol(),
+                settings.transport(),
+                props.get(Server.ADDRESS));
     }
 
     /** A new protocol service behind the bound port; the old one's connections finish and close. */
@@ -253,8 +291,12 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         retired = false;
         state = EndpointState.SERVING;
         reason = "";
-        LOG.log(Level.INFO, "endpoint {0}: {1} replaced behind {2}; connections of the old one finish and close",
-                settings.name(), protocolKind, address());
+        LOG.log(
+                Level.INFO,
+                "endpoint {0}: {1} replaced behind {2}; connections of the old one finish and close",
+                settings.name(),
+                protocolKind,
+                address());
     }
 
     /** The protocol left: keep the port bound (clients wait in the backlog) for the grace period. */
@@ -267,7 +309,8 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         Duration grace = settings.protocolGrace();
         state = EndpointState.WAITING;
         reason = "waiting for " + protocolKind + " service; port kept bound for " + grace.toMillis() / 1000.0
-                + " s, clients wait in the backlog (" + FeatureHints.hint(context, "protocol", settings.protocol()) + ")";
+                + " s, clients wait in the backlog (" + FeatureHints.hint(context, "protocol", settings.protocol())
+                + ")";
         LOG.log(Level.INFO, "endpoint {0} on {1}: {2}", settings.name(), address(), reason);
         int gen = generation;
         CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS)
@@ -276,7 +319,8 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
 
     private synchronized void graceExpired(int gen, String protocolKind) {
         if (gen == generation && retired && running != null) {
-            stop(protocolKind + " left and no replacement came within " + settings.protocolGrace().toMillis() / 1000.0 + " s");
+            stop(protocolKind + " left and no replacement came within "
+                    + settings.protocolGrace().toMillis() / 1000.0 + " s");
         }
     }
 
@@ -346,7 +390,8 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
 
     @Override
     public synchronized List<String> notReady() {
-        return state == EndpointState.SERVING ? List.of()
+        return state == EndpointState.SERVING
+                ? List.of()
                 : List.of("endpoint " + settings.name() + " is " + state + ": " + reason);
     }
 

@@ -8,7 +8,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@code etc/io.magnetar.endpoint-echo.cfg}. Properties not listed here are passed to the transport
  * ({@code Endpoint.properties()}), for example TLS key store settings.
  */
-@ObjectClassDefinition(name = "Magnetar endpoint",
+@ObjectClassDefinition(
+        name = "Magnetar endpoint",
         description = "Serves a protocol service over a transport service on a socket address")
 @interface EndpointConfig {
 
@@ -18,8 +19,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Value of magnetar.transport of the transport service (tcp, tls, udp)")
     String transport() default "tcp";
 
-    @AttributeDefinition(description = "Value of magnetar.protocol of the protocol service (echo, http, resp); "
-            + "for udp, of the datagram protocol service")
+    @AttributeDefinition(
+            description = "Value of magnetar.protocol of the protocol service (echo, http, resp); "
+                    + "for udp, of the datagram protocol service")
     String protocol();
 
     @AttributeDefinition(description = "Address to bind: an IPv4 or IPv6 literal or a host name")
@@ -37,15 +39,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Idle timeout in seconds; 0 means none")
     double keepAlive() default 0;
 
-    @AttributeDefinition(description = "udp only: datagrams handled in total before the endpoint stops serving; "
-            + "0 means no limit")
+    @AttributeDefinition(
+            description =
+                    "udp only: datagrams handled in total before the endpoint stops serving; " + "0 means no limit")
     long maxRequests() default 0;
 
     @AttributeDefinition(description = "Seconds a stopping endpoint waits for exchanges in progress")
     double closeTimeout() default 10;
 
-    @AttributeDefinition(description = "Seconds a stream endpoint keeps its port bound after its protocol service "
-            + "left, for a replacement (a bundle update) to take over without refusing a connection; clients "
-            + "wait in the backlog meanwhile. 0 releases the port at once")
+    @AttributeDefinition(
+            description = "Seconds a stream endpoint keeps its port bound after its protocol service "
+                    + "left, for a replacement (a bundle update) to take over without refusing a connection; clients "
+                    + "wait in the backlog meanwhile. 0 releases the port at once")
     double protocolGrace() default 3;
 }

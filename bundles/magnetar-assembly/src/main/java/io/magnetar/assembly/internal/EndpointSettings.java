@@ -9,29 +9,57 @@ import java.util.Set;
  * An endpoint configuration read once: a configuration update makes a new one (a full replacement,
  * never a merge). Immutable.
  */
-record EndpointSettings(String name, String transport, String protocol, Endpoint endpoint,
-                        int maxConnections, long maxRequests, Duration keepAlive, Duration closeTimeout,
-                        Duration protocolGrace) {
+record EndpointSettings(
+        String name,
+        String transport,
+        String protocol,
+        Endpoint endpoint,
+        int maxConnections,
+        long maxRequests,
+        Duration keepAlive,
+        Duration closeTimeout,
+        Duration protocolGrace) {
 
     static final String FACTORY_PID = "io.magnetar.endpoint";
-    private static final Set<String> OWN_KEYS = Set.of("name", "transport", "protocol", "host", "port",
-            "backlog", "maxConnections", "maxRequests", "keepAlive", "closeTimeout", "protocolGrace");
+    private static final Set<String> OWN_KEYS = Set.of(
+            "name",
+            "transport",
+            "protocol",
+            "host",
+            "port",
+            "backlog",
+            "maxConnections",
+            "maxRequests",
+            "keepAlive",
+            "closeTimeout",
+            "protocolGrace");
 
     static EndpointSettings from(EndpointConfig c, Map<String, Object> properties) {
         String protocol = c.protocol() == null ? "" : c.protocol().trim();
         if (protocol.isEmpty()) {
-            throw new IllegalArgumentException("endpoint configuration " + properties.get("service.pid")
-                    + " names no protocol");
+            throw new IllegalArgumentException(
+                    "endpoint configuration " + properties.get("service.pid") + " names no protocol");
         }
-        Endpoint.Builder b = Endpoint.builder().host(c.host().trim()).port(c.port()).backlog(c.backlog());
+        Endpoint.Builder b =
+                Endpoint.builder().host(c.host().trim()).port(c.port()).backlog(c.backlog());
         properties.forEach((k, v) -> {
-            if (!OWN_KEYS.contains(k) && !k.startsWith("service.") && !k.startsWith("component.")
-                    && !k.startsWith("felix.") && !k.endsWith(".target")) {
+            if (!OWN_KEYS.contains(k)
+                    && !k.startsWith("service.")
+                    && !k.startsWith("component.")
+                    && !k.startsWith("felix.")
+                    && !k.endsWith(".target")) {
                 b.property(k, v);
             }
         });
-        return new EndpointSettings(nameOf(c, properties), c.transport().trim(), protocol, b.build(),
-                c.maxConnections(), c.maxRequests(), seconds(c.keepAlive()), seconds(c.closeTimeout()),
+        return new EndpointSettings(
+                nameOf(c, properties),
+                c.transport().trim(),
+                protocol,
+                b.build(),
+                c.maxConnections(),
+                c.maxRequests(),
+                seconds(c.keepAlive()),
+                seconds(c.closeTimeout()),
                 seconds(c.protocolGrace()));
     }
 

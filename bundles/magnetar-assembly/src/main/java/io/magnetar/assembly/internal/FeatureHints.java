@@ -14,18 +14,17 @@ import org.osgi.framework.ServiceReference;
 final class FeatureHints {
 
     static final String PROVIDES = "magnetar.features.provides";
-    private static final Set<String> SHIPPED = Set.of("transport:tcp", "transport:tls", "transport:udp",
-            "protocol:echo", "protocol:http", "protocol:resp");
+    private static final Set<String> SHIPPED = Set.of(
+            "transport:tcp", "transport:tls", "transport:udp", "protocol:echo", "protocol:http", "protocol:resp");
 
-    private FeatureHints() {
-    }
+    private FeatureHints() {}
 
     /** {@code kind} is "transport" or "protocol"; the feature's name, or null when nothing names one. */
     static String featureFor(BundleContext context, String kind, String name) {
         String wanted = kind + ":" + name + "=";
         try {
-            ServiceReference<?>[] refs = context == null ? null
-                    : context.getServiceReferences((String) null, "(" + PROVIDES + "=*)");
+            ServiceReference<?>[] refs =
+                    context == null ? null : context.getServiceReferences((String) null, "(" + PROVIDES + "=*)");
             if (refs != null) {
                 for (ServiceReference<?> ref : refs) {
                     Object value = ref.getProperty(PROVIDES);

@@ -26,11 +26,17 @@ interface RunningEndpoint {
     static RunningEndpoint create(EndpointSettings s, TransportProvider transport, Object protocol) {
         if (isDatagram(s.transport())) {
             return new Datagrams(DatagramServer.builder(transport, (DatagramProtocolFactory) protocol)
-                    .endpoint(s.endpoint()).maxRequests(s.maxRequests()).closeTimeout(s.closeTimeout()).build());
+                    .endpoint(s.endpoint())
+                    .maxRequests(s.maxRequests())
+                    .closeTimeout(s.closeTimeout())
+                    .build());
         }
         return new Streams(TcpServer.builder(transport, (ProtocolFactory) protocol)
-                .endpoint(s.endpoint()).maxConnections(s.maxConnections()).keepAlive(s.keepAlive())
-                .closeTimeout(s.closeTimeout()).build());
+                .endpoint(s.endpoint())
+                .maxConnections(s.maxConnections())
+                .keepAlive(s.keepAlive())
+                .closeTimeout(s.closeTimeout())
+                .build());
     }
 
     /** True when the protocol can change behind the bound socket ({@link #replaceProtocol}). */
@@ -142,15 +148,32 @@ interface RunningEndpoint {
         public void collect(MetricWriter out, String... labels) {
             out.gauge("connections_open", "Connections open now.", server.connections(), labels);
             out.counter("connections_total", "Connections accepted.", (double) server.sessions(), labels);
-            out.counter("connections_refused_total", "Connections refused at maxConnections.", (double) server.refused(), labels);
-            out.counter("requests_total", "Exchanges finished (requests answered, messages echoed).",
-                    (double) server.requestsProcessed(), labels);
-            out.counter("request_errors_total", "Connections that ended with an error (reset, refused frame, protocol fault).",
-                    (double) server.connectionErrors(), labels);
+            out.counter(
+                    "connections_refused_total",
+                    "Connections refused at maxConnections.",
+                    (double) server.refused(),
+                    labels);
+            out.counter(
+                    "requests_total",
+                    "Exchanges finished (requests answered, messages echoed).",
+                    (double) server.requestsProcessed(),
+                    labels);
+            out.counter(
+                    "request_errors_total",
+                    "Connections that ended with an error (reset, refused frame, protocol fault).",
+                    (double) server.connectionErrors(),
+                    labels);
             out.counter("bytes_received_total", "Bytes received.", (double) server.bytesReceived(), labels);
-            out.counter("bytes_sent_total", "Bytes written (on the wire: TLS records included).", (double) server.bytesSent(), labels);
-            out.counter("write_paused_total", "Times a connection's writes were paused (its peer reads slower).",
-                    (double) server.writePauses(), labels);
+            out.counter(
+                    "bytes_sent_total",
+                    "Bytes written (on the wire: TLS records included).",
+                    (double) server.bytesSent(),
+                    labels);
+            out.counter(
+                    "write_paused_total",
+                    "Times a connection's writes were paused (its peer reads slower).",
+                    (double) server.writePauses(),
+                    labels);
         }
     }
 
@@ -226,8 +249,11 @@ interface RunningEndpoint {
         public void collect(MetricWriter out, String... labels) {
             out.counter("datagrams_received_total", "Datagrams received.", (double) server.datagramsReceived(), labels);
             out.counter("datagrams_sent_total", "Datagrams sent.", (double) server.datagramsSent(), labels);
-            out.counter("datagrams_dropped_total", "Datagrams the kernel dropped (receive buffer full).",
-                    (double) server.receiveBufferDrops(), labels);
+            out.counter(
+                    "datagrams_dropped_total",
+                    "Datagrams the kernel dropped (receive buffer full).",
+                    (double) server.receiveBufferDrops(),
+                    labels);
             out.counter("requests_total", "Datagrams processed.", (double) server.requestsProcessed(), labels);
         }
     }

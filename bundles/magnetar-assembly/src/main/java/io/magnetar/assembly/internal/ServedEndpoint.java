@@ -19,8 +19,9 @@ final class ServedEndpoint implements Server, MetricSource {
 
     ServedEndpoint(RunningEndpoint server, EndpointSettings settings) {
         this.server = server;
-        this.labels = new String[] {"endpoint", settings.name(), "transport", settings.transport(), "protocol",
-            settings.protocol()};
+        this.labels = new String[] {
+            "endpoint", settings.name(), "transport", settings.transport(), "protocol", settings.protocol()
+        };
     }
 
     /** The endpoint's counters, labelled {@code endpoint}, {@code transport}, {@code protocol}. */

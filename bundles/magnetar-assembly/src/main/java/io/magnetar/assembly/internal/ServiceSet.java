@@ -13,8 +13,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 final class ServiceSet<S> {
 
     /** One bound service and what identifies it. Immutable. */
-    record Entry<S>(long id, int ranking, String name, S service) {
-    }
+    record Entry<S>(long id, int ranking, String name, S service) {}
 
     private final String nameProperty;
     private final Map<Long, Entry<S>> byId = new ConcurrentSkipListMap<>();

@@ -75,7 +75,7 @@ public final class IdleConnections {
     public int evict(Consumer<PoolEntry> unusable) {
         long now = now();
         int n = 0;
-        for (Iterator<PoolEntry> it = deque.iterator(); it.hasNext();) {
+        for (Iterator<PoolEntry> it = deque.iterator(); it.hasNext(); ) {
             PoolEntry e = it.next();
             if (!usable(e, now)) {
                 it.remove();

@@ -57,6 +57,7 @@ public final class PoolCore<L> {
     private int live;
     /** Written under the lock; volatile for {@link #isClosed()}. */
     private volatile boolean closed;
+
     private long created;
     private long closedCount;
     private long acquired;
@@ -70,9 +71,15 @@ public final class PoolCore<L> {
      * @param acquireTimeoutNanos how long an acquire may wait, 0 for ever
      * @param evictEveryNanos     evictor period, 0 for no evictor
      */
-    public PoolCore(String name, Supplier<? extends CompletableFuture<? extends Connection>> creator, int poolSize,
-                    int maxPending, long acquireTimeoutNanos, IdleConnections idle, long evictEveryNanos,
-                    Leases<L> leases) {
+    public PoolCore(
+            String name,
+            Supplier<? extends CompletableFuture<? extends Connection>> creator,
+            int poolSize,
+            int maxPending,
+            long acquireTimeoutNanos,
+            IdleConnections idle,
+            long evictEveryNanos,
+            Leases<L> leases) {
         this.name = name;
         this.creator = creator;
         this.poolSize = poolSize;
@@ -107,8 +114,8 @@ public final class PoolCore<L> {
                     connect = true;
                 } else if (pending.size() >= maxPending) {
                     rejected++;
-                    refusal = new PendingAcquireLimitException("pool '" + name + "' refused an acquire: "
-                            + maxPending + " acquires already wait (" + describe() + ")");
+                    refusal = new PendingAcquireLimitException("pool '" + name + "' refused an acquire: " + maxPending
+                            + " acquires already wait (" + describe() + ")");
                 } else {
                     waiter = pending.add(result, this::timeout);
                 }
@@ -141,8 +148,8 @@ public final class PoolCore<L> {
         try {
             if (pending.remove(w)) {
                 timedOut++;
-                message = "no connection of pool '" + name + "' became free within " + TimeUnit.NANOSECONDS.toMillis(acquireTimeoutNanos)
-                        + " ms (" + describe() + ")";
+                message = "no connection of pool '" + name + "' became free within "
+                        + TimeUnit.NANOSECONDS.toMillis(acquireTimeoutNanos) + " ms (" + describe() + ")";
             }
         } finally {
             lock.unlock();
@@ -236,8 +243,8 @@ public final class PoolCore<L> {
         }
         after.run();
         if (error != null) {
-            result.completeExceptionally(error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error);
+            result.completeExceptionally(
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
         } else if (refusal != null) {
             result.completeExceptionally(refusal);
         } else {
@@ -389,8 +396,20 @@ public final class PoolCore<L> {
     public PoolStats stats() {
         lock.lock();
         try {
-            return new PoolStats(poolSize, inUse, idle.size(), connecting, pending.size(), created, closedCount,
-                    acquired, timedOut, rejected, connectFailed, evicted, detached);
+            return new PoolStats(
+                    poolSize,
+                    inUse,
+                    idle.size(),
+                    connecting,
+                    pending.size(),
+                    created,
+                    closedCount,
+                    acquired,
+                    timedOut,
+                    rejected,
+                    connectFailed,
+                    evicted,
+                    detached);
         } finally {
             lock.unlock();
         }

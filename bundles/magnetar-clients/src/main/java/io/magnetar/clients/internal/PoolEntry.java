@@ -10,7 +10,11 @@ import io.magnetar.protocols.Connection;
 public final class PoolEntry {
 
     /** Where the entry is; every change happens under the pool's lock. */
-    public enum State { IDLE, LEASED, GONE }
+    public enum State {
+        IDLE,
+        LEASED,
+        GONE
+    }
 
     private final Connection connection;
     private final long createdAt;

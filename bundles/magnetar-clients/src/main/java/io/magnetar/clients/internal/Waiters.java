@@ -19,6 +19,7 @@ public final class Waiters<L> {
 
     /** Insertion-ordered for fairness, hashed so that a timed-out or cancelled waiter leaves in O(1). */
     private final LinkedHashSet<PendingAcquire<L>> queue = new LinkedHashSet<>();
+
     private final PoolTimer timer;
     private final long timeoutNanos;
 

@@ -20,7 +20,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The framework-wide {@link EventLoopGroup} service: threads start on activation and stop on
  * deactivation. Also the loops' {@link MetricSource}. Thread-safe.
  */
-@Component(configurationPid = "io.magnetar.loop", service = {EventLoopGroup.class, MetricSource.class},
+@Component(
+        configurationPid = "io.magnetar.loop",
+        service = {EventLoopGroup.class, MetricSource.class},
         property = {MetricSource.JMX_TYPE + "=EventLoop", MetricSource.JMX_NAME + "=magnetar-loop"})
 @Designate(ocd = EventLoopGroupComponent.Config.class)
 public final class EventLoopGroupComponent implements EventLoopGroup, MetricSource {
@@ -63,8 +65,12 @@ public final class EventLoopGroupComponent implements EventLoopGroup, MetricSour
             String name = loop.name();
             out.counter("loop_selects_total", "Event loop iterations (selects).", loop.selects(), "loop", name);
             out.counter("loop_tasks_total", "Tasks and timers run on the loop.", loop.tasksRun(), "loop", name);
-            out.counter("loop_busy_seconds_total", "Time the loop spent outside select: I/O, tasks, timers.",
-                    loop.busyNanos() / 1e9, "loop", name);
+            out.counter(
+                    "loop_busy_seconds_total",
+                    "Time the loop spent outside select: I/O, tasks, timers.",
+                    loop.busyNanos() / 1e9,
+                    "loop",
+                    name);
         }
     }
 

@@ -38,8 +38,8 @@ final class FlatMetrics implements MetricWriter {
     }
 
     @Override
-    public void histogram(String name, String description, double[] upperBounds, long[] counts, double sum,
-            String... labels) {
+    public void histogram(
+            String name, String description, double[] upperBounds, long[] counts, double sum, String... labels) {
         long count = 0;
         for (long c : counts) {
             count += c;

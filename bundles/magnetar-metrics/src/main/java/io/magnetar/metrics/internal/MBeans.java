@@ -30,7 +30,8 @@ final class MBeans {
             return;
         }
         try {
-            ObjectName objectName = new ObjectName("io.magnetar:type=" + quoted(type.toString()) + ",name=" + quoted(name.toString()));
+            ObjectName objectName =
+                    new ObjectName("io.magnetar:type=" + quoted(type.toString()) + ",name=" + quoted(name.toString()));
             server.registerMBean(new SourceMBean(source, "Magnetar " + type + " " + name), objectName);
             registered.put(source, objectName);
         } catch (JMException e) {

@@ -30,16 +30,19 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * <p>Thread-safe: services come and go on any thread; requests run on the event loops (nothing here
  * blocks: collecting reads counters).
  */
-@Component(service = {HttpHandler.class, MetricsComponent.class}, immediate = true, property = {
-    HttpWhiteboard.PATH + "=" + MetricsComponent.METRICS,
-    HttpWhiteboard.PATH + "=" + MetricsComponent.HEALTH,
-    HttpWhiteboard.PATH + "=" + MetricsComponent.READY,
-    HttpWhiteboard.METHOD + "=GET",
-    HttpWhiteboard.METHOD + "=HEAD",
-    "osgi.command.scope=magnetar",
-    "osgi.command.function=metrics",
-    "osgi.command.function=health"
-})
+@Component(
+        service = {HttpHandler.class, MetricsComponent.class},
+        immediate = true,
+        property = {
+            HttpWhiteboard.PATH + "=" + MetricsComponent.METRICS,
+            HttpWhiteboard.PATH + "=" + MetricsComponent.HEALTH,
+            HttpWhiteboard.PATH + "=" + MetricsComponent.READY,
+            HttpWhiteboard.METHOD + "=GET",
+            HttpWhiteboard.METHOD + "=HEAD",
+            "osgi.command.scope=magnetar",
+            "osgi.command.function=metrics",
+            "osgi.command.function=health"
+        })
 public final class MetricsComponent implements HttpHandler {
 
     static final String METRICS = "/metrics";
@@ -49,11 +52,14 @@ public final class MetricsComponent implements HttpHandler {
 
     /** Ordered by service ranking and id, so the exposition's order is stable. */
     private final Map<ServiceReference<?>, MetricSource> sources = new ConcurrentSkipListMap<>();
+
     private final Map<ServiceReference<?>, Readiness> readiness = new ConcurrentSkipListMap<>();
     private final Set<ServiceReference<?>> draining = ConcurrentHashMap.newKeySet();
     private final MBeans mbeans = new MBeans();
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindSource(MetricSource source, ServiceReference<MetricSource> ref, Map<String, Object> properties) {
         sources.put(ref, source);
@@ -65,7 +71,9 @@ public final class MetricsComponent implements HttpHandler {
         mbeans.unregister(source);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindReadiness(Readiness r, ServiceReference<Readiness> ref) {
         readiness.put(ref, r);
@@ -76,8 +84,11 @@ public final class MetricsComponent implements HttpHandler {
     }
 
     /** The launcher's mark that a SIGTERM drain has begun (a service of any type). */
-    @Reference(service = Object.class, target = "(" + Readiness.DRAINING + "=true)",
-            cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            service = Object.class,
+            target = "(" + Readiness.DRAINING + "=true)",
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindDraining(ServiceReference<Object> ref) {
         draining.add(ref);
@@ -111,8 +122,11 @@ public final class MetricsComponent implements HttpHandler {
                         .build();
             }
             default -> {
-                return HttpResponse.builder(200).contentType(JSON).header("Cache-Control", "no-store")
-                        .body("{\"status\":\"UP\"}\n").build();
+                return HttpResponse.builder(200)
+                        .contentType(JSON)
+                        .header("Cache-Control", "no-store")
+                        .body("{\"status\":\"UP\"}\n")
+                        .build();
             }
         }
     }
@@ -149,10 +163,14 @@ public final class MetricsComponent implements HttpHandler {
     }
 
     static String readyJson(List<String> notReady) {
-        StringBuilder b = new StringBuilder("{\"status\":\"").append(notReady.isEmpty() ? "READY" : "NOT_READY")
+        StringBuilder b = new StringBuilder("{\"status\":\"")
+                .append(notReady.isEmpty() ? "READY" : "NOT_READY")
                 .append("\",\"notReady\":[");
         for (int i = 0; i < notReady.size(); i++) {
-            b.append(i > 0 ? "," : "").append('"').append(jsonEscape(notReady.get(i))).append('"');
+            b.append(i > 0 ? "," : "")
+                    .append('"')
+                    .append(jsonEscape(notReady.get(i)))
+                    .append('"');
         }
         return b.append("]}\n").toString();
     }

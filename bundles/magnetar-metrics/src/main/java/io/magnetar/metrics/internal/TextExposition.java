@@ -63,7 +63,8 @@ final class TextExposition implements MetricWriter {
     @Override
     public void histogram(String name, String help, double[] upperBounds, long[] counts, double sum, String... labels) {
         if (counts.length != upperBounds.length + 1) {
-            throw new IllegalArgumentException(name + ": " + counts.length + " counts for " + upperBounds.length + " bounds");
+            throw new IllegalArgumentException(
+                    name + ": " + counts.length + " counts for " + upperBounds.length + " bounds");
         }
         Family f = family(name, "histogram", help);
         long cumulative = 0;
@@ -84,7 +85,11 @@ final class TextExposition implements MetricWriter {
     String text(List<String> failed) {
         StringBuilder b = new StringBuilder(4096);
         for (Family f : families.values()) {
-            b.append("# HELP ").append(f.name).append(' ').append(escapeHelp(f.help)).append('\n');
+            b.append("# HELP ")
+                    .append(f.name)
+                    .append(' ')
+                    .append(escapeHelp(f.help))
+                    .append('\n');
             b.append("# TYPE ").append(f.name).append(' ').append(f.type).append('\n');
             b.append(f.samples);
         }
@@ -120,10 +125,16 @@ final class TextExposition implements MetricWriter {
                     if (i > 0) {
                         samples.append(',');
                     }
-                    samples.append(labels[i]).append("=\"").append(escapeLabel(labels[i + 1])).append('"');
+                    samples.append(labels[i])
+                            .append("=\"")
+                            .append(escapeLabel(labels[i + 1]))
+                            .append('"');
                 }
                 if (le != null) {
-                    samples.append(labels.length > 0 ? "," : "").append("le=\"").append(le).append('"');
+                    samples.append(labels.length > 0 ? "," : "")
+                            .append("le=\"")
+                            .append(le)
+                            .append('"');
                 }
                 samples.append('}');
             }

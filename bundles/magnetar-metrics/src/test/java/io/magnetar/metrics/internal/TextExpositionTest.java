@@ -36,16 +36,19 @@ class TextExpositionTest {
     @Test
     void openMetricsNamesCounterFamiliesWithoutTotalAndEndsWithEof() {
         String text = TextExposition.render(List.of(ENDPOINTS), true);
-        assertThat(text).startsWith("# HELP magnetar_requests Requests.\n# TYPE magnetar_requests counter\n"
-                + "magnetar_requests_total{endpoint=\"echo\",transport=\"tcp\"} 42\n");
-        assertThat(text).contains("# TYPE magnetar_loop_busy_seconds counter\nmagnetar_loop_busy_seconds_total{loop=\"l-0\"} 0.25\n");
+        assertThat(text)
+                .startsWith("# HELP magnetar_requests Requests.\n# TYPE magnetar_requests counter\n"
+                        + "magnetar_requests_total{endpoint=\"echo\",transport=\"tcp\"} 42\n");
+        assertThat(text)
+                .contains(
+                        "# TYPE magnetar_loop_busy_seconds counter\nmagnetar_loop_busy_seconds_total{loop=\"l-0\"} 0.25\n");
         assertThat(text).endsWith("\n# EOF\n");
     }
 
     @Test
     void histogramBucketsAreCumulativeWithInfSumAndCount() {
-        MetricSource s = out -> out.histogram("request_seconds", "Latency.", new double[] {0.001, 0.01},
-                new long[] {5, 3, 2}, 0.125, "route", "/a");
+        MetricSource s = out -> out.histogram(
+                "request_seconds", "Latency.", new double[] {0.001, 0.01}, new long[] {5, 3, 2}, 0.125, "route", "/a");
         assertThat(TextExposition.render(List.of(s), false)).isEqualTo("""
                 # HELP magnetar_request_seconds Latency.
                 # TYPE magnetar_request_seconds histogram
@@ -73,8 +76,10 @@ class TextExpositionTest {
             throw new IllegalStateException("gone");
         };
         String text = TextExposition.render(List.of(broken, ENDPOINTS), false);
-        assertThat(text).contains("magnetar_requests_total{endpoint=\"echo\",transport=\"tcp\"} 42")
-                .contains("# collecting failed:").contains("gone");
+        assertThat(text)
+                .contains("magnetar_requests_total{endpoint=\"echo\",transport=\"tcp\"} 42")
+                .contains("# collecting failed:")
+                .contains("gone");
     }
 
     @Test

@@ -18,8 +18,11 @@ public final class RefusedConnection implements Protocol {
 
     @Override
     public void connectionMade(StreamTransport transport) {
-        LOG.log(Level.INFO, "refusing {0}: {1} concurrent connections reached",
-                transport.extraInfo(StreamTransport.PEERNAME), limit);
+        LOG.log(
+                Level.INFO,
+                "refusing {0}: {1} concurrent connections reached",
+                transport.extraInfo(StreamTransport.PEERNAME),
+                limit);
         transport.abort();
     }
 

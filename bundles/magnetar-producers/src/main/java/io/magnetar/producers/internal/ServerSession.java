@@ -36,18 +36,21 @@ public final class ServerSession implements Protocol {
     private final Duration keepAlive;
     /** Which protocol factory of the server made {@link #inner}; see {@link SessionOwner#isRetired}. */
     private final int generation;
+
     private final LingeringClose linger = new LingeringClose();
     private StreamTransport transport;
     private IdleTimeout idle;
     private boolean draining;
     /** Draining because the protocol was replaced: a connection that received nothing yet gets one exchange. */
     private boolean servingFirstRequest;
+
     private boolean received;
     private TimerHandle firstRequestTimer;
     /** Inside {@code inner.dataReceived}: replies of this read may still sit in the inner's writer. */
     private boolean reading;
     /** Metrics: written on the loop, read by a scrape from any thread (a value at most a moment old). */
     private long bytesReceived;
+
     private long writePauses;
 
     public ServerSession(SessionOwner owner, Protocol inner, Duration keepAlive, int generation) {
@@ -232,7 +235,10 @@ public final class ServerSession implements Protocol {
         if (linger.isLingering() || transport.isClosing()) {
             return;
         }
-        LOG.log(Level.DEBUG, "closing {0}: idle for {1} ms", transport.extraInfo(StreamTransport.PEERNAME),
+        LOG.log(
+                Level.DEBUG,
+                "closing {0}: idle for {1} ms",
+                transport.extraInfo(StreamTransport.PEERNAME),
                 keepAlive.toMillis());
         startLingering();
     }

@@ -22,9 +22,15 @@ public final class EchoClient extends AbstractClient {
 
     /** A client of the echo server at {@code address} with at most {@code poolSize} connections. */
     public EchoClient(TransportProvider transport, InetSocketAddress address, int poolSize) {
-        super(transport, EchoClientConsumer::newConnection, Endpoint.builder().connectTimeout(Duration.ofSeconds(10)).build());
+        super(
+                transport,
+                EchoClientConsumer::newConnection,
+                Endpoint.builder().connectTimeout(Duration.ofSeconds(10)).build());
         this.address = address;
-        this.pool = Pool.builder(() -> createConnection(address)).name("echo " + address).poolSize(poolSize).build();
+        this.pool = Pool.builder(() -> createConnection(address))
+                .name("echo " + address)
+                .poolSize(poolSize)
+                .build();
     }
 
     /**

@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EchoClientConsumer extends ProtocolConsumer {
 
-    private final DelimiterDecoder framing = new DelimiterDecoder(EchoFraming.SEPARATOR,
-            EchoFraming.DEFAULT_MAX_MESSAGE + EchoFraming.SEPARATOR.length, true);
+    private final DelimiterDecoder framing = new DelimiterDecoder(
+            EchoFraming.SEPARATOR, EchoFraming.DEFAULT_MAX_MESSAGE + EchoFraming.SEPARATOR.length, true);
     private final FrameSink onEcho = this::echo;
 
     /** A client connection: {@code connection.request("hello")} completes with the echoed {@code byte[]}. */

@@ -25,6 +25,7 @@ public final class EchoFraming {
 
     /** Largest buffer kept between messages. */
     public static final int KEPT_CAPACITY = 64 * 1024;
+
     private static final int INITIAL_CAPACITY = 256;
 
     private final int maxMessage;

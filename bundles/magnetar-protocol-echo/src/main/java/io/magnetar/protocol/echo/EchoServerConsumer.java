@@ -22,6 +22,7 @@ public final class EchoServerConsumer extends ProtocolConsumer {
     private final int maxMessage;
     /** The separator is kept on the frame, so message and separator are written back in one piece. */
     private final DelimiterDecoder framing;
+
     private final FrameSink onMessage = this::message;
 
     public EchoServerConsumer() {
@@ -30,8 +31,8 @@ public final class EchoServerConsumer extends ProtocolConsumer {
 
     public EchoServerConsumer(int maxMessage) {
         this.maxMessage = maxMessage;
-        this.framing = new DelimiterDecoder(EchoFraming.SEPARATOR, (int) Math.min(Integer.MAX_VALUE, (long) maxMessage + SEPARATOR),
-                false);
+        this.framing = new DelimiterDecoder(
+                EchoFraming.SEPARATOR, (int) Math.min(Integer.MAX_VALUE, (long) maxMessage + SEPARATOR), false);
     }
 
     /**
@@ -48,7 +49,8 @@ public final class EchoServerConsumer extends ProtocolConsumer {
         try {
             framing.decodeOne(data, onMessage);
         } catch (FrameTooLongException e) {
-            MessageTooLongException refused = new MessageTooLongException("echo message longer than " + maxMessage + " bytes");
+            MessageTooLongException refused =
+                    new MessageTooLongException("echo message longer than " + maxMessage + " bytes");
             refused.initCause(e);
             throw refused;
         }
@@ -57,7 +59,10 @@ public final class EchoServerConsumer extends ProtocolConsumer {
     private void message(ByteBuffer frame) {
         int start = frame.position();
         int length = frame.remaining() - SEPARATOR;
-        boolean quit = length == 4 && frame.get(start) == 'Q' && frame.get(start + 1) == 'U' && frame.get(start + 2) == 'I'
+        boolean quit = length == 4
+                && frame.get(start) == 'Q'
+                && frame.get(start + 1) == 'U'
+                && frame.get(start + 2) == 'I'
                 && frame.get(start + 3) == 'T';
         // One write of message and separator; writeCopy copies only what the socket does not take.
         connection().transport().writeCopy(frame);

@@ -61,15 +61,20 @@ class DatagramEchoPeersTest {
     }
 
     private InetSocketAddress serve(String host, DatagramProtocolFactory factory) throws Exception {
-        server = DatagramServer.builder(udp, factory).endpoint(Endpoint.of(host, 0)).build();
+        server = DatagramServer.builder(udp, factory)
+                .endpoint(Endpoint.of(host, 0))
+                .build();
         server.startServing().get(WAIT_SECONDS, TimeUnit.SECONDS);
         return server.address();
     }
 
     private static void requirePeer(String tool) {
         boolean required = "1".equals(System.getenv("MAGNETAR_REQUIRE_PEERS"));
-        boolean present = Files.isExecutable(Path.of("/usr/bin", tool)) || Files.isExecutable(Path.of("/usr/local/bin", tool));
-        assumeTrue(present || required, tool + " is not installed (.ci/run installs it and sets MAGNETAR_REQUIRE_PEERS=1)");
+        boolean present =
+                Files.isExecutable(Path.of("/usr/bin", tool)) || Files.isExecutable(Path.of("/usr/local/bin", tool));
+        assumeTrue(
+                present || required,
+                tool + " is not installed (.ci/run installs it and sets MAGNETAR_REQUIRE_PEERS=1)");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -80,8 +85,12 @@ class DatagramEchoPeersTest {
             assumeTrue(ipv6Loopback(), "IPv6 loopback ::1 is not available on this machine");
         }
         InetSocketAddress address = serve(host, new DatagramEchoProtocolFactory());
-        String target = host.contains(":") ? "UDP6:[" + host + "]:" + address.getPort() : "UDP4:" + host + ":" + address.getPort();
-        Process socat = new ProcessBuilder("socat", "-t", "1", "-", target).redirectErrorStream(true).start();
+        String target = host.contains(":")
+                ? "UDP6:[" + host + "]:" + address.getPort()
+                : "UDP4:" + host + ":" + address.getPort();
+        Process socat = new ProcessBuilder("socat", "-t", "1", "-", target)
+                .redirectErrorStream(true)
+                .start();
         try {
             OutputStream toSocat = socat.getOutputStream();
             InputStream fromSocat = socat.getInputStream();
@@ -109,17 +118,30 @@ class DatagramEchoPeersTest {
         requirePeer("sockperf");
         InetSocketAddress address = serve("127.0.0.1", new DatagramEchoProtocolFactory());
 
-        String out = run("sockperf", "throughput", "-i", "127.0.0.1", "-p", Integer.toString(address.getPort()),
-                "-t", "1", "-m", "64", "--mps", "20000");
+        String out = run(
+                "sockperf",
+                "throughput",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(address.getPort()),
+                "-t",
+                "1",
+                "-m",
+                "64",
+                "--mps",
+                "20000");
 
         Matcher m = Pattern.compile("Total of (\\d+) messages sent").matcher(out);
         assertThat(m.find()).as("sockperf output:%n%s", out).isTrue();
         long sent = Long.parseLong(m.group(1));
         assumeTrue(server.receiveBufferDrops() >= 0, "the kernel's per-socket drop counter is not available");
-        eventually("each sockperf datagram received or counted as dropped",
+        eventually(
+                "each sockperf datagram received or counted as dropped",
                 () -> server.datagramsReceived() + server.receiveBufferDrops() == sent);
         eventually("every datagram received was echoed", () -> server.datagramsSent() == server.datagramsReceived());
-        System.out.printf("sockperf throughput 20000 msg/s for 1 s: %d sent, %d echoed, %d dropped by the kernel%n",
+        System.out.printf(
+                "sockperf throughput 20000 msg/s for 1 s: %d sent, %d echoed, %d dropped by the kernel%n",
                 sent, server.datagramsSent(), server.receiveBufferDrops());
         assertThat(server.datagramsReceived()).isPositive();
     }
@@ -129,7 +151,8 @@ class DatagramEchoPeersTest {
         requirePeer("sockperf");
         InetSocketAddress address = serve("127.0.0.1", new DatagramEchoProtocolFactory());
 
-        String out = run("sockperf", "ping-pong", "-i", "127.0.0.1", "-p", Integer.toString(address.getPort()), "-t", "1");
+        String out =
+                run("sockperf", "ping-pong", "-i", "127.0.0.1", "-p", Integer.toString(address.getPort()), "-t", "1");
 
         assertThat(out).contains("No messages were received from the server");
         // The echo did its part: every datagram sockperf sent came back to it.
@@ -142,9 +165,11 @@ class DatagramEchoPeersTest {
         requirePeer("sockperf");
         InetSocketAddress address = serve("127.0.0.1", SockperfReflector::new);
 
-        String out = run("sockperf", "ping-pong", "-i", "127.0.0.1", "-p", Integer.toString(address.getPort()), "-t", "1");
+        String out =
+                run("sockperf", "ping-pong", "-i", "127.0.0.1", "-p", Integer.toString(address.getPort()), "-t", "1");
 
-        Matcher m = Pattern.compile("\\[Valid Duration\\] .*SentMessages=(\\d+); ReceivedMessages=(\\d+)").matcher(out);
+        Matcher m = Pattern.compile("\\[Valid Duration\\] .*SentMessages=(\\d+); ReceivedMessages=(\\d+)")
+                .matcher(out);
         assertThat(m.find()).as("sockperf output:%n%s", out).isTrue();
         long received = Long.parseLong(m.group(2));
         assertThat(received).as("sockperf output:%n%s", out).isPositive();
@@ -162,6 +187,7 @@ class DatagramEchoPeersTest {
     static final class SockperfReflector implements DatagramProtocol {
         /** Offset of the low byte of the big-endian 16-bit flags field in sockperf's message header. */
         private static final int FLAGS_LOW_BYTE = 9;
+
         private static final int CLIENT_FLAG = 0x01;
         private DatagramTransport transport;
 
@@ -181,15 +207,16 @@ class DatagramEchoPeersTest {
         }
 
         @Override
-        public void connectionLost(Throwable cause) {
-        }
+        public void connectionLost(Throwable cause) {}
     }
 
     private static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-            assertThat(p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("%s ended", command[0]).isTrue();
+            assertThat(p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS))
+                    .as("%s ended", command[0])
+                    .isTrue();
             return new String(output.get(WAIT_SECONDS, TimeUnit.SECONDS), StandardCharsets.UTF_8);
         } finally {
             p.destroyForcibly();

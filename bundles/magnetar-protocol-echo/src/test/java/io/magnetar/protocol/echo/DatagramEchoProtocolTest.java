@@ -19,8 +19,7 @@ class DatagramEchoProtocolTest {
 
     /** Remembers every send; nothing else is needed by the echo. */
     private static final class SentTransport implements DatagramTransport {
-        record Sent(byte[] data, SocketAddress to) {
-        }
+        record Sent(byte[] data, SocketAddress to) {}
 
         final List<Sent> sent = new ArrayList<>();
         final boolean connected;
@@ -42,8 +41,7 @@ class DatagramEchoProtocolTest {
         }
 
         @Override
-        public void setWriteBufferLimits(int high, int low) {
-        }
+        public void setWriteBufferLimits(int high, int low) {}
 
         @Override
         public long writeBufferSize() {
@@ -76,12 +74,10 @@ class DatagramEchoProtocolTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         @Override
-        public void abort() {
-        }
+        public void abort() {}
     }
 
     @Test
@@ -133,7 +129,8 @@ class DatagramEchoProtocolTest {
     void factoryMakesAFreshEchoPerSocket() {
         DatagramEchoProtocolFactory factory = new DatagramEchoProtocolFactory();
 
-        assertThat(factory.newProtocol()).isInstanceOf(DatagramEchoProtocol.class)
+        assertThat(factory.newProtocol())
+                .isInstanceOf(DatagramEchoProtocol.class)
                 .isNotSameAs(factory.newProtocol());
     }
 }

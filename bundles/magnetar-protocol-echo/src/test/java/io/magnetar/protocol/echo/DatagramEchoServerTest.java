@@ -31,6 +31,7 @@ class DatagramEchoServerTest {
     private static final int PER_CLIENT = 1_000;
     /** Datagrams a client has in flight: 10 x 32 small datagrams fit any receive buffer many times. */
     private static final int WINDOW = 32;
+
     private static final int SIZE = 64;
 
     private final SelectorEventLoopGroup group = new SelectorEventLoopGroup(2, "udp-echo-server-test");
@@ -50,8 +51,11 @@ class DatagramEchoServerTest {
     @Test
     void tenThousandDatagramsFromTenClientsAreAllAnsweredWhenUnderTheSocketBuffer() throws Exception {
         server = DatagramServer.builder(udp, new DatagramEchoProtocolFactory())
-                .endpoint(Endpoint.builder().host("127.0.0.1").port(0)
-                        .property(UdpTransportProvider.RECEIVE_BUFFER_SIZE, 4 * 1024 * 1024).build())
+                .endpoint(Endpoint.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .property(UdpTransportProvider.RECEIVE_BUFFER_SIZE, 4 * 1024 * 1024)
+                        .build())
                 .build();
         server.startServing().get(30, TimeUnit.SECONDS);
         InetSocketAddress address = server.address();
@@ -66,8 +70,8 @@ class DatagramEchoServerTest {
             assertThat(f.get(60, TimeUnit.SECONDS).cardinality()).isEqualTo(PER_CLIENT);
         }
         // An echo leaves before its datagram is counted as processed: poll the count.
-        DatagramEchoPeersTest.eventually("all requests counted",
-                () -> server.requestsProcessed() == (long) CLIENTS * PER_CLIENT);
+        DatagramEchoPeersTest.eventually(
+                "all requests counted", () -> server.requestsProcessed() == (long) CLIENTS * PER_CLIENT);
         DatagramEchoPeersTest.eventually("all echoes counted", () -> server.datagramsSent() == CLIENTS * PER_CLIENT);
         assertThat(server.receiveBufferDrops()).isIn(0L, -1L);
     }
@@ -86,8 +90,10 @@ class DatagramEchoServerTest {
                 try {
                     s.receive(reply);
                 } catch (SocketTimeoutException e) {
-                    throw new AssertionError("client " + client + " waited 10 s with " + seen.cardinality()
-                            + " of " + PER_CLIENT + " answered", e);
+                    throw new AssertionError(
+                            "client " + client + " waited 10 s with " + seen.cardinality() + " of " + PER_CLIENT
+                                    + " answered",
+                            e);
                 }
                 ByteBuffer b = ByteBuffer.wrap(reply.getData(), 0, reply.getLength());
                 assertThat(b.getInt()).isEqualTo(client);

@@ -20,7 +20,8 @@ class DocsSnippetsTest {
 
     private static final Path DOCS = Path.of("../../docs");
     private static final Pattern JAVA = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
-    private static final Pattern TYPE = Pattern.compile("public\\s+(?:final\\s+|abstract\\s+)*(?:class|interface|record|enum)\\s+(\\w+)");
+    private static final Pattern TYPE =
+            Pattern.compile("public\\s+(?:final\\s+|abstract\\s+)*(?:class|interface|record|enum)\\s+(\\w+)");
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
 
     @TempDir
@@ -35,7 +36,9 @@ class DocsSnippetsTest {
                 while (m.find()) {
                     String code = m.group(1);
                     Matcher type = TYPE.matcher(code);
-                    assertThat(type.find()).as("a public type in a snippet of " + md).isTrue();
+                    assertThat(type.find())
+                            .as("a public type in a snippet of " + md)
+                            .isTrue();
                     Matcher pkg = PACKAGE.matcher(code);
                     Path dir = pkg.find() ? tmp.resolve(pkg.group(1).replace('.', '/')) : tmp;
                     Files.createDirectories(dir);
@@ -47,11 +50,20 @@ class DocsSnippetsTest {
         }
         assertThat(sources).as("Java snippets in docs/").isNotEmpty();
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        List<String> args = new ArrayList<>(List.of("--release", "17", "-proc:none", "-d", tmp.resolve("out").toString(),
-                "-cp", System.getProperty("java.class.path")));
+        List<String> args = new ArrayList<>(List.of(
+                "--release",
+                "17",
+                "-proc:none",
+                "-d",
+                tmp.resolve("out").toString(),
+                "-cp",
+                System.getProperty("java.class.path")));
         args.addAll(sources);
-        assertThat(javac.run(null, null, null, args.toArray(String[]::new))).as("javac on " + sources).isZero();
+        assertThat(javac.run(null, null, null, args.toArray(String[]::new)))
+                .as("javac on " + sources)
+                .isZero();
         assertThat(tmp.resolve("out")).isDirectory();
-        assertThat(new File(tmp.resolve("out").toFile(), "org/example/upper/LineProtocolFactory.class")).exists();
+        assertThat(new File(tmp.resolve("out").toFile(), "org/example/upper/LineProtocolFactory.class"))
+                .exists();
     }
 }

@@ -33,7 +33,9 @@ class EchoClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TcpServer.builder(tcp, EchoServerConsumer::newConnection).endpoint(Endpoint.of("127.0.0.1", 0)).build();
+        server = TcpServer.builder(tcp, EchoServerConsumer::newConnection)
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .build();
         server.startServing().get(5, TimeUnit.SECONDS);
         client = new EchoClient(tcp, server.address(), 2);
     }
@@ -57,7 +59,8 @@ class EchoClientTest {
     private void threeConcurrentRequests() throws Exception {
         List<String> sent = List.of("ciao", "pippo", "foo");
         List<CompletableFuture<byte[]>> replies = CompletableFuture.supplyAsync(
-                () -> sent.stream().map(client::request).toList(), group.next()).get(5, TimeUnit.SECONDS);
+                        () -> sent.stream().map(client::request).toList(), group.next())
+                .get(5, TimeUnit.SECONDS);
         for (int i = 0; i < sent.size(); i++) {
             assertThat(await(replies.get(i))).isEqualTo(bytes(sent.get(i)));
         }
@@ -65,7 +68,9 @@ class EchoClientTest {
 
     private void assertPool(int inUse, int available, int sessions, long processed) {
         assertThat(client.pool().inUse()).as("inUse").isEqualTo(inUse);
-        assertThat(client.pool().available()).as("available " + client.pool().stats()).isEqualTo(available);
+        assertThat(client.pool().available())
+                .as("available " + client.pool().stats())
+                .isEqualTo(available);
         assertThat(client.sessions()).as("sessions").isEqualTo(sessions);
         assertThat(client.requestsProcessed()).as("requestsProcessed").isEqualTo(processed);
     }
@@ -100,7 +105,7 @@ class EchoClientTest {
         Connection dropped = (Connection) lost.poll(5, TimeUnit.SECONDS);
         assertThat(dropped).as("the connection the server closed").isNotNull();
         // The pool heard of the loss in the same loop turn; a task queued after it sees the result.
-        CompletableFuture.runAsync(() -> { }, dropped.transport().loop()).get(5, TimeUnit.SECONDS);
+        CompletableFuture.runAsync(() -> {}, dropped.transport().loop()).get(5, TimeUnit.SECONDS);
         assertPool(0, 1, 2, 4);
 
         threeConcurrentRequests();

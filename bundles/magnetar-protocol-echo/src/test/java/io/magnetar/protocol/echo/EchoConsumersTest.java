@@ -136,14 +136,19 @@ class EchoConsumersTest {
         Connection client = EchoClientConsumer.newConnection();
         tcp.connect(server.localAddress(), Endpoint.builder().build(), client).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 
-        assertThat((byte[]) await(client.request("hello\r\nworld"))).asString(StandardCharsets.UTF_8)
+        assertThat((byte[]) await(client.request("hello\r\nworld")))
+                .asString(StandardCharsets.UTF_8)
                 .isEqualTo("hello\r\nworld");
         assertThat((byte[]) await(client.request(new byte[] {1, 2, 3}))).containsExactly(1, 2, 3);
-        assertThat((byte[]) await(client.request(ByteBuffer.wrap(new byte[] {'\r'})))).containsExactly('\r');
-        assertThat((byte[]) await(client.request("QUIT"))).asString(StandardCharsets.UTF_8).isEqualTo("QUIT");
+        assertThat((byte[]) await(client.request(ByteBuffer.wrap(new byte[] {'\r'}))))
+                .containsExactly('\r');
+        assertThat((byte[]) await(client.request("QUIT")))
+                .asString(StandardCharsets.UTF_8)
+                .isEqualTo("QUIT");
 
         assertThat(await(client.connectionLost())).isNull();
-        assertThatThrownBy(() -> await(client.request("after quit"))).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> await(client.request("after quit")))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IOException.class);
     }
 
@@ -153,10 +158,12 @@ class EchoConsumersTest {
         Connection client = EchoClientConsumer.newConnection();
         tcp.connect(server.localAddress(), Endpoint.builder().build(), client).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 
-        assertThatThrownBy(() -> await(client.request(42))).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> await(client.request(42)))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IllegalArgumentException.class);
 
-        assertThat((byte[]) await(client.request("still there"))).asString(StandardCharsets.UTF_8)
+        assertThat((byte[]) await(client.request("still there")))
+                .asString(StandardCharsets.UTF_8)
                 .isEqualTo("still there");
     }
 }

@@ -39,7 +39,9 @@ class EchoFramingTest {
             while (data.hasRemaining()) {
                 ByteBuffer m = framing.feed(data);
                 if (m == null) {
-                    assertThat(data.hasRemaining()).as("null only once the chunk is consumed").isFalse();
+                    assertThat(data.hasRemaining())
+                            .as("null only once the chunk is consumed")
+                            .isFalse();
                 } else {
                     messages.add(text(m));
                 }
@@ -54,7 +56,9 @@ class EchoFramingTest {
         for (int i = 0; i <= wire.length(); i++) {
             List<String> chunks = List.of(wire.substring(0, i), wire.substring(i));
 
-            assertThat(feedAll(new EchoFraming(1024), chunks)).as("split at %d", i).containsExactly(TRICKY);
+            assertThat(feedAll(new EchoFraming(1024), chunks))
+                    .as("split at %d", i)
+                    .containsExactly(TRICKY);
         }
     }
 
@@ -65,7 +69,8 @@ class EchoFramingTest {
             for (int j = i; j <= wire.length(); j++) {
                 List<String> chunks = List.of(wire.substring(0, i), wire.substring(i, j), wire.substring(j));
 
-                assertThat(feedAll(new EchoFraming(1024), chunks)).as("split at %d and %d", i, j)
+                assertThat(feedAll(new EchoFraming(1024), chunks))
+                        .as("split at %d and %d", i, j)
                         .containsExactly(TRICKY);
             }
         }
@@ -74,7 +79,8 @@ class EchoFramingTest {
     @Test
     void messagesFedOneByteAtATimeComeOutWhole() {
         String wire = TRICKY + SEP + "second" + SEP + TRICKY + SEP;
-        List<String> chunks = wire.chars().mapToObj(c -> String.valueOf((char) c)).toList();
+        List<String> chunks =
+                wire.chars().mapToObj(c -> String.valueOf((char) c)).toList();
 
         assertThat(feedAll(framing, chunks)).containsExactly(TRICKY, "second", TRICKY);
     }
@@ -86,7 +92,9 @@ class EchoFramingTest {
         assertThat(text(framing.feed(data))).isEqualTo("one");
         assertThat(data.position()).isEqualTo(3 + SEP.length());
         assertThat(text(framing.feed(data))).isEqualTo("two");
-        assertThat(text(framing.feed(data))).as("a separator right after a separator").isEmpty();
+        assertThat(text(framing.feed(data)))
+                .as("a separator right after a separator")
+                .isEmpty();
         assertThat(framing.feed(data)).isNull();
         assertThat(data.hasRemaining()).isFalse();
         assertThat(text(framing.feed(bytes("ee" + SEP)))).isEqualTo("three");
@@ -123,16 +131,18 @@ class EchoFramingTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        // wire, escaped with \r and \n spelled out  | the message
-        "'\\r\\r\\n\\r\\n'                           | '\\r'",
-        "'\\r\\n\\r\\r\\n\\r\\n'                     | '\\r\\n\\r'",
-        "'\\r\\n\\r\\n'                              | ''",
-        "'\\n\\r\\n\\r\\n'                           | '\\n'",
-        "'\\r\\r\\r\\r\\n\\r\\n'                     | '\\r\\r\\r'",
-        "'\\r\\n\\r\\r\\n\\r\\r\\n\\r\\n'            | '\\r\\n\\r\\r\\n\\r'",
-        "'x\\r\\n\\r\\n\\r\\n'                       | 'x'",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // wire, escaped with \r and \n spelled out  | the message
+                "'\\r\\r\\n\\r\\n'                           | '\\r'",
+                "'\\r\\n\\r\\r\\n\\r\\n'                     | '\\r\\n\\r'",
+                "'\\r\\n\\r\\n'                              | ''",
+                "'\\n\\r\\n\\r\\n'                           | '\\n'",
+                "'\\r\\r\\r\\r\\n\\r\\n'                     | '\\r\\r\\r'",
+                "'\\r\\n\\r\\r\\n\\r\\r\\n\\r\\n'            | '\\r\\n\\r\\r\\n\\r'",
+                "'x\\r\\n\\r\\n\\r\\n'                       | 'x'",
+            })
     void separatorPrefixesRightBeforeTheSeparatorEndTheMessageAtTheFirstFullSeparator(String wire, String message) {
         String w = unescape(wire);
         ByteBuffer data = bytes(w);
@@ -184,7 +194,8 @@ class EchoFramingTest {
         int fed = 0;
         try {
             for (; fed < 100 * max; fed++) {
-                assertThat(small.feed(ByteBuffer.wrap(pattern, fed % pattern.length, 1))).isNull();
+                assertThat(small.feed(ByteBuffer.wrap(pattern, fed % pattern.length, 1)))
+                        .isNull();
             }
         } catch (MessageTooLongException expected) {
             assertThat(fed).as("bytes accepted before refusing").isBetween(max, max + SEP.length());
@@ -206,9 +217,12 @@ class EchoFramingTest {
             }
         } catch (MessageTooLongException expected) {
             fed += chunk.position();
-            assertThat(fed).isBetween((long) EchoFraming.DEFAULT_MAX_MESSAGE,
-                    (long) EchoFraming.DEFAULT_MAX_MESSAGE + SEP.length());
+            assertThat(fed)
+                    .isBetween(
+                            (long) EchoFraming.DEFAULT_MAX_MESSAGE,
+                            (long) EchoFraming.DEFAULT_MAX_MESSAGE + SEP.length());
             return;
         }
         throw new AssertionError("a message that never ends was never refused");
-    }}
+    }
+}

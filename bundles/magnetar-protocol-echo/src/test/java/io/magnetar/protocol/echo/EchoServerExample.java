@@ -16,14 +16,14 @@ public final class EchoServerExample {
 
     static TcpServer serve(int port) {
         // README:start
-        var loops = new SelectorEventLoopGroup();                  // one loop thread per core
+        var loops = new SelectorEventLoopGroup(); // one loop thread per core
         var tcp = new TcpTransportProvider(loops);
         TcpServer server = TcpServer.builder(tcp, EchoServerConsumer::newConnection)
                 .endpoint(Endpoint.of("127.0.0.1", port))
-                .maxConnections(10_000)                            // concurrent connections
-                .keepAlive(Duration.ofMinutes(5))                  // idle timeout
+                .maxConnections(10_000) // concurrent connections
+                .keepAlive(Duration.ofMinutes(5)) // idle timeout
                 .build();
-        server.bindEvent(TcpServer.STOP, s -> loops.close());      // close() drains, then stops
+        server.bindEvent(TcpServer.STOP, s -> loops.close()); // close() drains, then stops
         server.startServing().join();
         System.out.println("echo serving on " + server.address());
         // README:end

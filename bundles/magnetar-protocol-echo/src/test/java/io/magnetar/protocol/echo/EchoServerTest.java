@@ -25,9 +25,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class EchoServerTest {
 
@@ -41,7 +41,8 @@ class EchoServerTest {
     @BeforeEach
     void startServer() throws Exception {
         server = TcpServer.builder(tcp, EchoServerConsumer::newConnection)
-                .endpoint(Endpoint.of("127.0.0.1", 0)).build();
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .build();
         port = server.startServing().get(5, TimeUnit.SECONDS).address().getPort();
     }
 
@@ -111,7 +112,8 @@ class EchoServerTest {
                         for (int m = 0; m < messages; m++) {
                             byte[] payload = ("client " + id + " message " + m).getBytes(StandardCharsets.UTF_8);
                             send(s.getOutputStream(), payload);
-                            assertThat(readEcho(s.getInputStream(), payload.length)).isEqualTo(payload);
+                            assertThat(readEcho(s.getInputStream(), payload.length))
+                                    .isEqualTo(payload);
                             ok++;
                         }
                         return ok;
@@ -154,8 +156,11 @@ class EchoServerTest {
         tcp.connect(new InetSocketAddress("127.0.0.1", port), Endpoint.builder().build(), client)
                 .get(5, TimeUnit.SECONDS);
         CompletableFuture<Object> reply = client.request("hello magnetar");
-        assertThat((byte[]) reply.get(5, TimeUnit.SECONDS)).asString(StandardCharsets.UTF_8).isEqualTo("hello magnetar");
-        assertThat((byte[]) client.request("again").get(5, TimeUnit.SECONDS)).asString(StandardCharsets.UTF_8)
+        assertThat((byte[]) reply.get(5, TimeUnit.SECONDS))
+                .asString(StandardCharsets.UTF_8)
+                .isEqualTo("hello magnetar");
+        assertThat((byte[]) client.request("again").get(5, TimeUnit.SECONDS))
+                .asString(StandardCharsets.UTF_8)
                 .isEqualTo("again");
         assertThat(client.processed()).isEqualTo(2);
         client.close();
@@ -167,7 +172,9 @@ class EchoServerTest {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             send(s.getOutputStream(), "QUIT".getBytes(StandardCharsets.US_ASCII));
-            assertThat(readEcho(s.getInputStream(), 4)).asString(StandardCharsets.US_ASCII).isEqualTo("QUIT");
+            assertThat(readEcho(s.getInputStream(), 4))
+                    .asString(StandardCharsets.US_ASCII)
+                    .isEqualTo("QUIT");
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
     }

@@ -3,6 +3,7 @@ package io.magnetar.protocol.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.magnetar.producers.TcpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import io.magnetar.producers.TcpServer;
 import org.junit.jupiter.api.Test;
 
 /** Keeps the README's Java example compiling, identical to the README, and echoing for a real client. */
@@ -40,7 +40,8 @@ class ReadmeExampleTest {
 
     @Test
     void readmeShowsTheExampleVerbatim() throws IOException {
-        List<String> readme = Files.readAllLines(README).stream().map(String::strip).collect(Collectors.toList());
+        List<String> readme =
+                Files.readAllLines(README).stream().map(String::strip).collect(Collectors.toList());
         assertThat(String.join("\n", readme)).contains(String.join("\n", snippet()));
     }
 
@@ -48,7 +49,8 @@ class ReadmeExampleTest {
     void socatGetsItsMessageEchoedByTheExampleServer() throws Exception {
         boolean required = "1".equals(System.getenv("MAGNETAR_REQUIRE_PEERS"));
         boolean present = Files.isExecutable(Path.of("/usr/bin/socat"));
-        assumeTrue(present || required, "socat is not installed (.ci/run installs it and sets MAGNETAR_REQUIRE_PEERS=1)");
+        assumeTrue(
+                present || required, "socat is not installed (.ci/run installs it and sets MAGNETAR_REQUIRE_PEERS=1)");
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -72,7 +74,8 @@ class ReadmeExampleTest {
 
     private static String echoThroughSocat(int port) throws Exception {
         Process socat = new ProcessBuilder("socat", "-t", "5", "-", "TCP:127.0.0.1:" + port)
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         socat.getOutputStream().write("hello from socat\r\n\r\nQUIT\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         socat.getOutputStream().close();
         assertThat(socat.waitFor(20, TimeUnit.SECONDS)).isTrue();

@@ -36,10 +36,12 @@ final class HttpConnection extends Connection {
      * the kernel send RST, which can destroy the error response before the client read it.
      */
     static final Duration LINGER = LingeringClose.DEFAULT_TIME;
+
     private static final HttpResponse TIMEOUT = HttpResponse.text(408, "request head not complete in time\n");
 
     /** The router for each request, by the connection's local address (a whiteboard changes it live). */
     private final Function<InetSocketAddress, Router> routers;
+
     private InetSocketAddress localAddress;
     private final HttpLimits limits;
     private final long headerTimeoutNanos;
@@ -61,6 +63,7 @@ final class HttpConnection extends Connection {
      * request costs no timer allocation.
      */
     private TimerHandle timer;
+
     private long timerDeadline;
     private int readPause;
     private final LingeringClose linger = new LingeringClose();
@@ -262,14 +265,19 @@ final class HttpConnection extends Connection {
             next = headStart + headerTimeoutNanos;
         } else if (bodyLastRead != NONE) {
             if (now - (bodyLastRead + bodyTimeoutNanos) >= 0) {
-                closeReason = "408 request body stopped arriving for " + limits.bodyTimeout().toMillis() + " ms";
+                closeReason = "408 request body stopped arriving for "
+                        + limits.bodyTimeout().toMillis() + " ms";
                 fail(null, 408, "request body not received in time", null);
                 return;
             }
             next = bodyLastRead + bodyTimeoutNanos;
         } else if (idleSince != NONE && !handlerPending) {
             if (now - (idleSince + keepAliveNanos) >= 0 && t.writeBufferSize() == 0) {
-                LOG.log(Level.DEBUG, "closing {0}: idle for {1} ms", address(), limits.keepAliveTimeout().toMillis());
+                LOG.log(
+                        Level.DEBUG,
+                        "closing {0}: idle for {1} ms",
+                        address(),
+                        limits.keepAliveTimeout().toMillis());
                 closeReason = "idle for " + limits.keepAliveTimeout().toMillis() + " ms";
                 linger.start(t);
                 return;
@@ -283,7 +291,8 @@ final class HttpConnection extends Connection {
     }
 
     private void headTimedOut(StreamTransport t) {
-        closeReason = "408 request head not complete within " + limits.headerTimeout().toMillis() + " ms";
+        closeReason =
+                "408 request head not complete within " + limits.headerTimeout().toMillis() + " ms";
         LOG.log(Level.DEBUG, "closing {0}: {1}", address(), closeReason);
         if (!parser.isIdle()) {
             writer.add(TIMEOUT, false, true, false);

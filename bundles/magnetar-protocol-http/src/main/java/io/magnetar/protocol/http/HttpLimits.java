@@ -58,9 +58,14 @@ public final class HttpLimits {
     }
 
     public Builder toBuilder() {
-        return new Builder().maxRequestLine(maxRequestLine).maxHeaderBytes(maxHeaderBytes)
-                .maxHeaderCount(maxHeaderCount).maxBody(maxBody).headerTimeout(headerTimeout)
-                .keepAliveTimeout(keepAliveTimeout).bodyTimeout(bodyTimeout);
+        return new Builder()
+                .maxRequestLine(maxRequestLine)
+                .maxHeaderBytes(maxHeaderBytes)
+                .maxHeaderCount(maxHeaderCount)
+                .maxBody(maxBody)
+                .headerTimeout(headerTimeout)
+                .keepAliveTimeout(keepAliveTimeout)
+                .bodyTimeout(bodyTimeout);
     }
 
     /** Longest request line with its CRLF (and any empty lines before it); longer is a 414. */
@@ -108,21 +113,27 @@ public final class HttpLimits {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HttpLimits l && l.maxRequestLine == maxRequestLine && l.maxHeaderBytes == maxHeaderBytes
-                && l.maxHeaderCount == maxHeaderCount && l.maxBody == maxBody && l.headerTimeout.equals(headerTimeout)
-                && l.keepAliveTimeout.equals(keepAliveTimeout) && l.bodyTimeout.equals(bodyTimeout);
+        return o instanceof HttpLimits l
+                && l.maxRequestLine == maxRequestLine
+                && l.maxHeaderBytes == maxHeaderBytes
+                && l.maxHeaderCount == maxHeaderCount
+                && l.maxBody == maxBody
+                && l.headerTimeout.equals(headerTimeout)
+                && l.keepAliveTimeout.equals(keepAliveTimeout)
+                && l.bodyTimeout.equals(bodyTimeout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, headerTimeout, keepAliveTimeout,
-                bodyTimeout);
+        return Objects.hash(
+                maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, headerTimeout, keepAliveTimeout, bodyTimeout);
     }
 
     @Override
     public String toString() {
         return "HttpLimits[requestLine=" + maxRequestLine + ", headerBytes=" + maxHeaderBytes + ", headerCount="
-                + maxHeaderCount + ", body=" + maxBody + ", headerTimeout=" + headerTimeout.toMillis() + "ms, keepAliveTimeout=" + keepAliveTimeout.toMillis()
+                + maxHeaderCount + ", body=" + maxBody + ", headerTimeout=" + headerTimeout.toMillis()
+                + "ms, keepAliveTimeout=" + keepAliveTimeout.toMillis()
                 + "ms, bodyTimeout=" + bodyTimeout.toMillis() + "ms]";
     }
 
@@ -136,8 +147,7 @@ public final class HttpLimits {
         private Duration keepAliveTimeout = DEFAULT_KEEP_ALIVE_TIMEOUT;
         private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder maxRequestLine(int bytes) {
             // "GET / HTTP/1.1\r\n" is 16 bytes: anything smaller refuses every request.

@@ -28,6 +28,7 @@ public final class HttpResponse {
     private final String reason;
     /** Names and values, alternating. */
     private final String[] fields;
+
     private final byte[] body;
     private final byte[] head;
     /** A body sent from a file (sendFile: the kernel's sendfile on TCP), or {@code null}. */
@@ -51,8 +52,8 @@ public final class HttpResponse {
      * to consumers from {@code upgrade} (pulsar's {@code Connection.upgrade}), and the HTTP timeouts
      * stop. Only for a request that asked for the upgrade. @since 1.1
      */
-    public static HttpResponse switchingProtocols(String protocol, Map<String, String> fields,
-                                                  Supplier<? extends ProtocolConsumer> upgrade) {
+    public static HttpResponse switchingProtocols(
+            String protocol, Map<String, String> fields, Supplier<? extends ProtocolConsumer> upgrade) {
         Builder b = new Builder(101, true);
         b.header("Upgrade", protocol);
         b.fields.add("Connection");
@@ -68,8 +69,7 @@ public final class HttpResponse {
     }
 
     /** Part of a file as a body. */
-    record FileBody(Path path, long position, long length) {
-    }
+    record FileBody(Path path, long position, long length) {}
 
     /**
      * 200 with the whole of {@code file} as the body, sent without copying it through the heap
@@ -80,8 +80,10 @@ public final class HttpResponse {
      * @since 1.1
      */
     public static HttpResponse file(Path file) throws java.io.IOException {
-        return builder(200).contentType(ContentTypes.of(file.getFileName().toString()))
-                .file(file, 0, java.nio.file.Files.size(file)).build();
+        return builder(200)
+                .contentType(ContentTypes.of(file.getFileName().toString()))
+                .file(file, 0, java.nio.file.Files.size(file))
+                .build();
     }
 
     /** The content type of a file by its name's extension ({@code application/octet-stream} when unknown). @since 1.1 */
@@ -100,7 +102,10 @@ public final class HttpResponse {
 
     /** {@code status} with {@code text/plain; charset=utf-8} and {@code text} as the body. */
     public static HttpResponse text(int status, String text) {
-        return builder(status).contentType("text/plain; charset=utf-8").body(text).build();
+        return builder(status)
+                .contentType("text/plain; charset=utf-8")
+                .body(text)
+                .build();
     }
 
     /** {@code status} with no body. */
@@ -170,7 +175,9 @@ public final class HttpResponse {
             s.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
         }
         if (hasBody()) {
-            s.append("Content-Length: ").append(file != null ? file.length() : body.length).append("\r\n");
+            s.append("Content-Length: ")
+                    .append(file != null ? file.length() : body.length)
+                    .append("\r\n");
         }
         return s.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
@@ -183,37 +190,68 @@ public final class HttpResponse {
     /** The standard reason phrase of {@code status}, or an empty one. */
     static String reasonPhrase(int status) {
         switch (status) {
-            case 200: return "OK";
-            case 201: return "Created";
-            case 202: return "Accepted";
-            case 204: return "No Content";
-            case 301: return "Moved Permanently";
-            case 302: return "Found";
-            case 303: return "See Other";
-            case 304: return "Not Modified";
-            case 307: return "Temporary Redirect";
-            case 308: return "Permanent Redirect";
-            case 400: return "Bad Request";
-            case 401: return "Unauthorized";
-            case 403: return "Forbidden";
-            case 404: return "Not Found";
-            case 405: return "Method Not Allowed";
-            case 408: return "Request Timeout";
-            case 409: return "Conflict";
-            case 411: return "Length Required";
-            case 413: return "Content Too Large";
-            case 414: return "URI Too Long";
-            case 415: return "Unsupported Media Type";
-            case 417: return "Expectation Failed";
-            case 429: return "Too Many Requests";
-            case 431: return "Request Header Fields Too Large";
-            case 500: return "Internal Server Error";
-            case 501: return "Not Implemented";
-            case 502: return "Bad Gateway";
-            case 503: return "Service Unavailable";
-            case 504: return "Gateway Timeout";
-            case 505: return "HTTP Version Not Supported";
-            default: return "";
+            case 200:
+                return "OK";
+            case 201:
+                return "Created";
+            case 202:
+                return "Accepted";
+            case 204:
+                return "No Content";
+            case 301:
+                return "Moved Permanently";
+            case 302:
+                return "Found";
+            case 303:
+                return "See Other";
+            case 304:
+                return "Not Modified";
+            case 307:
+                return "Temporary Redirect";
+            case 308:
+                return "Permanent Redirect";
+            case 400:
+                return "Bad Request";
+            case 401:
+                return "Unauthorized";
+            case 403:
+                return "Forbidden";
+            case 404:
+                return "Not Found";
+            case 405:
+                return "Method Not Allowed";
+            case 408:
+                return "Request Timeout";
+            case 409:
+                return "Conflict";
+            case 411:
+                return "Length Required";
+            case 413:
+                return "Content Too Large";
+            case 414:
+                return "URI Too Long";
+            case 415:
+                return "Unsupported Media Type";
+            case 417:
+                return "Expectation Failed";
+            case 429:
+                return "Too Many Requests";
+            case 431:
+                return "Request Header Fields Too Large";
+            case 500:
+                return "Internal Server Error";
+            case 501:
+                return "Not Implemented";
+            case 502:
+                return "Bad Gateway";
+            case 503:
+                return "Service Unavailable";
+            case 504:
+                return "Gateway Timeout";
+            case 505:
+                return "HTTP Version Not Supported";
+            default:
+                return "";
         }
     }
 

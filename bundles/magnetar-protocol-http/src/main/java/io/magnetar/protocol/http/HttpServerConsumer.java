@@ -5,13 +5,13 @@ import io.magnetar.protocol.http.internal.RequestParser;
 import io.magnetar.protocol.http.internal.RouteMetrics;
 import io.magnetar.protocols.Connection;
 import io.magnetar.protocols.ProtocolConsumer;
-import java.net.ProtocolException;
 import java.net.InetSocketAddress;
+import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * One HTTP/1.1 request/response exchange on the server side: takes the request's bytes (leaving any
@@ -30,6 +30,7 @@ public final class HttpServerConsumer extends ProtocolConsumer {
     private int feeds;
     /** The route that took this request: its metrics count the response. */
     private RouteMetrics route = RouteMetrics.UNMATCHED;
+
     private boolean awaiting;
     private ByteBuffer stash;
     private boolean headRequest;
@@ -164,7 +165,11 @@ public final class HttpServerConsumer extends ProtocolConsumer {
         ByteBuffer rest = stash != null ? stash : ByteBuffer.allocate(0);
         stash = null;
         if (error != null || response == null) {
-            reject(rest, 500, "handler failed", error != null ? error : new NullPointerException("handler answered null"));
+            reject(
+                    rest,
+                    500,
+                    "handler failed",
+                    error != null ? error : new NullPointerException("handler answered null"));
             return;
         }
         respond(rest, response, true);

@@ -35,6 +35,5 @@ public final class HttpWhiteboard {
     /** Names of the endpoints (their {@code name} or cfg file name) the handler serves; absent means all. */
     public static final String ENDPOINT = "magnetar.endpoint";
 
-    private HttpWhiteboard() {
-    }
+    private HttpWhiteboard() {}
 }

@@ -61,8 +61,12 @@ final class ResponseWriter {
         byte[] body = headRequest || !r.hasBody() ? null : r.bodyArray();
         boolean copyBody = body != null && body.length <= COPY_BODY_UP_TO;
         boolean copyFile = file != null && file.length() <= COPY_FILE_UP_TO;
-        int size = head.length + date.length + (connection == null ? 0 : connection.length) + CRLF.length
-                + (copyBody ? body.length : 0) + (copyFile ? (int) file.length() : 0);
+        int size = head.length
+                + date.length
+                + (connection == null ? 0 : connection.length)
+                + CRLF.length
+                + (copyBody ? body.length : 0)
+                + (copyFile ? (int) file.length() : 0);
         reserve(size);
         out.put(head).put(date);
         if (connection != null) {

@@ -28,8 +28,10 @@ import java.util.Set;
 public final class Router {
 
     /** The benchmark response of {@code GET /plaintext}. */
-    public static final HttpResponse PLAINTEXT =
-            HttpResponse.builder(200).contentType("text/plain").body("Hello, World!").build();
+    public static final HttpResponse PLAINTEXT = HttpResponse.builder(200)
+            .contentType("text/plain")
+            .body("Hello, World!")
+            .build();
 
     /** As a route's method: the route serves every method that has no route of its own on that path. */
     public static final String ANY_METHOD = "*";
@@ -51,6 +53,7 @@ public final class Router {
     private final int mask;
     /** Prefix routes, longest prefix first. */
     private final PathRoutes[] prefixes;
+
     private final byte[][] knownMethods;
     private final List<String> routes;
     private final HttpHandler optionsAsteriskHandler;
@@ -85,14 +88,18 @@ public final class Router {
         }
         prefixList.sort(Comparator.comparingInt((PathRoutes p) -> p.path.length).reversed());
         prefixes = prefixList.toArray(PathRoutes[]::new);
-        knownMethods = methods.stream().map(m -> m.getBytes(StandardCharsets.ISO_8859_1)).toArray(byte[][]::new);
+        knownMethods = methods.stream()
+                .map(m -> m.getBytes(StandardCharsets.ISO_8859_1))
+                .toArray(byte[][]::new);
         routes = List.copyOf(all);
         Set<String> allow = new LinkedHashSet<>(List.of("GET", "HEAD", "OPTIONS"));
         for (Map<String, Object> byMethod : b.paths.values()) {
             allow.addAll(byMethod.keySet());
         }
         allow.remove(ANY_METHOD);
-        HttpResponse optionsAsterisk = HttpResponse.builder(200).header("Allow", String.join(", ", allow)).build();
+        HttpResponse optionsAsterisk = HttpResponse.builder(200)
+                .header("Allow", String.join(", ", allow))
+                .build();
         optionsAsteriskHandler = request -> optionsAsterisk;
     }
 
@@ -190,12 +197,14 @@ public final class Router {
         final boolean prefix;
         /** The exact path, or the prefix without its {@code /*}. */
         final byte[] path;
+
         final int hash;
         final byte[][] methods;
         final Object[] handlers;
         final Object headFallback;
         /** The {@link #ANY_METHOD} route, or null. */
         final Object any;
+
         final HttpHandler notAllowed;
         final RouteMetrics metrics;
 
@@ -222,8 +231,11 @@ public final class Router {
             if (headFallback != null) {
                 allow.add("HEAD");
             }
-            HttpResponse response = HttpResponse.builder(405).header("Allow", String.join(", ", allow))
-                    .contentType("text/plain; charset=utf-8").body("Method Not Allowed\n").build();
+            HttpResponse response = HttpResponse.builder(405)
+                    .header("Allow", String.join(", ", allow))
+                    .contentType("text/plain; charset=utf-8")
+                    .body("Method Not Allowed\n")
+                    .build();
             notAllowed = request -> response;
         }
 
@@ -245,8 +257,7 @@ public final class Router {
     public static final class Builder {
         private final Map<String, Map<String, Object>> paths = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder get(String path, HttpHandler handler) {
             return route("GET", path, handler);
@@ -315,8 +326,9 @@ public final class Router {
 
     private static void checkPath(String path) {
         boolean visible = path.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '?');
-        boolean starInside = path.indexOf('*') >= 0 && !path.equals("*") && !(path.endsWith("/*")
-                && path.indexOf('*') == path.length() - 1);
+        boolean starInside = path.indexOf('*') >= 0
+                && !path.equals("*")
+                && !(path.endsWith("/*") && path.indexOf('*') == path.length() - 1);
         if (!visible || !(path.startsWith("/") || path.equals("*")) || starInside) {
             throw new IllegalArgumentException("path must be '*', an exact path starting with / or a prefix ending "
                     + "in /*, in visible ASCII, without a query: '" + path + "'");

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 class HttpConnectionTest {
 
     private static final String GET = "GET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n";
-    private static final HttpLimits LIMITS = HttpLimits.builder().maxBody(1024)
-            .headerTimeout(Duration.ofMillis(300)).build();
+    private static final HttpLimits LIMITS = HttpLimits.builder()
+            .maxBody(1024)
+            .headerTimeout(Duration.ofMillis(300))
+            .build();
 
     private final ManualLoop loop = new ManualLoop();
     private final List<CompletableFuture<HttpResponse>> slow = new ArrayList<>();
@@ -128,7 +130,9 @@ class HttpConnectionTest {
         String wire = transport.takeText();
         int second = wire.indexOf("HTTP/1.1 200", 1);
         assertThat(wire.substring(0, second)).contains("Content-Length: 13\r\n").endsWith("\r\n\r\n");
-        assertThat(RawResponse.readAll(wire.substring(second))).extracting(RawResponse::body).containsExactly("Hello, World!");
+        assertThat(RawResponse.readAll(wire.substring(second)))
+                .extracting(RawResponse::body)
+                .containsExactly("Hello, World!");
     }
 
     @Test
@@ -159,7 +163,8 @@ class HttpConnectionTest {
 
         transport.receive("GET /big HTTP/1.1\r\nHost: h\r\n\r\n" + GET);
 
-        assertThat(responses()).extracting(r -> r.body().length())
+        assertThat(responses())
+                .extracting(r -> r.body().length())
                 .containsExactly(3 * ResponseWriter.COPY_BODY_UP_TO, 13);
     }
 
@@ -277,7 +282,8 @@ class HttpConnectionTest {
     void asyncResponsesKeepRequestOrderAndStopReadingWhileTheHandlerWorks() throws Exception {
         open(LIMITS);
 
-        transport.receive("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n" + GET + "GET /slow HTTP/1.1\r\nHost: h\r\n\r\n" + GET);
+        transport.receive(
+                "GET /slow HTTP/1.1\r\nHost: h\r\n\r\n" + GET + "GET /slow HTTP/1.1\r\nHost: h\r\n\r\n" + GET);
         assertThat(transport.takeText()).isEmpty();
         assertThat(transport.isReading()).isFalse();
         assertThat(connection.isBusy()).isTrue();
@@ -287,7 +293,9 @@ class HttpConnectionTest {
         slow.get(1).complete(HttpResponse.text("third"));
         loop.runTasks();
 
-        assertThat(responses()).extracting(RawResponse::body).containsExactly("first", "Hello, World!", "third", "Hello, World!");
+        assertThat(responses())
+                .extracting(RawResponse::body)
+                .containsExactly("first", "Hello, World!", "third", "Hello, World!");
         assertThat(transport.isReading()).isTrue();
         assertThat(connection.processed()).isEqualTo(4);
     }

@@ -15,7 +15,8 @@ final class HttpFuzz {
         "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\nContent-Type: text/plain\r\n\r\nhello world",
         "PUT /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b\r\nhello\r\n6\r\n world\r\n0\r\nT: v\r\n\r\n",
         "GET /plaintext HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
-        "GET /plaintext HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", // (HEAD left out: this reader cannot know a body is missing)
+        "GET /plaintext HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", // (HEAD left out: this reader cannot know a
+        // body is missing)
         "POST /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc",
         "GET http://h/plaintext HTTP/1.1\r\nHost: h\r\n\r\nGET /nothing HTTP/1.1\r\nHost: h\r\n\r\n",
     };
@@ -53,12 +54,14 @@ final class HttpFuzz {
     }
 
     private byte[] huge() {
-        String[] parts = {"GET /" + "a".repeat(200 + random.nextInt(400)) + " HTTP/1.1\r\nHost: h\r\n\r\n",
+        String[] parts = {
+            "GET /" + "a".repeat(200 + random.nextInt(400)) + " HTTP/1.1\r\nHost: h\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: h\r\n" + "X-Pad: 0123456789abcdef\r\n".repeat(10 + random.nextInt(40)) + "\r\n",
             "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: " + (2000 + random.nextInt(200)) + "\r\n\r\n"
-                + "b".repeat(random.nextInt(3000)),
-            "POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + "400\r\n" + "c".repeat(1024) + "\r\n"
-                + "400\r\n" + "d".repeat(1024) + "\r\n0\r\n\r\n"};
+                    + "b".repeat(random.nextInt(3000)),
+            "POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + "400\r\n" + "c".repeat(1024)
+                    + "\r\n" + "400\r\n" + "d".repeat(1024) + "\r\n0\r\n\r\n"
+        };
         return parts[random.nextInt(parts.length)].getBytes(StandardCharsets.ISO_8859_1);
     }
 

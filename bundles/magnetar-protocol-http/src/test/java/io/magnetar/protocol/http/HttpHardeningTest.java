@@ -17,16 +17,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HttpHardeningTest {
 
-    private static final HttpLimits LIMITS = HttpLimits.builder().keepAliveTimeout(Duration.ofSeconds(75))
-            .bodyTimeout(Duration.ofSeconds(60)).build();
+    private static final HttpLimits LIMITS = HttpLimits.builder()
+            .keepAliveTimeout(Duration.ofSeconds(75))
+            .bodyTimeout(Duration.ofSeconds(60))
+            .build();
 
     private final ManualLoop loop = new ManualLoop();
     private HttpConnection connection;
     private FakeTransport transport;
 
     private FakeTransport open() {
-        Router router = Router.builder().defaults().post("/upload", r -> HttpResponse.text("got " + r.bodyBytes().length))
-                .route("GET", "/item", r -> HttpResponse.text("item")).build();
+        Router router = Router.builder()
+                .defaults()
+                .post("/upload", r -> HttpResponse.text("got " + r.bodyBytes().length))
+                .route("GET", "/item", r -> HttpResponse.text("item"))
+                .build();
         connection = HttpConnection.create(router, LIMITS);
         transport = new FakeTransport(loop, connection).connect();
         return transport;
@@ -47,8 +52,18 @@ class HttpHardeningTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"example.com", "example.com:8080", "127.0.0.1:80", "[::1]:8080", "[v1.fe80::a+en1]",
-        "xn--bcher-kva.example", "a%41b", "host:", ""})
+    @ValueSource(
+            strings = {
+                "example.com",
+                "example.com:8080",
+                "127.0.0.1:80",
+                "[::1]:8080",
+                "[v1.fe80::a+en1]",
+                "xn--bcher-kva.example",
+                "a%41b",
+                "host:",
+                ""
+            })
     void validAuthoritiesAreServed(String host) throws Exception {
         open().receive("GET /plaintext HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
 
@@ -61,14 +76,18 @@ class HttpHardeningTest {
         assertThat(responses()).hasSize(1);
 
         loop.advance(Duration.ofSeconds(74));
-        assertThat(transport.eofWritten() || transport.isLost()).as("still open at 74 s").isFalse();
+        assertThat(transport.eofWritten() || transport.isLost())
+                .as("still open at 74 s")
+                .isFalse();
         transport.receive("GET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n");
         assertThat(responses()).as("a request restarts the idle time").hasSize(1);
         loop.advance(Duration.ofSeconds(74));
         assertThat(transport.eofWritten() || transport.isLost()).isFalse();
         loop.advance(Duration.ofSeconds(2));
 
-        assertThat(transport.eofWritten() || transport.isLost()).as("closed after 75 s idle").isTrue();
+        assertThat(transport.eofWritten() || transport.isLost())
+                .as("closed after 75 s idle")
+                .isTrue();
         assertThat(transport.takeText()).as("closed with a FIN, no response").isEmpty();
     }
 

@@ -19,15 +19,23 @@ import org.junit.jupiter.api.Test;
 class HttpParserFuzzTest {
 
     private static final int CASES = 5000;
-    private static final HttpLimits LIMITS = HttpLimits.builder().maxRequestLine(128).maxHeaderBytes(512)
-            .maxHeaderCount(16).maxBody(2048).headerTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpLimits LIMITS = HttpLimits.builder()
+            .maxRequestLine(128)
+            .maxHeaderBytes(512)
+            .maxHeaderCount(16)
+            .maxBody(2048)
+            .headerTimeout(Duration.ofSeconds(1))
+            .build();
     private static final long MAX_HELD = (long) LIMITS.maxRequestLine() + LIMITS.maxHeaderBytes() + LIMITS.maxBody();
     private static final Set<Integer> REFUSALS = Set.of(400, 408, 413, 414, 431, 501, 505);
 
     private final Router router = Router.builder()
             .get("/plaintext", r -> Router.PLAINTEXT)
             .post("/echo", r -> HttpResponse.builder(200).body(r.bodyBytes()).build())
-            .route("PUT", "/echo", r -> HttpResponse.builder(200).body(r.bodyBytes()).build())
+            .route(
+                    "PUT",
+                    "/echo",
+                    r -> HttpResponse.builder(200).body(r.bodyBytes()).build())
             .build();
 
     @Test
@@ -40,8 +48,10 @@ class HttpParserFuzzTest {
             outcomes.merge(outcome, 1, Integer::sum);
         }
         System.out.println("HTTP fuzz outcomes over " + CASES + " cases: " + outcomes);
-        assertThat(outcomes.keySet()).as("both answered and refused inputs were generated")
-                .anyMatch(o -> o.startsWith("answered")).anyMatch(o -> o.startsWith("refused"));
+        assertThat(outcomes.keySet())
+                .as("both answered and refused inputs were generated")
+                .anyMatch(o -> o.startsWith("answered"))
+                .anyMatch(o -> o.startsWith("refused"));
     }
 
     private String runCase(int n, byte[] input, HttpFuzz fuzz) throws Exception {
@@ -69,7 +79,9 @@ class HttpParserFuzzTest {
             throw new AssertionError(what + ": malformed output", e);
         }
         String reason = connection.closeReason();
-        assertThat(reason).as(what).satisfiesAnyOf(r -> assertThat(r).isNull(), r -> assertThat(r).doesNotStartWith("500"));
+        assertThat(reason)
+                .as(what)
+                .satisfiesAnyOf(r -> assertThat(r).isNull(), r -> assertThat(r).doesNotStartWith("500"));
         for (int i = 0; i < responses.size(); i++) {
             RawResponse r = responses.get(i);
             // 501 is also the router's answer to an unknown method, which keeps the connection.
@@ -82,7 +94,9 @@ class HttpParserFuzzTest {
             }
         }
         if (reason != null) {
-            assertThat(transport.eofWritten() || transport.isLost()).as(what + ": refused and still open").isTrue();
+            assertThat(transport.eofWritten() || transport.isLost())
+                    .as(what + ": refused and still open")
+                    .isTrue();
             return "refused " + reason.substring(0, 3);
         }
         return "answered " + responses.size() + (transport.isLost() ? " then closed" : "");

@@ -43,19 +43,24 @@ class HttpServerFuzzTest {
                 writeInPieces(s, fuzz.split(input));
                 // Everything the server sent, up to its close: it must close, or this read times out.
                 byte[] answer = readToEnd(s.getInputStream());
-                assertThat(answer.length).as("case %d: %s", i, HttpFuzz.printable(input)).isGreaterThanOrEqualTo(0);
+                assertThat(answer.length)
+                        .as("case %d: %s", i, HttpFuzz.printable(input))
+                        .isGreaterThanOrEqualTo(0);
             }
         }
         assertThat(http.getPlaintext().body()).isEqualTo("Hello, World!");
 
-        long maxHeld = (long) HttpServerTest.LIMITS.maxRequestLine() + HttpServerTest.LIMITS.maxHeaderBytes()
+        long maxHeld = (long) HttpServerTest.LIMITS.maxRequestLine()
+                + HttpServerTest.LIMITS.maxHeaderBytes()
                 + HttpServerTest.LIMITS.maxBody();
         List<HttpConnection> all = new ArrayList<>(http.connections);
         assertThat(all).hasSizeGreaterThanOrEqualTo(CASES);
         assertThat(all).allSatisfy(c -> {
             assertThat(c.parser().maxBuffered()).isLessThanOrEqualTo(maxHeld);
-            assertThat(c.closeReason()).satisfiesAnyOf(r -> assertThat(r).isNull(),
-                    r -> assertThat(r).matches("(400|408|413|414|431|501|505) .+"));
+            assertThat(c.closeReason())
+                    .satisfiesAnyOf(
+                            r -> assertThat(r).isNull(),
+                            r -> assertThat(r).matches("(400|408|413|414|431|501|505) .+"));
         });
         assertThat(all).as("some inputs were refused").anyMatch(c -> c.closeReason() != null);
     }

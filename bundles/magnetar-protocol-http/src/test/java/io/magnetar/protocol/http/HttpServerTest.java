@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -26,8 +26,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The HTTP server end to end: {@code TcpServer} over loopback TCP, real clients. */
 class HttpServerTest {
 
-    static final HttpLimits LIMITS = HttpLimits.builder().maxRequestLine(1024).maxHeaderBytes(4096)
-            .maxHeaderCount(50).maxBody(64 * 1024).headerTimeout(Duration.ofMillis(300)).build();
+    static final HttpLimits LIMITS = HttpLimits.builder()
+            .maxRequestLine(1024)
+            .maxHeaderBytes(4096)
+            .maxHeaderCount(50)
+            .maxBody(64 * 1024)
+            .headerTimeout(Duration.ofMillis(300))
+            .build();
     private static final String GET = TestServer.GET;
 
     private TestServer http;
@@ -61,7 +66,10 @@ class HttpServerTest {
     }
 
     private HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private URI uri(String path) {
@@ -70,8 +78,8 @@ class HttpServerTest {
 
     @Test
     void jdkHttpClientGetsPlaintext() throws Exception {
-        var response = client().send(java.net.http.HttpRequest.newBuilder(uri("/plaintext")).build(),
-                BodyHandlers.ofString());
+        var response = client().send(
+                        java.net.http.HttpRequest.newBuilder(uri("/plaintext")).build(), BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("Hello, World!");
@@ -84,8 +92,11 @@ class HttpServerTest {
         byte[] big = new byte[40_000];
         new java.util.Random(7).nextBytes(big);
         for (byte[] body : List.of("small".getBytes(StandardCharsets.UTF_8), big)) {
-            var response = client.send(java.net.http.HttpRequest.newBuilder(uri("/echo"))
-                    .POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofByteArray());
+            var response = client.send(
+                    java.net.http.HttpRequest.newBuilder(uri("/echo"))
+                            .POST(BodyPublishers.ofByteArray(body))
+                            .build(),
+                    BodyHandlers.ofByteArray());
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo(body);
@@ -137,13 +148,21 @@ class HttpServerTest {
     static Stream<Arguments> refusals() {
         return Stream.of(
                 Arguments.of("GET / HTTP/1.1\r\nHost: h\r\nNoColonHere\r\n\r\n", 400, "header field without colon"),
-                Arguments.of("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n",
-                        400, "both Transfer-Encoding and Content-Length"),
-                Arguments.of("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 70000\r\n\r\n" + "b".repeat(1000),
-                        413, "body of 70000 bytes over the limit of 65536 bytes"),
-                Arguments.of("GET / HTTP/1.1\r\nHost: h\r\n" + ("X-Big: " + "v".repeat(200) + "\r\n").repeat(25) + "\r\n",
-                        431, "header section larger than 4096 bytes"),
-                Arguments.of("GET /" + "u".repeat(2000) + " HTTP/1.1\r\nHost: h\r\n\r\n", 414,
+                Arguments.of(
+                        "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n",
+                        400,
+                        "both Transfer-Encoding and Content-Length"),
+                Arguments.of(
+                        "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 70000\r\n\r\n" + "b".repeat(1000),
+                        413,
+                        "body of 70000 bytes over the limit of 65536 bytes"),
+                Arguments.of(
+                        "GET / HTTP/1.1\r\nHost: h\r\n" + ("X-Big: " + "v".repeat(200) + "\r\n").repeat(25) + "\r\n",
+                        431,
+                        "header section larger than 4096 bytes"),
+                Arguments.of(
+                        "GET /" + "u".repeat(2000) + " HTTP/1.1\r\nHost: h\r\n\r\n",
+                        414,
                         "request line longer than 1024 bytes"));
     }
 
@@ -167,17 +186,19 @@ class HttpServerTest {
     void slowlorisIsClosedByTheHeaderTimeoutWhileANormalClientIsServed() throws Exception {
         Socket slow = connect();
         send(slow, "GET /plaintext HTTP/1.1\r\nHost: h\r\nX-Slow: ");
-        Thread dripper = new Thread(() -> {
-            try {
-                // One byte every 50 ms: would take 10 s to finish, the header timeout is 300 ms.
-                for (int i = 0; i < 200; i++) {
-                    send(slow, "a");
-                    Thread.sleep(50);
-                }
-            } catch (IOException | InterruptedException closedByServer) {
-                // expected: the server closed the connection
-            }
-        }, "slowloris");
+        Thread dripper = new Thread(
+                () -> {
+                    try {
+                        // One byte every 50 ms: would take 10 s to finish, the header timeout is 300 ms.
+                        for (int i = 0; i < 200; i++) {
+                            send(slow, "a");
+                            Thread.sleep(50);
+                        }
+                    } catch (IOException | InterruptedException closedByServer) {
+                        // expected: the server closed the connection
+                    }
+                },
+                "slowloris");
         dripper.start();
         try {
             Socket normal = connect();
@@ -188,11 +209,15 @@ class HttpServerTest {
             assertThat(r.status()).isEqualTo(408);
             assertThat(endOfStream(slow.getInputStream())).isTrue();
             // Two loops: connections are not queued in connect order; only the slow one has a reason.
-            assertThat(serverConnections).extracting(HttpConnection::closeReason).filteredOn(reason -> reason != null)
+            assertThat(serverConnections)
+                    .extracting(HttpConnection::closeReason)
+                    .filteredOn(reason -> reason != null)
                     .containsExactly("408 request head not complete within 300 ms");
 
             send(normal, GET);
-            assertThat(RawResponse.read(normal.getInputStream()).status()).as("the normal client goes on").isEqualTo(200);
+            assertThat(RawResponse.read(normal.getInputStream()).status())
+                    .as("the normal client goes on")
+                    .isEqualTo(200);
         } finally {
             dripper.interrupt();
             dripper.join(5_000);

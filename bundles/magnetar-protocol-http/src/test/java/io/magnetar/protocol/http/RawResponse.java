@@ -42,7 +42,9 @@ record RawResponse(int status, Map<String, String> headers, String body) {
                 break;
             }
             int colon = l.indexOf(':');
-            headers.put(l.substring(0, colon).toLowerCase(Locale.ROOT), l.substring(colon + 1).strip());
+            headers.put(
+                    l.substring(0, colon).toLowerCase(Locale.ROOT),
+                    l.substring(colon + 1).strip());
         }
         String length = headers.get("content-length");
         byte[] body = length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length));

@@ -48,11 +48,15 @@ class StaticFilesCurlTest {
         Files.writeString(root.resolve("css/site.css"), "body{}\n");
         Files.writeString(tmp.resolve("secret.txt"), "secret\n");
         Files.createSymbolicLink(root.resolve("out"), tmp.resolve("secret.txt"));
-        Router router = Router.builder().route("GET", "/assets/*", new StaticFiles("/assets/*", root, "max-age=60",
-                "index.html")).route("HEAD", "/assets/*", new StaticFiles("/assets/*", root, "max-age=60",
-                "index.html")).build();
-        server = TcpServer.builder(new TcpTransportProvider(group), () -> HttpServerConsumer.newConnection(router,
-                HttpLimits.defaults())).endpoint(Endpoint.of("127.0.0.1", 0)).build();
+        Router router = Router.builder()
+                .route("GET", "/assets/*", new StaticFiles("/assets/*", root, "max-age=60", "index.html"))
+                .route("HEAD", "/assets/*", new StaticFiles("/assets/*", root, "max-age=60", "index.html"))
+                .build();
+        server = TcpServer.builder(
+                        new TcpTransportProvider(group),
+                        () -> HttpServerConsumer.newConnection(router, HttpLimits.defaults()))
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .build();
         server.startServing().get(5, TimeUnit.SECONDS);
         base = "http://127.0.0.1:" + server.address().getPort();
     }
@@ -87,15 +91,16 @@ class StaticFilesCurlTest {
         Path bodyFile = tmp.resolve("body.bin");
         Files.deleteIfExists(bodyFile); // curl writes no file for an empty body
         Files.deleteIfExists(headFile);
-        List<String> command = new ArrayList<>(List.of("curl", "-s", "--path-as-is", "-D", headFile.toString(), "-o",
-                bodyFile.toString()));
+        List<String> command = new ArrayList<>(
+                List.of("curl", "-s", "--path-as-is", "-D", headFile.toString(), "-o", bodyFile.toString()));
         command.addAll(Arrays.asList(extra));
         command.add(base + path);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("curl " + command + ": " + out).isZero();
-        return new Reply(Files.readString(headFile, StandardCharsets.ISO_8859_1),
+        return new Reply(
+                Files.readString(headFile, StandardCharsets.ISO_8859_1),
                 Files.exists(bodyFile) ? Files.readAllBytes(bodyFile) : new byte[0]);
     }
 
@@ -139,9 +144,15 @@ class StaticFilesCurlTest {
         assertThat(unsatisfiable.status()).isEqualTo(416);
         assertThat(unsatisfiable.header("content-range")).isEqualTo("bytes */" + big.length);
 
-        assertThat(curl("/assets/big.bin", "-H", "Range: bytes=0-1,5-6").status()).as("several ranges").isEqualTo(200);
-        assertThat(curl("/assets/big.bin", "-H", "Range: bytes=9-3").status()).as("invalid range").isEqualTo(200);
-        assertThat(curl("/assets/big.bin", "-H", "Range: lines=1-2").status()).as("another unit").isEqualTo(200);
+        assertThat(curl("/assets/big.bin", "-H", "Range: bytes=0-1,5-6").status())
+                .as("several ranges")
+                .isEqualTo(200);
+        assertThat(curl("/assets/big.bin", "-H", "Range: bytes=9-3").status())
+                .as("invalid range")
+                .isEqualTo(200);
+        assertThat(curl("/assets/big.bin", "-H", "Range: lines=1-2").status())
+                .as("another unit")
+                .isEqualTo(200);
     }
 
     @Test
@@ -154,22 +165,46 @@ class StaticFilesCurlTest {
         assertThat(same.status()).isEqualTo(304);
         assertThat(same.body()).isEmpty();
         assertThat(same.header("etag")).isEqualTo(etag);
-        assertThat(curl("/assets/big.bin", "-H", "If-None-Match: W/" + etag).status()).as("weak comparison").isEqualTo(304);
-        assertThat(curl("/assets/big.bin", "-H", "If-None-Match: \"other\"").status()).isEqualTo(200);
-        assertThat(curl("/assets/big.bin", "-H", "If-Modified-Since: " + lastModified).status()).isEqualTo(304);
-        assertThat(curl("/assets/big.bin", "-H", "If-Modified-Since: Thu, 01 Jan 1970 00:00:00 GMT").status())
+        assertThat(curl("/assets/big.bin", "-H", "If-None-Match: W/" + etag).status())
+                .as("weak comparison")
+                .isEqualTo(304);
+        assertThat(curl("/assets/big.bin", "-H", "If-None-Match: \"other\"").status())
+                .isEqualTo(200);
+        assertThat(curl("/assets/big.bin", "-H", "If-Modified-Since: " + lastModified)
+                        .status())
+                .isEqualTo(304);
+        assertThat(curl("/assets/big.bin", "-H", "If-Modified-Since: Thu, 01 Jan 1970 00:00:00 GMT")
+                        .status())
                 .isEqualTo(200);
 
-        assertThat(curl("/assets/big.bin", "-H", "Range: bytes=0-9", "-H", "If-Range: " + etag).status()).isEqualTo(206);
-        assertThat(curl("/assets/big.bin", "-H", "Range: bytes=0-9", "-H", "If-Range: W/" + etag).status())
-                .as("never with a weak tag").isEqualTo(200);
-        assertThat(curl("/assets/big.bin", "-H", "Range: bytes=0-9", "-H", "If-Range: \"stale\"").status()).isEqualTo(200);
+        assertThat(curl("/assets/big.bin", "-H", "Range: bytes=0-9", "-H", "If-Range: " + etag)
+                        .status())
+                .isEqualTo(206);
+        assertThat(curl("/assets/big.bin", "-H", "Range: bytes=0-9", "-H", "If-Range: W/" + etag)
+                        .status())
+                .as("never with a weak tag")
+                .isEqualTo(200);
+        assertThat(curl("/assets/big.bin", "-H", "Range: bytes=0-9", "-H", "If-Range: \"stale\"")
+                        .status())
+                .isEqualTo(200);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/assets/../secret.txt", "/assets/%2e%2e/secret.txt", "/assets/%2E%2E/secret.txt",
-        "/assets/css/../../secret.txt", "/assets/%2e%2e%2fsecret.txt", "/assets/..%5csecret.txt", "/assets/%5c..%5csecret.txt",
-        "/assets/..;/secret.txt", "/assets/out", "/assets/%00", "/assets/%zz", "/assets/%c0%ae%c0%ae/secret.txt"})
+    @ValueSource(
+            strings = {
+                "/assets/../secret.txt",
+                "/assets/%2e%2e/secret.txt",
+                "/assets/%2E%2E/secret.txt",
+                "/assets/css/../../secret.txt",
+                "/assets/%2e%2e%2fsecret.txt",
+                "/assets/..%5csecret.txt",
+                "/assets/%5c..%5csecret.txt",
+                "/assets/..;/secret.txt",
+                "/assets/out",
+                "/assets/%00",
+                "/assets/%zz",
+                "/assets/%c0%ae%c0%ae/secret.txt"
+            })
     void noPathLeavesTheDirectory(String path) throws Exception {
         Reply r = curl(path);
         assertThat(r.status()).as(path).isIn(400, 404);

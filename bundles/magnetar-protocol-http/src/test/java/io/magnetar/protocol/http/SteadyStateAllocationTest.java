@@ -3,15 +3,15 @@ package io.magnetar.protocol.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.magnetar.protocol.http.internal.HandlerRoutes;
 import io.magnetar.protocols.testing.FakeTransport;
 import io.magnetar.protocols.testing.ManualLoop;
 import java.lang.management.ManagementFactory;
-import io.magnetar.protocol.http.internal.HandlerRoutes;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,15 +34,21 @@ class SteadyStateAllocationTest {
     void whiteboardRoutesAllocateNothing() {
         HandlerRoutes routes = new HandlerRoutes(1, 0);
         HttpResponse hello = HttpResponse.text("hello\n");
-        routes.addHandler(Map.of("service.id", 7L, HttpWhiteboard.PATH, "/hello", HttpWhiteboard.METHOD, "GET"),
-                "test", (HttpHandler) request -> hello);
-        routes.addHandler(Map.of("service.id", 8L, HttpWhiteboard.PATH, "/api/*"), "test",
+        routes.addHandler(
+                Map.of("service.id", 7L, HttpWhiteboard.PATH, "/hello", HttpWhiteboard.METHOD, "GET"),
+                "test",
                 (HttpHandler) request -> hello);
+        routes.addHandler(
+                Map.of("service.id", 8L, HttpWhiteboard.PATH, "/api/*"), "test", (HttpHandler) request -> hello);
         routes.addEndpoint(1, "web", new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080));
-        measure(HttpConnection.create(routes::routerFor, HttpLimits.defaults()),
-                "GET /hello HTTP/1.1\r\nHost: h\r\n\r\n", "whiteboard GET /hello");
-        measure(HttpConnection.create(routes::routerFor, HttpLimits.defaults()),
-                "GET /api/v1/items HTTP/1.1\r\nHost: h\r\n\r\n", "whiteboard GET /api/*");
+        measure(
+                HttpConnection.create(routes::routerFor, HttpLimits.defaults()),
+                "GET /hello HTTP/1.1\r\nHost: h\r\n\r\n",
+                "whiteboard GET /hello");
+        measure(
+                HttpConnection.create(routes::routerFor, HttpLimits.defaults()),
+                "GET /api/v1/items HTTP/1.1\r\nHost: h\r\n\r\n",
+                "whiteboard GET /api/*");
         routes.close();
     }
 
@@ -68,7 +74,8 @@ class SteadyStateAllocationTest {
         assertThat(connection.processed()).isEqualTo(40_000L * 16);
         assertThat(served[0]).isEqualTo(connection.processed());
         assertThat(transport.bytesWritten()).isPositive();
-        // Integer division: under one byte per request on average reads 0; one byte is left for a one-off (a grown array, a deoptimisation).
+        // Integer division: under one byte per request on average reads 0; one byte is left for a one-off (a grown
+        // array, a deoptimisation).
         assertThat(perRequest).as("bytes per request").isLessThanOrEqualTo(1);
     }
 

@@ -33,10 +33,12 @@ final class TestServer implements AutoCloseable {
     TestServer(Router router, HttpLimits limits) throws Exception {
         TcpTransportProvider tcp = new TcpTransportProvider(group);
         server = TcpServer.builder(tcp, () -> {
-            HttpConnection c = HttpConnection.create(router, limits);
-            connections.add(c);
-            return c;
-        }).endpoint(Endpoint.of("127.0.0.1", 0)).build();
+                    HttpConnection c = HttpConnection.create(router, limits);
+                    connections.add(c);
+                    return c;
+                })
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .build();
         port = server.startServing().get(5, TimeUnit.SECONDS).address().getPort();
     }
 
@@ -44,9 +46,16 @@ final class TestServer implements AutoCloseable {
     static Router testRouter() {
         return Router.builder()
                 .get("/plaintext", r -> Router.PLAINTEXT)
-                .post("/echo", r -> HttpResponse.builder(200).contentType("application/octet-stream")
-                        .body(r.bodyBytes()).build())
-                .route("PUT", "/echo", r -> HttpResponse.builder(200).body(r.bodyBytes()).build())
+                .post(
+                        "/echo",
+                        r -> HttpResponse.builder(200)
+                                .contentType("application/octet-stream")
+                                .body(r.bodyBytes())
+                                .build())
+                .route(
+                        "PUT",
+                        "/echo",
+                        r -> HttpResponse.builder(200).body(r.bodyBytes()).build())
                 .build();
     }
 

@@ -54,8 +54,10 @@ class WhiteboardRoutingTest {
         t.receive(method + " " + path + " HTTP/1.1\r\nHost: h\r\n\r\n");
         loop.runTasks(); // an async answer (a 503 from the blocking pool) comes through the loop
         RawResponse r = RawResponse.readAll(t.takeText()).get(0);
-        return r.status() + " " + (r.status() == 405 || r.status() == 200 && r.header("allow") != null
-                ? r.header("allow") : r.body().trim());
+        return r.status() + " "
+                + (r.status() == 405 || r.status() == 200 && r.header("allow") != null
+                        ? r.header("allow")
+                        : r.body().trim());
     }
 
     private String ask(String method, String path) throws Exception {
@@ -85,8 +87,10 @@ class WhiteboardRoutingTest {
 
         Map<String, Object> ranked = register("ranked", "/hello", "service.ranking", 10);
         assertThat(ask("GET", "/hello")).isEqualTo("200 ranked");
-        assertThat(routes.describe()).filteredOn(r -> r.serviceId() == (long) first.get("service.id"))
-                .singleElement().satisfies(r -> assertThat(r.shadowed()).isNotEmpty());
+        assertThat(routes.describe())
+                .filteredOn(r -> r.serviceId() == (long) first.get("service.id"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.shadowed()).isNotEmpty());
 
         routes.removeHandler(ranked);
         assertThat(ask("GET", "/hello")).isEqualTo("200 first");
@@ -113,7 +117,11 @@ class WhiteboardRoutingTest {
 
         assertThat(ask("GET", "/item")).isEqualTo("200 got");
         assertThat(ask("PUT", "/item")).isEqualTo("200 posted");
-        assertThat(ask("DELETE", "/item")).startsWith("405 ").contains("GET").contains("POST").contains("PUT")
+        assertThat(ask("DELETE", "/item"))
+                .startsWith("405 ")
+                .contains("GET")
+                .contains("POST")
+                .contains("PUT")
                 .contains("HEAD");
         assertThat(ask("BREW", "/item")).startsWith("501");
         assertThat(ask("get", "/item")).as("methods are case-sensitive").startsWith("501");
@@ -158,7 +166,9 @@ class WhiteboardRoutingTest {
         register("good", "/good");
 
         assertThat(ask("GET", "/good")).isEqualTo("200 good");
-        assertThat(routes.describe()).filteredOn(r -> r.path().equals("no-slash")).singleElement()
+        assertThat(routes.describe())
+                .filteredOn(r -> r.path().equals("no-slash"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.problem()).contains("must be"));
     }
 
@@ -177,7 +187,9 @@ class WhiteboardRoutingTest {
             removed.countDown();
         });
         remover.start();
-        assertThat(removed.await(200, TimeUnit.MILLISECONDS)).as("removal waits for the running request").isFalse();
+        assertThat(removed.await(200, TimeUnit.MILLISECONDS))
+                .as("removal waits for the running request")
+                .isFalse();
         assertThat(ask("GET", "/slow")).as("no new request reaches it").startsWith("404");
 
         answer.complete(HttpResponse.text("done"));
@@ -229,7 +241,9 @@ class WhiteboardRoutingTest {
         FakeTransport t = new FakeTransport(loop, c).connect();
         t.receive("GET /block HTTP/1.1\r\nHost: h\r\n\r\n");
 
-        assertThat(ask("GET", "/block")).as("one thread, no queue: the second waits for nothing").startsWith("503");
+        assertThat(ask("GET", "/block"))
+                .as("one thread, no queue: the second waits for nothing")
+                .startsWith("503");
         release.countDown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String text = "";

@@ -30,7 +30,8 @@ class WrkTest {
     @BeforeEach
     void start() throws Exception {
         boolean required = "1".equals(System.getenv("MAGNETAR_REQUIRE_PEERS"));
-        assumeTrue(Files.isExecutable(WRK) || required,
+        assumeTrue(
+                Files.isExecutable(WRK) || required,
                 "wrk is not installed (.ci/run installs it and sets MAGNETAR_REQUIRE_PEERS=1)");
         http = new TestServer(Router.defaults(), HttpLimits.defaults());
     }
@@ -55,13 +56,17 @@ class WrkTest {
     void wrkPipeliningSixteenDeepGetsOnlySuccessfulResponses(@TempDir Path dir) throws Exception {
         Path script = dir.resolve("pipeline.lua");
         // Sixteen requests in one write per round trip, as the TechEmpower plaintext test does.
-        Files.writeString(script, String.join("\n",
-                "init = function(args)",
-                "  local batch = {}",
-                "  for i = 1, 16 do batch[i] = wrk.format(nil, wrk.path) end",
-                "  pipelined = table.concat(batch)",
-                "end",
-                "request = function() return pipelined end", ""));
+        Files.writeString(
+                script,
+                String.join(
+                        "\n",
+                        "init = function(args)",
+                        "  local batch = {}",
+                        "  for i = 1, 16 do batch[i] = wrk.format(nil, wrk.path) end",
+                        "  pipelined = table.concat(batch)",
+                        "end",
+                        "request = function() return pipelined end",
+                        ""));
 
         String out = wrk("-t1", "-c64", "-d1s", "-s", script.toString(), url());
 

@@ -35,13 +35,20 @@ public final class RedisClient extends AbstractClient {
     private final Pool pool;
 
     private RedisClient(Builder b) {
-        super(b.transport, () -> RespClientConsumer.newConnection(b.limits),
+        super(
+                b.transport,
+                () -> RespClientConsumer.newConnection(b.limits),
                 Endpoint.builder().connectTimeout(b.connectTimeout).build());
         this.address = b.address;
         this.server = "redis " + address.getHostString() + ":" + address.getPort();
-        this.pool = Pool.builder(() -> createConnection(address)).name(server).poolSize(b.poolSize)
-                .maxPending(b.maxPending).acquireTimeout(b.acquireTimeout).maxIdleTime(b.maxIdleTime)
-                .maxLifetime(b.maxLifetime).build();
+        this.pool = Pool.builder(() -> createConnection(address))
+                .name(server)
+                .poolSize(b.poolSize)
+                .maxPending(b.maxPending)
+                .acquireTimeout(b.acquireTimeout)
+                .maxIdleTime(b.maxIdleTime)
+                .maxLifetime(b.maxLifetime)
+                .build();
     }
 
     /** A builder of a client of the server at {@code address}, connecting through {@code transport}. */
@@ -59,14 +66,16 @@ public final class RedisClient extends AbstractClient {
     @SuppressWarnings("FutureReturnValueIgnored")
     public CompletableFuture<Object> execute(RespCommand command) {
         CompletableFuture<Object> result = new CompletableFuture<>();
-        withConnection(result::completeExceptionally, lease -> lease.request(command).whenComplete((reply, e) -> {
-            lease.close();
-            if (e == null) {
-                result.complete(reply);
-            } else {
-                result.completeExceptionally(replyError(command.toString(), e));
-            }
-        }));
+        withConnection(
+                result::completeExceptionally,
+                lease -> lease.request(command).whenComplete((reply, e) -> {
+                    lease.close();
+                    if (e == null) {
+                        result.complete(reply);
+                    } else {
+                        result.completeExceptionally(replyError(command.toString(), e));
+                    }
+                }));
         return result;
     }
 
@@ -87,22 +96,24 @@ public final class RedisClient extends AbstractClient {
             return results;
         }
         Consumer<Throwable> failAll = e -> results.forEach(f -> f.completeExceptionally(e));
-        withConnection(failAll, lease -> lease.request(batch).whenComplete((replies, e) -> {
-            lease.close();
-            if (e != null) {
-                failAll.accept(replyError("a pipeline of " + batch.size() + " commands", e));
-                return;
-            }
-            List<?> list = (List<?>) replies;
-            for (int i = 0; i < results.size(); i++) {
-                Object r = list.get(i);
-                if (r instanceof RedisException re) {
-                    results.get(i).completeExceptionally(re);
-                } else {
-                    results.get(i).complete(r);
-                }
-            }
-        }));
+        withConnection(
+                failAll,
+                lease -> lease.request(batch).whenComplete((replies, e) -> {
+                    lease.close();
+                    if (e != null) {
+                        failAll.accept(replyError("a pipeline of " + batch.size() + " commands", e));
+                        return;
+                    }
+                    List<?> list = (List<?>) replies;
+                    for (int i = 0; i < results.size(); i++) {
+                        Object r = list.get(i);
+                        if (r instanceof RedisException re) {
+                            results.get(i).completeExceptionally(re);
+                        } else {
+                            results.get(i).complete(r);
+                        }
+                    }
+                }));
         return results;
     }
 
@@ -134,7 +145,8 @@ public final class RedisClient extends AbstractClient {
         Throwable e = unwrap(error);
         if (e instanceof IOException) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return new RedisConnectionException(server + ": connection lost before the reply to " + what + ": " + why, e);
+            return new RedisConnectionException(
+                    server + ": connection lost before the reply to " + what + ": " + why, e);
         }
         return e;
     }

@@ -73,7 +73,8 @@ public final class RespClientConsumer extends ProtocolConsumer {
             }
             return commands;
         }
-        throw new IllegalArgumentException("a RESP request is a RespCommand or a non-empty List<RespCommand>, got " + r);
+        throw new IllegalArgumentException(
+                "a RESP request is a RespCommand or a non-empty List<RespCommand>, got " + r);
     }
 
     @Override

@@ -48,8 +48,12 @@ public final class RespCommand {
         if (arg instanceof CharSequence s) {
             return s.toString().getBytes(StandardCharsets.UTF_8);
         }
-        if (arg instanceof Long || arg instanceof Integer || arg instanceof Short || arg instanceof Byte
-                || arg instanceof Double || arg instanceof Float) {
+        if (arg instanceof Long
+                || arg instanceof Integer
+                || arg instanceof Short
+                || arg instanceof Byte
+                || arg instanceof Double
+                || arg instanceof Float) {
             return arg.toString().getBytes(StandardCharsets.US_ASCII);
         }
         throw new IllegalArgumentException("a command argument is byte[], text or a number, got "

@@ -18,8 +18,8 @@ public record RespLimits(int maxBulkLength, int maxArrayLength, int maxDepth, in
 
     public RespLimits {
         if (maxBulkLength < 0 || maxArrayLength < 0 || maxDepth < 1 || maxLineLength < 1) {
-            throw new IllegalArgumentException("RESP limits must be positive: " + maxBulkLength + ", "
-                    + maxArrayLength + ", " + maxDepth + ", " + maxLineLength);
+            throw new IllegalArgumentException("RESP limits must be positive: " + maxBulkLength + ", " + maxArrayLength
+                    + ", " + maxDepth + ", " + maxLineLength);
         }
     }
 }

@@ -20,8 +20,7 @@ import io.magnetar.protocols.Connection;
  */
 public final class RespServer {
 
-    private RespServer() {
-    }
+    private RespServer() {}
 
     /** A server connection on {@code store} with {@link RespServerLimits#DEFAULTS}. */
     public static Connection newConnection(RespStore store) {

@@ -23,8 +23,9 @@ public record RespServerLimits(int maxBulkLength, int maxArgs, int maxInlineLeng
     public RespServerLimits {
         // One argument (the command name) and a short inline line must fit, or nothing could be served.
         if (maxBulkLength < 0 || maxArgs < 1 || maxInlineLength < 16 || maxFrameBytes < 16) {
-            throw new IllegalArgumentException("RESP server limits out of range: maxBulkLength " + maxBulkLength
-                    + ", maxArgs " + maxArgs + ", maxInlineLength " + maxInlineLength + ", maxFrameBytes " + maxFrameBytes);
+            throw new IllegalArgumentException(
+                    "RESP server limits out of range: maxBulkLength " + maxBulkLength + ", maxArgs " + maxArgs
+                            + ", maxInlineLength " + maxInlineLength + ", maxFrameBytes " + maxFrameBytes);
         }
     }
 }

@@ -37,16 +37,19 @@ final class MagnetarRespServer implements AutoCloseable {
 
     MagnetarRespServer(RespServerLimits limits) throws Exception {
         server = TcpServer.builder(tcp, () -> {
-            RespServerConnection c = (RespServerConnection) RespServer.newConnection(store, limits);
-            connections.add(c);
-            return c;
-        }).endpoint(Endpoint.of("127.0.0.1", 0)).build();
+                    RespServerConnection c = (RespServerConnection) RespServer.newConnection(store, limits);
+                    connections.add(c);
+                    return c;
+                })
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .build();
         port = server.startServing().get(5, TimeUnit.SECONDS).address().getPort();
     }
 
     /** A Magnetar {@link RedisClient} of this server, closed with it. */
     RedisClient client(UnaryOperator<RedisClient.Builder> options) {
-        RedisClient c = options.apply(RedisClient.builder(tcp, new InetSocketAddress("127.0.0.1", port))).build();
+        RedisClient c = options.apply(RedisClient.builder(tcp, new InetSocketAddress("127.0.0.1", port)))
+                .build();
         synchronized (clients) {
             clients.add(c);
         }

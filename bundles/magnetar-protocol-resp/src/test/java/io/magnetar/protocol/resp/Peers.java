@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class Peers {
 
-    private Peers() {
-    }
+    private Peers() {}
 
     /** The tool's path, or the calling test is skipped (or failed, see above). */
     static Path require(String tool) {
@@ -26,8 +25,10 @@ final class Peers {
         if ("1".equals(System.getenv("MAGNETAR_REQUIRE_PEERS"))) {
             assertTrue(path != null, "MAGNETAR_REQUIRE_PEERS=1 but " + tool + " is not on the PATH");
         }
-        Assumptions.assumeTrue(path != null, tool + " is not installed (apt-get install redis-tools; .ci/run does it);"
-                + " set MAGNETAR_REQUIRE_PEERS=1 to fail instead of skipping");
+        Assumptions.assumeTrue(
+                path != null,
+                tool + " is not installed (apt-get install redis-tools; .ci/run does it);"
+                        + " set MAGNETAR_REQUIRE_PEERS=1 to fail instead of skipping");
         return path;
     }
 
@@ -50,8 +51,11 @@ final class Peers {
         // Output to a file, not a pipe: a hanging tool cannot hang the read, and waitFor's bound holds.
         Path out = Files.createTempFile("magnetar-" + tool.getFileName(), ".out");
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 throw new AssertionError(command + " did not end within 60 s: " + Files.readString(out));
@@ -63,6 +67,5 @@ final class Peers {
     }
 
     /** A finished tool run. */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 }

@@ -18,8 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 class RedisBenchmarkTest {
 
-    private static final Pattern RATE = Pattern.compile("^([A-Z_]+(?: \\(\\d+ keys\\))?): ([\\d.]+) requests per second");
-    private static final String[] TESTS = {"PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "LPUSH", "LPOP", "MSET (10 keys)"};
+    private static final Pattern RATE =
+            Pattern.compile("^([A-Z_]+(?: \\(\\d+ keys\\))?): ([\\d.]+) requests per second");
+    private static final String[] TESTS = {
+        "PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "LPUSH", "LPOP", "MSET (10 keys)"
+    };
 
     private Path benchmark;
     private MagnetarRespServer resp;
@@ -39,8 +42,19 @@ class RedisBenchmarkTest {
 
     @Test
     void everyTestCompletesWithARateAndNoError() throws Exception {
-        Peers.Result r = Peers.run(benchmark, "-h", "127.0.0.1", "-p", Integer.toString(resp.port),
-                "-t", "ping,set,get,incr,lpush,lpop,mset", "-n", "2000", "-P", "16", "-q");
+        Peers.Result r = Peers.run(
+                benchmark,
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(resp.port),
+                "-t",
+                "ping,set,get,incr,lpush,lpop,mset",
+                "-n",
+                "2000",
+                "-P",
+                "16",
+                "-q");
 
         Map<String, Double> rates = rates(r.output());
         System.out.println("redis-benchmark -n 2000 -P 16 -q against Magnetar (requests/s, noisy): " + rates);
@@ -48,7 +62,9 @@ class RedisBenchmarkTest {
         assertThat(r.output()).doesNotContainIgnoringCase("error").doesNotContain("WARN");
         assertThat(rates.keySet()).as(r.output()).containsExactly(TESTS);
         assertThat(rates.values()).allSatisfy(rate -> assertThat(rate).isPositive());
-        assertThat(resp.store.size()).as("SET, INCR and MSET keys stay; LPOP emptied the list").isPositive();
+        assertThat(resp.store.size())
+                .as("SET, INCR and MSET keys stay; LPOP emptied the list")
+                .isPositive();
     }
 
     /** The final line of each test ("SET: 123456.79 requests per second, p50=..."), progress lines skipped. */

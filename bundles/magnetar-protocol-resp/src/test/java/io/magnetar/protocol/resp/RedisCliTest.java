@@ -65,7 +65,8 @@ class RedisCliTest {
         assertThat(cli("FOO", "bar")).isEqualTo("ERR unknown command 'FOO', with args beginning with: 'bar' \n\n");
         assertThat(cli("GET")).isEqualTo("ERR wrong number of arguments for 'get' command\n\n");
         assertThat(cli("SET", "s", "x")).isEqualTo("OK\n");
-        assertThat(cli("LPUSH", "s", "y")).isEqualTo("WRONGTYPE Operation against a key holding the wrong kind of value\n\n");
+        assertThat(cli("LPUSH", "s", "y"))
+                .isEqualTo("WRONGTYPE Operation against a key holding the wrong kind of value\n\n");
         assertThat(cli("PING")).as("the server serves on").isEqualTo("PONG\n");
     }
 

@@ -58,7 +58,8 @@ class RedisClientTest {
     }
 
     private RedisClient client(UnaryOperator<RedisClient.Builder> options) {
-        RedisClient c = options.apply(RedisClient.builder(tcp, new InetSocketAddress("127.0.0.1", port))).build();
+        RedisClient c = options.apply(RedisClient.builder(tcp, new InetSocketAddress("127.0.0.1", port)))
+                .build();
         clients.add(c);
         return c;
     }
@@ -95,7 +96,9 @@ class RedisClientTest {
                     String value = "value of caller " + caller + " round " + r;
                     assertThat(await(redis.set(key, value))).isEqualTo("OK");
                     assertThat(await(redis.get(key))).isEqualTo(value);
-                    assertThat(counts.add(await(redis.incr(run + ":counter")))).as("INCR replies are unique").isTrue();
+                    assertThat(counts.add(await(redis.incr(run + ":counter"))))
+                            .as("INCR replies are unique")
+                            .isTrue();
                     assertThat(await(redis.del(key))).isEqualTo(1L);
                 }
                 return rounds * 4;
@@ -108,11 +111,14 @@ class RedisClientTest {
             commands += f.get(50, TimeUnit.SECONDS);
         }
         long elapsed = System.nanoTime() - start;
-        System.out.printf("RedisClient: %d commands from %d callers over %d connections in %.0f ms: %.0f commands/s%n",
+        System.out.printf(
+                "RedisClient: %d commands from %d callers over %d connections in %.0f ms: %.0f commands/s%n",
                 commands, callerCount, redis.pool().poolSize(), elapsed / 1e6, commands / (elapsed / 1e9));
 
         assertThat(commands).isEqualTo(10_000);
-        assertThat(counts).isEqualTo(LongStream.rangeClosed(1, callerCount * rounds).boxed().collect(Collectors.toSet()));
+        assertThat(counts)
+                .isEqualTo(
+                        LongStream.rangeClosed(1, callerCount * rounds).boxed().collect(Collectors.toSet()));
         assertThat(redis.requestsProcessed()).isEqualTo(10_000);
         PoolStats stats = redis.pool().stats();
         assertThat(stats.created()).isLessThanOrEqualTo(8);
@@ -144,7 +150,9 @@ class RedisClientTest {
         Throwable error = failure(replies.get(501));
         assertThat(error).isInstanceOf(RedisException.class).hasMessageContaining("not an integer");
         assertThat(((RedisException) error).code()).isEqualTo("ERR");
-        assertThat(redis.sessions()).as("one connection carried the whole pipeline").isEqualTo(1);
+        assertThat(redis.sessions())
+                .as("one connection carried the whole pipeline")
+                .isEqualTo(1);
         assertThat(redis.requestsProcessed()).as("as one exchange").isEqualTo(1);
     }
 
@@ -161,8 +169,8 @@ class RedisClientTest {
     @Test
     void nestedArraysFromAScriptArriveIntact() throws Exception {
         RedisClient redis = client(b -> b);
-        Object reply = await(redis.command("EVAL",
-                "return {1, {2, {3, 'x'}}, redis.status_reply('fine'), false, {}}", "0"));
+        Object reply =
+                await(redis.command("EVAL", "return {1, {2, {3, 'x'}}, redis.status_reply('fine'), false, {}}", "0"));
         assertThat(reply).isInstanceOf(List.class);
         List<?> top = (List<?>) reply;
         assertThat(top).hasSize(5);
@@ -182,7 +190,8 @@ class RedisClientTest {
         RedisClient redis = client(b -> b.poolSize(1).limits(new RespLimits(16, 1024, 8, 1024)));
         String key = "big" + System.nanoTime();
         assertThat(await(redis.set(key, "x".repeat(100)))).isEqualTo("OK");
-        assertThat(failure(redis.get(key))).isInstanceOf(RespProtocolException.class)
+        assertThat(failure(redis.get(key)))
+                .isInstanceOf(RespProtocolException.class)
                 .hasMessage("bulk string of 100 bytes exceeds the limit of 16");
         assertThat(await(redis.ping())).isEqualTo("PONG");
         assertThat(redis.sessions()).isEqualTo(2);
@@ -212,18 +221,27 @@ class RedisClientTest {
                 }
             }));
         }
-        assertThat(warm.await(30, TimeUnit.SECONDS)).as("2000 commands before the kill").isTrue();
+        assertThat(warm.await(30, TimeUnit.SECONDS))
+                .as("2000 commands before the kill")
+                .isTrue();
         servers.get(0).kill();
         for (Future<?> f : loops) {
             f.get(30, TimeUnit.SECONDS);
         }
 
         assertThat(failures).hasSize(callerCount);
-        long lostInFlight = failures.stream().filter(e -> e.getMessage().contains("connection lost before the reply to INCR")).count();
-        long refused = failures.stream().filter(e -> e.getMessage().contains("cannot connect")).count();
-        System.out.printf("RedisClient after kill: %d commands lost in flight, %d refused a new connection%n", lostInFlight, refused);
+        long lostInFlight = failures.stream()
+                .filter(e -> e.getMessage().contains("connection lost before the reply to INCR"))
+                .count();
+        long refused = failures.stream()
+                .filter(e -> e.getMessage().contains("cannot connect"))
+                .count();
+        System.out.printf(
+                "RedisClient after kill: %d commands lost in flight, %d refused a new connection%n",
+                lostInFlight, refused);
         for (Throwable e : failures) {
-            assertThat(e).isInstanceOf(RedisConnectionException.class)
+            assertThat(e)
+                    .isInstanceOf(RedisConnectionException.class)
                     .hasMessageStartingWith("redis 127.0.0.1:" + port + ": ");
         }
         assertThat(lostInFlight + refused).isEqualTo(callerCount);

@@ -42,13 +42,17 @@ final class RedisServer implements AutoCloseable {
         if ("1".equals(System.getenv("MAGNETAR_REQUIRE_PEERS"))) {
             assertTrue(installed, "MAGNETAR_REQUIRE_PEERS=1 but redis-server is not on the PATH");
         }
-        Assumptions.assumeTrue(installed, "redis-server is not installed (apt-get install redis-server; "
-                + ".ci/run does it); set MAGNETAR_REQUIRE_PEERS=1 to fail instead of skipping");
+        Assumptions.assumeTrue(
+                installed,
+                "redis-server is not installed (apt-get install redis-server; "
+                        + ".ci/run does it); set MAGNETAR_REQUIRE_PEERS=1 to fail instead of skipping");
     }
 
     private static boolean installed() {
         try {
-            Process p = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("redis-server", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -69,9 +73,24 @@ final class RedisServer implements AutoCloseable {
     /** Starts a server on {@code port} and returns once it accepts connections. */
     static RedisServer start(int port) throws Exception {
         Path dir = Files.createTempDirectory("magnetar-redis");
-        Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-                "--loglevel", "notice").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString(),
+                        "--daemonize",
+                        "no",
+                        "--loglevel",
+                        "notice")
+                .redirectErrorStream(true)
+                .start();
         RedisServer server = new RedisServer(p, port, dir);
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> server.readLog(ready), "redis-" + port + "-log");
@@ -87,7 +106,8 @@ final class RedisServer implements AutoCloseable {
     }
 
     private void readLog(CompletableFuture<Void> ready) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 log.add(line);
                 if (line.contains("Ready to accept connections")) {

@@ -36,12 +36,15 @@ class RespCommandTest {
     @Test
     void refusesArgumentsItCannotEncode() {
         assertThatThrownBy(() -> RespCommand.of("SET", "k", new Object()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.Object");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object");
         assertThatThrownBy(RespCommand::of).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void showsNoArgumentValues() {
-        assertThat(RespCommand.of("AUTH", "secret").toString()).isEqualTo("AUTH (1 arguments)").doesNotContain("secret");
+        assertThat(RespCommand.of("AUTH", "secret").toString())
+                .isEqualTo("AUTH (1 arguments)")
+                .doesNotContain("secret");
     }
 }

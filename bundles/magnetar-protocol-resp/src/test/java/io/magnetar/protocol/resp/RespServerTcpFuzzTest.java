@@ -58,8 +58,9 @@ class RespServerTcpFuzzTest {
         assertThat(all).allSatisfy(c -> {
             assertThat(c.peakArena()).isLessThanOrEqualTo(LIMITS.maxFrameBytes());
             assertThat(c.peakArgs()).isLessThanOrEqualTo(LIMITS.maxArgs());
-            assertThat(c.closeReason()).satisfiesAnyOf(r -> assertThat(r).isNull(),
-                    r -> assertThat(r).startsWith("Protocol error: "));
+            assertThat(c.closeReason())
+                    .satisfiesAnyOf(
+                            r -> assertThat(r).isNull(), r -> assertThat(r).startsWith("Protocol error: "));
         });
         assertThat(all).as("some inputs were refused").anyMatch(c -> c.closeReason() != null);
     }

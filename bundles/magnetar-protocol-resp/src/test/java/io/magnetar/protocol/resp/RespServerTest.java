@@ -67,14 +67,19 @@ class RespServerTest {
         assertThat(await(redis.incr("n"))).isEqualTo(1L);
         assertThat(await(redis.incr("n"))).isEqualTo(2L);
         Throwable error = failure(redis.command("NOSUCHCOMMAND", "x"));
-        assertThat(error).isInstanceOf(RedisException.class)
+        assertThat(error)
+                .isInstanceOf(RedisException.class)
                 .hasMessage("ERR unknown command 'NOSUCHCOMMAND', with args beginning with: 'x' ");
-        assertThat(failure(redis.command("LPUSH", "greeting", "x"))).isInstanceOf(RedisException.class)
-                .extracting(e -> ((RedisException) e).code()).isEqualTo("WRONGTYPE");
+        assertThat(failure(redis.command("LPUSH", "greeting", "x")))
+                .isInstanceOf(RedisException.class)
+                .extracting(e -> ((RedisException) e).code())
+                .isEqualTo("WRONGTYPE");
         assertThat(await(redis.del("greeting", "n", "none"))).isEqualTo(2L);
         assertThat(await(redis.get("greeting"))).isNull();
         assertThat(redis.sessions()).as("errors keep the connection").isEqualTo(1);
-        assertThat(resp.server.requestsProcessed()).as("one exchange per command").isEqualTo(9);
+        assertThat(resp.server.requestsProcessed())
+                .as("one exchange per command")
+                .isEqualTo(9);
     }
 
     @Test
@@ -95,7 +100,9 @@ class RespServerTest {
             assertThat(await(replies.get(1002 + i))).as("INCRBY %d", i).isEqualTo(i + 1L);
         }
         assertThat(await(replies.get(1000))).isEqualTo("OK");
-        assertThat(failure(replies.get(1001))).isInstanceOf(RedisException.class).hasMessageContaining("not an integer");
+        assertThat(failure(replies.get(1001)))
+                .isInstanceOf(RedisException.class)
+                .hasMessageContaining("not an integer");
         assertThat(resp.store.size()).isEqualTo(1001);
     }
 
@@ -126,10 +133,16 @@ class RespServerTest {
         for (Future<?> f : done) {
             f.get(50, TimeUnit.SECONDS);
         }
-        assertThat(counts).isEqualTo(LongStream.rangeClosed(1, callerCount * rounds).boxed().collect(Collectors.toSet()));
+        assertThat(counts)
+                .isEqualTo(
+                        LongStream.rangeClosed(1, callerCount * rounds).boxed().collect(Collectors.toSet()));
         assertThat(await(redis.command("LLEN", "log"))).isEqualTo((long) callerCount * rounds);
-        assertThat(resp.connections.stream().map(c -> c.transport().loop()).distinct().count())
-                .as("connections on both loops").isEqualTo(2);
+        assertThat(resp.connections.stream()
+                        .map(c -> c.transport().loop())
+                        .distinct()
+                        .count())
+                .as("connections on both loops")
+                .isEqualTo(2);
     }
 
     @Test
@@ -138,9 +151,13 @@ class RespServerTest {
         assertThat(await(redis.set("kept", "yes"))).isEqualTo("OK");
         try (Socket s = resp.connect()) {
             s.getOutputStream().write("PING\r\n*1\r\n$-5\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(readToEnd(s.getInputStream())).isEqualTo("+PONG\r\n-ERR Protocol error: invalid bulk length\r\n");
+            assertThat(readToEnd(s.getInputStream()))
+                    .isEqualTo("+PONG\r\n-ERR Protocol error: invalid bulk length\r\n");
         }
-        RespServerConnection refused = resp.connections.stream().filter(c -> c.closeReason() != null).findFirst().orElseThrow();
+        RespServerConnection refused = resp.connections.stream()
+                .filter(c -> c.closeReason() != null)
+                .findFirst()
+                .orElseThrow();
         assertThat(refused.closeReason()).isEqualTo("Protocol error: invalid bulk length");
         assertThat(await(redis.get("kept"))).isEqualTo("yes");
     }

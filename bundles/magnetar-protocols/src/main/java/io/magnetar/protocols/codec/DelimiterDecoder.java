@@ -14,6 +14,7 @@ public final class DelimiterDecoder extends FrameDecoder {
     private final byte[] delimiter;
     /** fallback[k]: how many delimiter bytes still match after a mismatch with k matched. */
     private final int[] fallback;
+
     private final boolean strip;
     private int matched;
 

@@ -110,8 +110,8 @@ public abstract class FrameDecoder {
     }
 
     private FrameTooLongException tooLong() {
-        return new FrameTooLongException(getClass().getSimpleName() + ": frame longer than " + maxFrame + " bytes",
-                maxFrame);
+        return new FrameTooLongException(
+                getClass().getSimpleName() + ": frame longer than " + maxFrame + " bytes", maxFrame);
     }
 
     private void keep(ByteBuffer data, int from, int to) {

@@ -39,8 +39,8 @@ public final class FrameEncoder {
     public void write(StreamTransport t, ByteBuffer payload) {
         int length = payload.remaining();
         if (prefixLength > 0 && prefixLength < 8 && length >= 1L << (8 * prefixLength)) {
-            throw new IllegalArgumentException("payload of " + length + " bytes does not fit a " + prefixLength
-                    + "-byte length field");
+            throw new IllegalArgumentException(
+                    "payload of " + length + " bytes does not fit a " + prefixLength + "-byte length field");
         }
         int size = prefixLength + length + delimiter.length;
         boolean onLoop = t.loop().inEventLoop();

@@ -26,8 +26,8 @@ public final class LengthFieldDecoder extends FrameDecoder {
     /** Total frame length once the field is known, else -1. */
     private long total = -1;
 
-    public LengthFieldDecoder(int maxFrame, int fieldOffset, int fieldLength, ByteOrder order, long adjustment,
-                              int strip) {
+    public LengthFieldDecoder(
+            int maxFrame, int fieldOffset, int fieldLength, ByteOrder order, long adjustment, int strip) {
         super(maxFrame);
         if (fieldLength != 1 && fieldLength != 2 && fieldLength != 3 && fieldLength != 4 && fieldLength != 8) {
             throw new IllegalArgumentException("length field of " + fieldLength + " bytes: 1, 2, 3, 4 or 8");
@@ -67,7 +67,7 @@ public final class LengthFieldDecoder extends FrameDecoder {
         if (total < 0) {
             return -1;
         }
-        long need = total - scannedBefore - (i - from) ;
+        long need = total - scannedBefore - (i - from);
         long available = (long) to - i;
         return available >= need ? (int) (i + need) : -1;
     }

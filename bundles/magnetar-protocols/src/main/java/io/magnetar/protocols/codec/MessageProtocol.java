@@ -46,8 +46,7 @@ public abstract class MessageProtocol<M> extends Connection {
     protected abstract ByteBuffer encode(M message);
 
     /** A message arrived (server side; a client's {@link #ask} gets its answers instead). Default: nothing. */
-    protected void onMessage(M message) {
-    }
+    protected void onMessage(M message) {}
 
     /** Writes {@code message} as one frame. Thread-safe. */
     public final void send(M message) {

@@ -43,7 +43,9 @@ class FrameDecoderTest {
     void linesEndInLfOrCrlfAndACrlfSplitAcrossReadsIsStillOneEnding() {
         byte[] wire = "one\ntwo\r\nthree\r\n".getBytes(StandardCharsets.ISO_8859_1);
         for (int cut = 1; cut < wire.length; cut++) {
-            assertThat(feed(new LineDecoder(64, true), wire, cut)).as("cut at " + cut).containsExactly("one", "two", "three");
+            assertThat(feed(new LineDecoder(64, true), wire, cut))
+                    .as("cut at " + cut)
+                    .containsExactly("one", "two", "three");
         }
         assertThat(feed(new LineDecoder(64, false), wire)).containsExactly("one\n", "two\r\n", "three\r\n");
     }
@@ -66,24 +68,32 @@ class FrameDecoderTest {
         byte[] wire = "hello\r\n\r\nworld\r\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
         for (int cut = 1; cut < wire.length; cut++) {
             assertThat(feed(new DelimiterDecoder(new byte[] {'\r', '\n', '\r', '\n'}, 64, true), wire, cut))
-                    .as("cut at " + cut).containsExactly("hello", "world\r");
+                    .as("cut at " + cut)
+                    .containsExactly("hello", "world\r");
         }
-        assertThat(feed(new DelimiterDecoder("aab".getBytes(StandardCharsets.ISO_8859_1), 64, true),
-                "xaaabyaab".getBytes(StandardCharsets.ISO_8859_1), 3)).containsExactly("xa", "y");
+        assertThat(feed(
+                        new DelimiterDecoder("aab".getBytes(StandardCharsets.ISO_8859_1), 64, true),
+                        "xaaabyaab".getBytes(StandardCharsets.ISO_8859_1),
+                        3))
+                .containsExactly("xa", "y");
     }
 
     @Test
     void maximumCountsTheWholeFrameExactlyMaxPassesAndMaxPlusOneIsRefused() {
-        assertThat(feed(new LineDecoder(5, true), "abcd\n".getBytes(StandardCharsets.ISO_8859_1))).containsExactly("abcd");
+        assertThat(feed(new LineDecoder(5, true), "abcd\n".getBytes(StandardCharsets.ISO_8859_1)))
+                .containsExactly("abcd");
         assertThatThrownBy(() -> feed(new LineDecoder(5, true), "abcde\n".getBytes(StandardCharsets.ISO_8859_1)))
-                .isInstanceOf(FrameTooLongException.class).hasMessageContaining("5");
-        assertThatThrownBy(() -> feed(new LineDecoder(5, true), "abcdefghij".getBytes(StandardCharsets.ISO_8859_1), 3, 6))
+                .isInstanceOf(FrameTooLongException.class)
+                .hasMessageContaining("5");
+        assertThatThrownBy(
+                        () -> feed(new LineDecoder(5, true), "abcdefghij".getBytes(StandardCharsets.ISO_8859_1), 3, 6))
                 .as("refused while it arrives, before more than the maximum is buffered")
                 .isInstanceOf(FrameTooLongException.class);
         byte[] seven = {0, 5, 1, 2, 3, 4, 5};
         assertThat(feed(LengthFieldDecoder.prefix(7, 2), seven)).hasSize(1);
         assertThatThrownBy(() -> feed(LengthFieldDecoder.prefix(6, 2), new byte[] {0, 5}))
-                .as("known from the header alone").isInstanceOf(FrameTooLongException.class);
+                .as("known from the header alone")
+                .isInstanceOf(FrameTooLongException.class);
     }
 
     @ParameterizedTest
@@ -103,7 +113,8 @@ class FrameDecoderTest {
             LengthFieldDecoder d = new LengthFieldDecoder(64, 0, size, order, 0, size);
             for (int cut = 1; cut < wire.length; cut++) {
                 assertThat(feed(new LengthFieldDecoder(64, 0, size, order, 0, size), wire, cut))
-                        .as(size + " bytes " + order + " cut at " + cut).containsExactly("payload", "payload");
+                        .as(size + " bytes " + order + " cut at " + cut)
+                        .containsExactly("payload", "payload");
             }
             assertThat(feed(d, wire)).containsExactly("payload", "payload");
         }
@@ -118,16 +129,20 @@ class FrameDecoderTest {
                 .containsExactly(new String(whole, StandardCharsets.ISO_8859_1));
         // a 2-byte header before a 3-byte length (offset 2), all kept.
         byte[] offset = {(byte) 0xCA, (byte) 0xFE, 0, 0, 5, 'h', 'e', 'l', 'l', 'o'};
-        assertThat(feed(new LengthFieldDecoder(64, 2, 3, ByteOrder.BIG_ENDIAN, 0, 0), offset)).hasSize(1);
+        assertThat(feed(new LengthFieldDecoder(64, 2, 3, ByteOrder.BIG_ENDIAN, 0, 0), offset))
+                .hasSize(1);
         // length, then a 2-byte header counted outside the length (adjustment 2), length and header stripped.
         byte[] after = {0, 5, (byte) 0xCA, (byte) 0xFE, 'h', 'e', 'l', 'l', 'o'};
-        assertThat(feed(new LengthFieldDecoder(64, 0, 2, ByteOrder.BIG_ENDIAN, 2, 4), after)).containsExactly("hello");
+        assertThat(feed(new LengthFieldDecoder(64, 0, 2, ByteOrder.BIG_ENDIAN, 2, 4), after))
+                .containsExactly("hello");
     }
 
     @Test
     void corruptLengthsAreRefused() {
-        assertThatThrownBy(() -> feed(new LengthFieldDecoder(64, 0, 2, ByteOrder.BIG_ENDIAN, -10, 0), new byte[] {0, 1, 9}))
-                .isInstanceOf(FrameTooLongException.class).hasMessageContaining("corrupt");
+        assertThatThrownBy(() ->
+                        feed(new LengthFieldDecoder(64, 0, 2, ByteOrder.BIG_ENDIAN, -10, 0), new byte[] {0, 1, 9}))
+                .isInstanceOf(FrameTooLongException.class)
+                .hasMessageContaining("corrupt");
         byte[] negative = {(byte) 0x80, 0, 0, 0, 0, 0, 0, 1};
         assertThatThrownBy(() -> feed(new LengthFieldDecoder(64, 0, 8, ByteOrder.BIG_ENDIAN, 0, 8), negative))
                 .isInstanceOf(FrameTooLongException.class);

@@ -127,8 +127,8 @@ public final class FakeTransport implements StreamTransport {
 
     /** Reads the region into the heap and writes it: a test transport has no sendfile. */
     @Override
-    public java.util.concurrent.CompletableFuture<Long> sendFile(java.nio.channels.FileChannel file, long position,
-                                                                 long count) {
+    public java.util.concurrent.CompletableFuture<Long> sendFile(
+            java.nio.channels.FileChannel file, long position, long count) {
         try {
             java.nio.ByteBuffer all = java.nio.ByteBuffer.allocate((int) count);
             while (all.hasRemaining()) {
@@ -176,8 +176,7 @@ public final class FakeTransport implements StreamTransport {
     }
 
     @Override
-    public void setWriteBufferLimits(int high, int low) {
-    }
+    public void setWriteBufferLimits(int high, int low) {}
 
     @Override
     public long writeBufferSize() {

@@ -85,8 +85,10 @@ public final class ManualLoop implements EventLoop {
     public void advance(Duration d) {
         long target = now + d.toNanos();
         while (true) {
-            Timer next = timers.stream().filter(t -> t.deadline <= target)
-                    .min(Comparator.<Timer>comparingLong(t -> t.deadline).thenComparingLong(t -> t.seq)).orElse(null);
+            Timer next = timers.stream()
+                    .filter(t -> t.deadline <= target)
+                    .min(Comparator.<Timer>comparingLong(t -> t.deadline).thenComparingLong(t -> t.seq))
+                    .orElse(null);
             if (next == null) {
                 break;
             }

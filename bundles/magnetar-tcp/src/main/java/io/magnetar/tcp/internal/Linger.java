@@ -26,7 +26,7 @@ public final class Linger {
      * false when the waiting is over: the peer's FIN, a reset (the peer is gone), or over {@link #MAX_BYTES}.
      */
     public boolean drop(SocketChannel socket, ByteBuffer buf) {
-        for (;;) {
+        for (; ; ) {
             buf.clear();
             int n;
             try {

@@ -6,8 +6,7 @@ import io.magnetar.loop.SelectorEventLoop;
 /** The selector loop behind an {@link EventLoop}: TCP channels register with one. Stateless. */
 public final class Loops {
 
-    private Loops() {
-    }
+    private Loops() {}
 
     /** {@code loop} as a {@link SelectorEventLoop}; refuses any other kind. */
     public static SelectorEventLoop selectorLoop(EventLoop loop) {

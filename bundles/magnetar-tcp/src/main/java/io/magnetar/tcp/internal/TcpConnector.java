@@ -30,8 +30,12 @@ public final class TcpConnector implements ChannelHandler {
     private SelectionKey key;
     private TimerHandle timer;
 
-    public TcpConnector(SelectorEventLoop loop, SocketChannel socket, InetSocketAddress address,
-                        Duration timeout, Protocol protocol) {
+    public TcpConnector(
+            SelectorEventLoop loop,
+            SocketChannel socket,
+            InetSocketAddress address,
+            Duration timeout,
+            Protocol protocol) {
         this.loop = loop;
         this.socket = socket;
         this.address = address;
@@ -51,8 +55,10 @@ public final class TcpConnector implements ChannelHandler {
                 return;
             }
             key = loop.register(socket, SelectionKey.OP_CONNECT, this);
-            timer = loop.callLater(timeout, () -> fail(new SocketTimeoutException(
-                    "connect to " + address + " timed out after " + timeout.toMillis() + " ms")));
+            timer = loop.callLater(
+                    timeout,
+                    () -> fail(new SocketTimeoutException(
+                            "connect to " + address + " timed out after " + timeout.toMillis() + " ms")));
         } catch (IOException | RuntimeException e) {
             fail(refused(e));
         }

@@ -40,10 +40,11 @@ public final class TcpListener implements Server, ChannelHandler {
     private volatile boolean serving = true;
     /** Loop-confined: accepting is paused, the port stays bound and the backlog fills. */
     private boolean paused;
+
     private SelectionKey key;
 
-    public TcpListener(EventLoopGroup group, ServerSocketChannel channel, ProtocolFactory factory,
-                       boolean tcpNoDelay) throws IOException {
+    public TcpListener(EventLoopGroup group, ServerSocketChannel channel, ProtocolFactory factory, boolean tcpNoDelay)
+            throws IOException {
         this.group = group;
         this.loop = Loops.selectorLoop(group.next());
         this.channel = channel;
@@ -117,8 +118,10 @@ public final class TcpListener implements Server, ChannelHandler {
                 protocol = factory.newProtocol();
                 transport = new SocketStreamTransport(target, socket, protocol);
             } catch (Throwable t) {
-                LOG.log(Level.WARNING, "protocol factory failed for a connection to " + localAddress
-                        + "; connection closed", t);
+                LOG.log(
+                        Level.WARNING,
+                        "protocol factory failed for a connection to " + localAddress + "; connection closed",
+                        t);
                 closeQuietly(socket);
                 return;
             }
@@ -209,8 +212,8 @@ public final class TcpListener implements Server, ChannelHandler {
         accept(MAX_ACCEPTS_AT_CLOSE, targets);
         releasePort();
         // A loop runs its tasks in order: once a task queued after the hand-offs ran, so did they.
-        CompletableFuture<?>[] started = targets.stream().map(TcpListener::afterQueuedTasks)
-                .toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] started =
+                targets.stream().map(TcpListener::afterQueuedTasks).toArray(CompletableFuture[]::new);
         CompletableFuture.allOf(started).whenComplete((v, e) -> closed.complete(null));
     }
 

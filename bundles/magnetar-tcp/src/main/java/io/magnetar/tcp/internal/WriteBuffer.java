@@ -5,9 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.concurrent.CompletableFuture;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The queue of buffers (and file regions) a stream transport still has to write: consecutive buffers
@@ -39,6 +39,7 @@ public final class WriteBuffer {
 
     /** ByteBuffers and FileRegions, in write order. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
+
     private final ByteBuffer[] batch = new ByteBuffer[MAX_BATCH];
     private long size;
 
@@ -125,7 +126,8 @@ public final class WriteBuffer {
             long n = r.file.transferTo(r.position, r.remaining, (WritableByteChannel) channel);
             if (n == 0) {
                 if (r.position >= r.file.size()) {
-                    IOException e = new java.io.EOFException("the file ended " + r.remaining + " bytes before its region");
+                    IOException e =
+                            new java.io.EOFException("the file ended " + r.remaining + " bytes before its region");
                     queue.pollFirst();
                     size -= r.remaining;
                     r.done.completeExceptionally(e);

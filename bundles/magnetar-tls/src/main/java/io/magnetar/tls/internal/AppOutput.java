@@ -73,7 +73,9 @@ public final class AppOutput {
         } catch (SSLException e) {
             if (pipe.isOutboundClosed()) {
                 // TLS 1.2 answers the peer's close_notify at once: later writes have nowhere to go.
-                LOG.log(Level.DEBUG, () -> "write to " + ssl.peer() + " dropped: the TLS session is closed for writing");
+                LOG.log(
+                        Level.DEBUG,
+                        () -> "write to " + ssl.peer() + " dropped: the TLS session is closed for writing");
             } else {
                 ssl.fail(e, "cannot encrypt");
             }

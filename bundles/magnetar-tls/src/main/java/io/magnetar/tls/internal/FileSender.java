@@ -116,7 +116,8 @@ final class FileSender {
         }
         if (n <= 0) {
             queue.pollFirst();
-            job.done.completeExceptionally(new EOFException("the file ended " + job.remaining + " bytes before its region"));
+            job.done.completeExceptionally(
+                    new EOFException("the file ended " + job.remaining + " bytes before its region"));
             return true;
         }
         chunk.flip();

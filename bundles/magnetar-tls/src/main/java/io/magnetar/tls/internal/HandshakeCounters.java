@@ -14,8 +14,7 @@ final class HandshakeCounters {
     static final LongAdder OK = new LongAdder();
     static final LongAdder FAILED = new LongAdder();
 
-    private HandshakeCounters() {
-    }
+    private HandshakeCounters() {}
 
     static void collect(MetricWriter out) {
         out.counter("tls_handshakes_total", "TLS handshakes, by result.", OK.sum(), "result", "ok");

@@ -31,8 +31,8 @@ public final class HandshakeWorkers implements Executor {
             t.setDaemon(true);
             return t;
         };
-        pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                factory);
+        pool = new ThreadPoolExecutor(
+                threads, threads, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
         pool.allowCoreThreadTimeOut(true);
     }
 
@@ -53,6 +53,7 @@ public final class HandshakeWorkers implements Executor {
 
     @Override
     public String toString() {
-        return "HandshakeWorkers[" + pool.getPoolSize() + " threads, " + pool.getQueue().size() + " queued]";
+        return "HandshakeWorkers[" + pool.getPoolSize() + " threads, "
+                + pool.getQueue().size() + " queued]";
     }
 }

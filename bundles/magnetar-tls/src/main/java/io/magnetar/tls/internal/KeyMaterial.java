@@ -54,8 +54,7 @@ public final class KeyMaterial {
      */
     private static final String IN_MEMORY_PROTECTION = "PBEWithHmacSHA256AndAES_256";
 
-    private KeyMaterial() {
-    }
+    private KeyMaterial() {}
 
     /** The key managers, or {@code null} when no key material is configured. */
     public static KeyManager[] keyManagers(PropertyReader p) {
@@ -63,8 +62,8 @@ public final class KeyMaterial {
         Path certificate = p.file(CERTIFICATE);
         Path privateKey = p.file(PRIVATE_KEY);
         if (store != null && (certificate != null || privateKey != null)) {
-            throw new IllegalArgumentException("set either " + KEY_STORE + " or " + CERTIFICATE + " + " + PRIVATE_KEY
-                    + ", not both");
+            throw new IllegalArgumentException(
+                    "set either " + KEY_STORE + " or " + CERTIFICATE + " + " + PRIVATE_KEY + ", not both");
         }
         if ((certificate == null) != (privateKey == null)) {
             throw new IllegalArgumentException(CERTIFICATE + " and " + PRIVATE_KEY + " go together; only "
@@ -90,8 +89,10 @@ public final class KeyMaterial {
             factory.init(keys, IN_MEMORY_PASSWORD);
             return factory.getKeyManagers();
         } catch (UnrecoverableKeyException e) {
-            throw new IllegalArgumentException(what + ": the key password (" + KEY_PASSWORD + ", else "
-                    + KEY_STORE_PASSWORD + ") does not unlock the private key: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    what + ": the key password (" + KEY_PASSWORD + ", else " + KEY_STORE_PASSWORD
+                            + ") does not unlock the private key: " + e.getMessage(),
+                    e);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException(what + ": cannot use the key material: " + e.getMessage(), e);
         }
@@ -102,7 +103,8 @@ public final class KeyMaterial {
         Path store = p.file(TRUST_STORE);
         Path certificates = p.file(TRUST_CERTIFICATES);
         if (store != null && certificates != null) {
-            throw new IllegalArgumentException("set either " + TRUST_STORE + " or " + TRUST_CERTIFICATES + ", not both");
+            throw new IllegalArgumentException(
+                    "set either " + TRUST_STORE + " or " + TRUST_CERTIFICATES + ", not both");
         }
         KeyStore trusted;
         String what;
@@ -118,8 +120,8 @@ public final class KeyMaterial {
         try {
             if (trusted.size() == 0) {
                 // A PKCS12 store read without its password shows no (encrypted) certificates at all.
-                throw new IllegalArgumentException(what + " holds no certificates (wrong or missing "
-                        + TRUST_STORE_PASSWORD + "?)");
+                throw new IllegalArgumentException(
+                        what + " holds no certificates (wrong or missing " + TRUST_STORE_PASSWORD + "?)");
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trusted);
@@ -139,11 +141,12 @@ public final class KeyMaterial {
             throw new IllegalArgumentException(key + ": no such file " + file, e);
         } catch (IOException e) {
             String reason = e.getCause() instanceof UnrecoverableKeyException
-                    ? "wrong password (" + key + "Password)" : e.getMessage();
+                    ? "wrong password (" + key + "Password)"
+                    : e.getMessage();
             throw new IllegalArgumentException(key + ": cannot read " + file + " as " + storeType + ": " + reason, e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(key + ": cannot read " + file + " as " + storeType + ": "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    key + ": cannot read " + file + " as " + storeType + ": " + e.getMessage(), e);
         }
     }
 
@@ -159,7 +162,9 @@ public final class KeyMaterial {
             for (String alias : Collections.list(file.aliases())) {
                 Certificate[] chain = file.getCertificateChain(alias);
                 // A key without certificates is of no use to TLS: the PKIX key manager skips it too.
-                if (file.isKeyEntry(alias) && chain != null && chain.length > 0
+                if (file.isKeyEntry(alias)
+                        && chain != null
+                        && chain.length > 0
                         && file.getKey(alias, password == null ? new char[0] : password) instanceof PrivateKey key) {
                     putKey(keys, alias, key, chain);
                 }
@@ -168,8 +173,10 @@ public final class KeyMaterial {
                 return keys;
             }
         } catch (UnrecoverableKeyException e) {
-            throw new IllegalArgumentException(what + ": the key password (" + KEY_PASSWORD + ", else "
-                    + KEY_STORE_PASSWORD + ") does not unlock the private key", e);
+            throw new IllegalArgumentException(
+                    what + ": the key password (" + KEY_PASSWORD + ", else " + KEY_STORE_PASSWORD
+                            + ") does not unlock the private key",
+                    e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             // IllegalArgumentException: a key that does not fit the first certificate of its chain
             throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
@@ -192,8 +199,11 @@ public final class KeyMaterial {
             throws GeneralSecurityException {
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
-        store.setEntry(alias, new KeyStore.PrivateKeyEntry(key, chain), new KeyStore.PasswordProtection(
-                IN_MEMORY_PASSWORD, IN_MEMORY_PROTECTION, new PBEParameterSpec(salt, 1)));
+        store.setEntry(
+                alias,
+                new KeyStore.PrivateKeyEntry(key, chain),
+                new KeyStore.PasswordProtection(
+                        IN_MEMORY_PASSWORD, IN_MEMORY_PROTECTION, new PBEParameterSpec(salt, 1)));
     }
 
     private static KeyStore fromPem(Path certificate, Path privateKey) {
@@ -205,16 +215,18 @@ public final class KeyMaterial {
             throw new IllegalArgumentException(PRIVATE_KEY + ": cannot read " + privateKey + ": " + e.getMessage(), e);
         }
         if (!belongTogether(key, chain.get(0).getPublicKey())) {
-            throw new IllegalArgumentException(PRIVATE_KEY + " " + privateKey + " is not the key of the first certificate in "
-                    + CERTIFICATE + " " + certificate);
+            throw new IllegalArgumentException(PRIVATE_KEY + " " + privateKey
+                    + " is not the key of the first certificate in " + CERTIFICATE + " " + certificate);
         }
         try {
             KeyStore store = inMemoryStore();
             putKey(store, "key", key, chain.toArray(new X509Certificate[0]));
             return store;
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(PRIVATE_KEY + " " + privateKey + " does not fit " + CERTIFICATE + " "
-                    + certificate + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    PRIVATE_KEY + " " + privateKey + " does not fit " + CERTIFICATE + " " + certificate + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -265,7 +277,8 @@ public final class KeyMaterial {
         try {
             return Pem.certificates(file);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException(key + ": cannot read certificates from " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    key + ": cannot read certificates from " + file + ": " + e.getMessage(), e);
         }
     }
 }

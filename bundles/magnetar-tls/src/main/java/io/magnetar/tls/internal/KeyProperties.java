@@ -17,6 +17,5 @@ public final class KeyProperties {
     public static final String PRIVATE_KEY = "tls.privateKey";
     public static final String TRUST_CERTIFICATES = "tls.trustCertificates";
 
-    private KeyProperties() {
-    }
+    private KeyProperties() {}
 }

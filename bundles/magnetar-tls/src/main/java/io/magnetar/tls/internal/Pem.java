@@ -27,8 +27,7 @@ public final class Pem {
     /** PKCS#8 does not name the algorithm in a way the JDK exposes, so each likely one is tried. */
     private static final String[] KEY_ALGORITHMS = {"EC", "RSA", "Ed25519", "Ed448", "RSASSA-PSS", "DSA"};
 
-    private Pem() {
-    }
+    private Pem() {}
 
     /** Every certificate in {@code file}, in file order; fails when there is none. */
     public static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {

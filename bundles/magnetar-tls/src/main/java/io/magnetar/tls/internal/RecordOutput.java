@@ -18,11 +18,13 @@ final class RecordOutput {
     private static final int MAX_RECORDS_PER_CHUNK = 16;
     /** Per-record overhead allowance when sizing a chunk (header, nonce, tag or MAC, padding). */
     private static final int RECORD_OVERHEAD = 256;
+
     private static final int MAX_PLAINTEXT = 16 * 1024;
 
     private final Consumer<ByteBuffer> receiver;
     /** Records in [handedOut, position) are not yet handed to the receiver. */
     private ByteBuffer chunk;
+
     private int handedOut;
 
     RecordOutput(Consumer<ByteBuffer> receiver) {
@@ -45,8 +47,8 @@ final class RecordOutput {
         flush();
         long records = plaintext / MAX_PLAINTEXT + 1;
         long wanted = plaintext + records * RECORD_OVERHEAD;
-        int capacity = (int) Math.max((long) RECORDS_PER_CHUNK * packetSize,
-                Math.min(wanted, (long) MAX_RECORDS_PER_CHUNK * packetSize));
+        int capacity = (int) Math.max(
+                (long) RECORDS_PER_CHUNK * packetSize, Math.min(wanted, (long) MAX_RECORDS_PER_CHUNK * packetSize));
         chunk = ByteBuffer.allocate(capacity);
         handedOut = 0;
         return chunk;

@@ -37,7 +37,8 @@ record SessionInfo(SSLSession session, String alpn, List<Certificate> peerCertif
     }
 
     static boolean isTlsKey(String key) {
-        return key.equals(Transport.SSL_SESSION) || key.equals(Transport.ALPN_PROTOCOL)
+        return key.equals(Transport.SSL_SESSION)
+                || key.equals(Transport.ALPN_PROTOCOL)
                 || key.equals(Transport.PEER_CERTIFICATES);
     }
 

@@ -59,11 +59,13 @@ public final class SslPipe {
     private ByteBuffer appIn;
     /** Ciphertext kept between receive calls (write mode): an incomplete record, or all of it while paused. */
     private ByteBuffer pending;
+
     private boolean started;
     private boolean handshakeDone;
     private boolean paused;
     /** Delegated tasks run elsewhere: the engine is not touched until {@link #tasksCompleted()}. */
     private boolean tasksRunning;
+
     private boolean stopped;
     private boolean closeNotifyReceived;
     private boolean shutdown;
@@ -130,8 +132,8 @@ public final class SslPipe {
             Status status = r.getStatus();
             if (status == Status.BUFFER_OVERFLOW) {
                 if (appIn.position() == 0) {
-                    appIn = ByteBuffer.allocate(Math.max(appIn.capacity() * 2,
-                            engine.getSession().getApplicationBufferSize()));
+                    appIn = ByteBuffer.allocate(
+                            Math.max(appIn.capacity() * 2, engine.getSession().getApplicationBufferSize()));
                 } else {
                     deliver();
                 }
@@ -143,7 +145,8 @@ public final class SslPipe {
             // Handshake events first: the application hears connectionMade before its first bytes.
             progress(r);
             if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && status == Status.OK && ++stalls > 8) {
-                throw new SSLException("the TLS engine makes no progress reading (" + engine.getHandshakeStatus() + ")");
+                throw new SSLException(
+                        "the TLS engine makes no progress reading (" + engine.getHandshakeStatus() + ")");
             }
             if (status == Status.CLOSED) {
                 deliver();
@@ -230,7 +233,8 @@ public final class SslPipe {
                 throw new SSLException("the TLS session is closed for writing");
             }
             if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
-                throw new SSLException("the TLS engine takes no data (handshake status " + r.getHandshakeStatus() + ")");
+                throw new SSLException(
+                        "the TLS engine takes no data (handshake status " + r.getHandshakeStatus() + ")");
             }
             remaining -= r.bytesConsumed();
             progress(r);
@@ -271,11 +275,11 @@ public final class SslPipe {
 
     /** Runs the handshake as far as it goes without new input. */
     private void step() throws SSLException {
-        for (;;) {
+        for (; ; ) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (handshakeDone && hs != HandshakeStatus.NOT_HANDSHAKING && isRenegotiation()) {
-                throw new SSLException("TLS renegotiation refused (" + engine.getSession().getProtocol()
-                        + "): only the first handshake is allowed");
+                throw new SSLException("TLS renegotiation refused ("
+                        + engine.getSession().getProtocol() + "): only the first handshake is allowed");
             }
             switch (hs) {
                 case NEED_TASK -> {
@@ -333,7 +337,9 @@ public final class SslPipe {
      * both sides instead of relying on the JVM-wide {@code jdk.tls.rejectClientInitiatedRenegotiation}.
      */
     private boolean isRenegotiation() {
-        return !shutdown && !engine.isInboundDone() && !engine.isOutboundDone()
+        return !shutdown
+                && !engine.isInboundDone()
+                && !engine.isOutboundDone()
                 && !"TLSv1.3".equals(engine.getSession().getProtocol());
     }
 

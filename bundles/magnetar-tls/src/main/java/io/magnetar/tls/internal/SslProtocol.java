@@ -51,12 +51,14 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
     private Throwable failure;
     /** Set by close, abort or a failure; read from any thread by {@link #isClosing()}. */
     private volatile boolean closing;
+
     private boolean eofDelivered;
     private boolean lost;
     private boolean plainWritePaused;
     private boolean appWritePaused;
     /** Set once the handshake is done; volatile because extraInfo is thread-safe. */
     private volatile SessionInfo info;
+
     private final AppOutput output = new AppOutput(this);
 
     /**
@@ -65,8 +67,12 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
      * @param appFactory called once, after the handshake, for the application protocol
      * @param transportFactory makes the TLS transport the application protocol is given
      */
-    public SslProtocol(SSLEngine engine, Duration handshakeTimeout, Executor handshakeTasks,
-                       Supplier<? extends Protocol> appFactory, Function<SslProtocol, StreamTransport> transportFactory) {
+    public SslProtocol(
+            SSLEngine engine,
+            Duration handshakeTimeout,
+            Executor handshakeTasks,
+            Supplier<? extends Protocol> appFactory,
+            Function<SslProtocol, StreamTransport> transportFactory) {
         this.pipe = new SslPipe(engine, this);
         this.reading = new ReadControl(this, pipe);
         this.handshakeTimeout = handshakeTimeout;
@@ -171,8 +177,10 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
                 LOG.log(Level.WARNING, "connectionLost of " + app + " threw", t);
             }
         } else if (!handshake.isDone()) {
-            Throwable error = handshakeError(reason != null ? reason
-                    : new SSLHandshakeException("the connection closed during the TLS handshake"));
+            Throwable error = handshakeError(
+                    reason != null
+                            ? reason
+                            : new SSLHandshakeException("the connection closed during the TLS handshake"));
             LOG.log(Level.INFO, error.getMessage());
             handshake.completeExceptionally(error);
         }
@@ -351,8 +359,10 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
 
     private void handshakeTimedOut() {
         if (app == null && !closing) {
-            fail(new SocketTimeoutException("TLS handshake with " + peer() + " did not complete within "
-                    + handshakeTimeout.toMillis() + " ms"), "handshake timeout");
+            fail(
+                    new SocketTimeoutException("TLS handshake with " + peer() + " did not complete within "
+                            + handshakeTimeout.toMillis() + " ms"),
+                    "handshake timeout");
         }
     }
 

@@ -22,9 +22,13 @@ import org.osgi.service.component.annotations.Reference;
  * work runs on {@code magnetar-tls-handshake-N} threads, started with the component and stopped with it.
  * Thread-safe.
  */
-@Component(service = {TransportProvider.class, MetricSource.class}, property = {
-    TransportProvider.TRANSPORT + "=" + SslTransportProvider.NAME,
-    MetricSource.JMX_TYPE + "=Tls", MetricSource.JMX_NAME + "=handshakes"})
+@Component(
+        service = {TransportProvider.class, MetricSource.class},
+        property = {
+            TransportProvider.TRANSPORT + "=" + SslTransportProvider.NAME,
+            MetricSource.JMX_TYPE + "=Tls",
+            MetricSource.JMX_NAME + "=handshakes"
+        })
 public final class TlsTransportComponent implements TransportProvider, MetricSource {
 
     /** The plain transport TLS runs over; a static reference, so a new TCP service restarts this one. */

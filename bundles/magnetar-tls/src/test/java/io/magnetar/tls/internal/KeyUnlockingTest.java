@@ -61,14 +61,21 @@ class KeyUnlockingTest {
         for (int i = 0; i < 3; i++) {
             // A client context of its own each time: full handshakes, no session resumption.
             TlsSettings client = TlsSettings.from(TestPki.get().clientProperties());
-            PipePair pair = new PipePair(client.newClientEngine(InetSocketAddress.createUnresolved("localhost", 443)),
-                    serverSettings.newServerEngine()).handshake();
+            PipePair pair = new PipePair(
+                            client.newClientEngine(InetSocketAddress.createUnresolved("localhost", 443)),
+                            serverSettings.newServerEngine())
+                    .handshake();
             assertThat(pair.server.handshakes).isEqualTo(1);
-            assertThat(pair.server.pipe.session().getLocalCertificates()).as("the server proved its key").isNotEmpty();
+            assertThat(pair.server.pipe.session().getLocalCertificates())
+                    .as("the server proved its key")
+                    .isNotEmpty();
         }
 
-        assertThat(readsToCheckTheStore).as("key reads while reading the settings").isPositive();
-        assertThat(CountingKeyStore.KEY_READS.get()).as("key reads after three handshakes")
+        assertThat(readsToCheckTheStore)
+                .as("key reads while reading the settings")
+                .isPositive();
+        assertThat(CountingKeyStore.KEY_READS.get())
+                .as("key reads after three handshakes")
                 .isEqualTo(readsToCheckTheStore);
     }
 
@@ -83,8 +90,8 @@ class KeyUnlockingTest {
         }
 
         @Override
-        public Key engineGetKey(String alias, char[] password) throws NoSuchAlgorithmException,
-                UnrecoverableKeyException {
+        public Key engineGetKey(String alias, char[] password)
+                throws NoSuchAlgorithmException, UnrecoverableKeyException {
             KEY_READS.incrementAndGet();
             try {
                 return store.getKey(alias, password);
@@ -164,8 +171,8 @@ class KeyUnlockingTest {
         }
 
         @Override
-        public void engineLoad(InputStream stream, char[] password) throws IOException, NoSuchAlgorithmException,
-                CertificateException {
+        public void engineLoad(InputStream stream, char[] password)
+                throws IOException, NoSuchAlgorithmException, CertificateException {
             store.load(stream, password);
         }
 

@@ -61,11 +61,13 @@ final class PipePair {
         final ArrayDeque<ByteBuffer> toNetwork = new ArrayDeque<>();
         /** Every record byte this side sent, for inspecting record boundaries. */
         final ByteArrayOutputStream wire = new ByteArrayOutputStream();
+
         final ByteArrayOutputStream app = new ByteArrayOutputStream();
         /** Delegated tasks handed out by the pipe and not yet run (when {@link #offload} is set). */
         final ArrayDeque<Runnable> offloaded = new ArrayDeque<>();
         /** Whether the pipe's delegated tasks are taken (and run by {@link #runOffloaded()}) or run inline. */
         boolean offload;
+
         int handshakes;
         int closeNotifies;
         int handOffs;

@@ -30,7 +30,8 @@ class SslPipeTest {
         Map<String, Object> client = TestPki.get().clientProperties();
         client.put(TlsSettings.PROTOCOLS, protocol);
         SSLEngine serverEngine = TlsSettings.from(server).newServerEngine();
-        SSLEngine clientEngine = TlsSettings.from(client).newClientEngine(InetSocketAddress.createUnresolved("localhost", 443));
+        SSLEngine clientEngine =
+                TlsSettings.from(client).newClientEngine(InetSocketAddress.createUnresolved("localhost", 443));
         return new PipePair(clientEngine, serverEngine);
     }
 
@@ -68,7 +69,9 @@ class SslPipeTest {
         p.client.pipe.send(ByteBuffer.wrap(payload));
         p.pump();
 
-        assertThat(Arrays.mismatch(p.server.app.toByteArray(), payload)).as("first differing byte").isEqualTo(-1);
+        assertThat(Arrays.mismatch(p.server.app.toByteArray(), payload))
+                .as("first differing byte")
+                .isEqualTo(-1);
         List<Integer> records = recordLengths(p.client.wire.toByteArray());
         assertThat(records).hasSizeGreaterThanOrEqualTo(payload.length / (16 * 1024));
         assertThat(records).allSatisfy(length -> assertThat(length + 5).isLessThanOrEqualTo(MAX_RECORD));
@@ -144,7 +147,8 @@ class SslPipeTest {
         new Random(4).nextBytes(garbage);
         garbage[0] = 0x7f; // not a TLS content type, whatever the seed gives
 
-        assertThatThrownBy(() -> p.server.pipe.receive(ByteBuffer.wrap(garbage))).isInstanceOf(SSLException.class);
+        assertThatThrownBy(() -> p.server.pipe.receive(ByteBuffer.wrap(garbage)))
+                .isInstanceOf(SSLException.class);
     }
 
     @Test
@@ -181,7 +185,8 @@ class SslPipeTest {
         hello.flip();
 
         assertThatThrownBy(() -> p.server.pipe.receive(hello))
-                .isInstanceOf(SSLException.class).hasMessageContaining("renegotiation refused");
+                .isInstanceOf(SSLException.class)
+                .hasMessageContaining("renegotiation refused");
     }
 
     @Test
@@ -208,7 +213,9 @@ class SslPipeTest {
         p.client.pipe.start();
 
         p.pump(); // the ClientHello reaches the server
-        assertThat(p.server.offloaded).as("the server's work on the ClientHello").hasSize(1);
+        assertThat(p.server.offloaded)
+                .as("the server's work on the ClientHello")
+                .hasSize(1);
         assertThat(p.server.pipe.isRunningTasks()).isTrue();
         assertThat(p.server.toNetwork).as("no ServerHello before the tasks ran").isEmpty();
 
@@ -217,7 +224,9 @@ class SslPipeTest {
         assertThat(p.client.offloaded).hasSize(1);
         if (protocol.equals("TLSv1.3")) {
             // TLS 1.3 sends each message of the flight in a record of its own (1.2 packs them in one)
-            assertThat(p.client.pipe.hasPendingInput()).as("the rest of the flight, kept").isTrue();
+            assertThat(p.client.pipe.hasPendingInput())
+                    .as("the rest of the flight, kept")
+                    .isTrue();
         }
         assertThat(p.client.handshakes).isZero();
 

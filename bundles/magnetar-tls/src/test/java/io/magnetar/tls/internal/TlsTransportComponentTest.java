@@ -33,14 +33,20 @@ class TlsTransportComponentTest {
         TlsTransportComponent component = new TlsTransportComponent();
         component.plain = new TcpTransportProvider(group);
         component.activate();
-        Endpoint serverEndpoint = Endpoint.builder().properties(Map.of("tls.keyStore", pki.serverKeys.toString(),
-                "tls.keyStorePassword", TestPki.PASSWORD)).build();
-        Endpoint clientEndpoint = Endpoint.builder().properties(Map.of("tls.trustStore", pki.trustStore.toString(),
-                "tls.trustStorePassword", TestPki.PASSWORD)).build();
+        Endpoint serverEndpoint = Endpoint.builder()
+                .properties(Map.of("tls.keyStore", pki.serverKeys.toString(), "tls.keyStorePassword", TestPki.PASSWORD))
+                .build();
+        Endpoint clientEndpoint = Endpoint.builder()
+                .properties(
+                        Map.of("tls.trustStore", pki.trustStore.toString(), "tls.trustStorePassword", TestPki.PASSWORD))
+                .build();
 
-        Server server = component.listen(serverEndpoint, EchoServerConsumer::newConnection).get(10, TimeUnit.SECONDS);
+        Server server = component
+                .listen(serverEndpoint, EchoServerConsumer::newConnection)
+                .get(10, TimeUnit.SECONDS);
         Connection client = EchoClientConsumer.newConnection();
-        StreamTransport t = component.connect(server.localAddress(), clientEndpoint, client).get(10, TimeUnit.SECONDS);
+        StreamTransport t =
+                component.connect(server.localAddress(), clientEndpoint, client).get(10, TimeUnit.SECONDS);
         Object echoed = client.request("via the component").get(10, TimeUnit.SECONDS);
 
         assertThat(new String((byte[]) echoed, StandardCharsets.UTF_8)).isEqualTo("via the component");

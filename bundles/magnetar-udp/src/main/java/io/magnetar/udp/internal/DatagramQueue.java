@@ -24,8 +24,7 @@ public final class DatagramQueue {
         boolean send(ByteBuffer data, SocketAddress target) throws IOException;
     }
 
-    private record Entry(ByteBuffer data, SocketAddress target) {
-    }
+    private record Entry(ByteBuffer data, SocketAddress target) {}
 
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private long size;

@@ -21,21 +21,26 @@ import java.nio.channels.DatagramChannel;
  */
 public final class DatagramSockets {
 
-    private DatagramSockets() {
-    }
+    private DatagramSockets() {}
 
     /**
      * A non-blocking channel bound to {@code local} (an ephemeral port of {@code remote}'s family when
      * {@code local} is {@code null}) and connected to {@code remote} when that is not {@code null}.
      */
-    public static DatagramChannel open(Endpoint local, InetSocketAddress remote, String receiveBufferKey,
-                                       String sendBufferKey, String broadcastKey) throws IOException {
+    public static DatagramChannel open(
+            Endpoint local,
+            InetSocketAddress remote,
+            String receiveBufferKey,
+            String sendBufferKey,
+            String broadcastKey)
+            throws IOException {
         InetSocketAddress bindTo = local == null ? null : resolve(local.host(), local.port());
-        InetSocketAddress target = remote == null ? null
+        InetSocketAddress target = remote == null
+                ? null
                 : remote.isUnresolved() ? resolve(remote.getHostString(), remote.getPort()) : remote;
         InetAddress familyOf = bindTo != null ? bindTo.getAddress() : target.getAddress();
-        ProtocolFamily family = familyOf instanceof Inet6Address ? StandardProtocolFamily.INET6
-                : StandardProtocolFamily.INET;
+        ProtocolFamily family =
+                familyOf instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
         DatagramChannel channel = DatagramChannel.open(family);
         try {
             channel.configureBlocking(false);

@@ -21,8 +21,7 @@ public final class ProcNetUdp {
     private static final Path UDP4 = Path.of("/proc/net/udp");
     private static final Path UDP6 = Path.of("/proc/net/udp6");
 
-    private ProcNetUdp() {
-    }
+    private ProcNetUdp() {}
 
     /** Drops counted for sockets bound to {@code local}'s port, or -1 where the kernel does not say. */
     public static long drops(InetSocketAddress local) {

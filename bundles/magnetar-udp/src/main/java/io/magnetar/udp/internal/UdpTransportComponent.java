@@ -46,8 +46,8 @@ public final class UdpTransportComponent implements TransportProvider {
     }
 
     @Override
-    public CompletableFuture<DatagramTransport> connectDatagram(InetSocketAddress remote, Endpoint local,
-                                                                DatagramProtocol protocol) {
+    public CompletableFuture<DatagramTransport> connectDatagram(
+            InetSocketAddress remote, Endpoint local, DatagramProtocol protocol) {
         return provider.connectDatagram(remote, local, protocol);
     }
 }

@@ -39,8 +39,12 @@ public final class ClientHandshake extends ProtocolConsumer {
     private final StringBuilder head = new StringBuilder();
     private String key;
 
-    public ClientHandshake(String host, String target, boolean offerDeflate, WebSocketHandler handler,
-                           CompletableFuture<WebSocket> opened) {
+    public ClientHandshake(
+            String host,
+            String target,
+            boolean offerDeflate,
+            WebSocketHandler handler,
+            CompletableFuture<WebSocket> opened) {
         this.host = host;
         this.target = target;
         this.offerDeflate = offerDeflate;
@@ -85,12 +89,16 @@ public final class ClientHandshake extends ProtocolConsumer {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                fields.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        lines[i].substring(colon + 1).trim(), (a, b) -> a + ", " + b);
+                fields.merge(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim(),
+                        (a, b) -> a + ", " + b);
             }
         }
         if (!"websocket".equalsIgnoreCase(fields.get("upgrade"))
-                || !String.valueOf(fields.get("connection")).toLowerCase(Locale.ROOT).contains("upgrade")) {
+                || !String.valueOf(fields.get("connection"))
+                        .toLowerCase(Locale.ROOT)
+                        .contains("upgrade")) {
             refuse("101 without Upgrade: websocket and Connection: Upgrade");
             return;
         }
@@ -142,8 +150,8 @@ public final class ClientHandshake extends ProtocolConsumer {
                 handler.onClose(socket, code, reason);
             }
         };
-        connection().upgrade(() -> new WebSocketSession(opening, target, remote, deflate, WebSocketLimits.DEFAULTS,
-                true));
+        connection()
+                .upgrade(() -> new WebSocketSession(opening, target, remote, deflate, WebSocketLimits.DEFAULTS, true));
         finished(this);
         // Opens now even when the server sends nothing first.
         Connection c = connection();

@@ -33,6 +33,7 @@ final class FrameReader {
     private final boolean rsv1Allowed;
     /** Server side: client frames must be masked; client side: server frames must not be. */
     private final boolean expectMasked;
+
     private final byte[] header = new byte[14];
     private int headerHave;
     private final byte[] mask = new byte[4];

@@ -16,8 +16,7 @@ final class FrameWriter {
     static final int PING = 0x9;
     static final int PONG = 0xA;
 
-    private FrameWriter() {
-    }
+    private FrameWriter() {}
 
     private static final java.security.SecureRandom KEYS = new java.security.SecureRandom();
 

@@ -21,6 +21,7 @@ final class MessageBuffer {
     private ByteBuffer bufferView = ByteBuffer.wrap(buffer);
     /** The content: the buffer, or the inflated copy of it. */
     private byte[] content = buffer;
+
     private int length;
     private ByteArrayOutputStream inflated;
 

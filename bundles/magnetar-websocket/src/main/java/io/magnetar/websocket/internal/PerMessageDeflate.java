@@ -30,14 +30,15 @@ final class PerMessageDeflate {
 
     /** Our deflater forgets its window after each message; our inflater does (the peer's deflater will). */
     private final boolean resetDeflater;
+
     private final boolean resetInflater;
 
     private PerMessageDeflate(boolean serverNoContextTakeover, boolean clientNoContextTakeover, String response) {
         this(serverNoContextTakeover, clientNoContextTakeover, response, false);
     }
 
-    private PerMessageDeflate(boolean serverNoContextTakeover, boolean clientNoContextTakeover, String response,
-                              boolean client) {
+    private PerMessageDeflate(
+            boolean serverNoContextTakeover, boolean clientNoContextTakeover, String response, boolean client) {
         this.response = response;
         this.resetDeflater = client ? clientNoContextTakeover : serverNoContextTakeover;
         this.resetInflater = client ? serverNoContextTakeover : clientNoContextTakeover;
@@ -157,7 +158,10 @@ final class PerMessageDeflate {
     }
 
     private static Integer bits(String value) {
-        if (value == null || value.isEmpty() || value.length() > 2 || !value.chars().allMatch(Character::isDigit)) {
+        if (value == null
+                || value.isEmpty()
+                || value.length() > 2
+                || !value.chars().allMatch(Character::isDigit)) {
             return null;
         }
         int bits = Integer.parseInt(value);

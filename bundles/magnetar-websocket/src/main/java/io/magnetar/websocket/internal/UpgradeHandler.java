@@ -25,9 +25,12 @@ import java.util.Map;
 final class UpgradeHandler implements HttpHandler {
 
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    private static final HttpResponse UPGRADE_REQUIRED = HttpResponse.builder(426).header("Upgrade", "websocket")
-            .header("Sec-WebSocket-Version", "13").contentType("text/plain; charset=utf-8")
-            .body("this path is a WebSocket (RFC 6455, version 13)\n").build();
+    private static final HttpResponse UPGRADE_REQUIRED = HttpResponse.builder(426)
+            .header("Upgrade", "websocket")
+            .header("Sec-WebSocket-Version", "13")
+            .contentType("text/plain; charset=utf-8")
+            .body("this path is a WebSocket (RFC 6455, version 13)\n")
+            .build();
 
     private final WebSocketHandler handler;
     private final WebSocketLimits limits;
@@ -53,15 +56,15 @@ final class UpgradeHandler implements HttpHandler {
         }
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("Sec-WebSocket-Accept", accept(key));
-        PerMessageDeflate deflate = deflateEnabled
-                ? PerMessageDeflate.negotiate(request.headers("sec-websocket-extensions")) : null;
+        PerMessageDeflate deflate =
+                deflateEnabled ? PerMessageDeflate.negotiate(request.headers("sec-websocket-extensions")) : null;
         if (deflate != null) {
             fields.put("Sec-WebSocket-Extensions", deflate.response());
         }
         String path = request.path();
         var remote = request.remoteAddress();
-        return HttpResponse.switchingProtocols("websocket", fields,
-                () -> new WebSocketSession(handler, path, remote, deflate, limits));
+        return HttpResponse.switchingProtocols(
+                "websocket", fields, () -> new WebSocketSession(handler, path, remote, deflate, limits));
     }
 
     /** RFC 6455 section 4.2.2: base64 of the SHA-1 of the key and the protocol's GUID. */

@@ -13,6 +13,7 @@ final class Utf8Validator {
     private int need;
     /** Bounds of the next continuation byte (narrower than 80..BF right after some lead bytes). */
     private int lower = 0x80;
+
     private int upper = 0xBF;
 
     /** Feeds {@code a[from, to)}; false at the first invalid byte (the state is then undefined until {@link #reset}). */

@@ -6,8 +6,7 @@ import io.magnetar.websocket.WebSocketHandler;
 /** What {@code WebSockets} hands out. Stateless, thread-safe. */
 public final class WebSocketRoutes {
 
-    private WebSocketRoutes() {
-    }
+    private WebSocketRoutes() {}
 
     public static HttpHandler upgrade(WebSocketHandler handler) {
         return new UpgradeHandler(handler, WebSocketLimits.DEFAULTS, true);

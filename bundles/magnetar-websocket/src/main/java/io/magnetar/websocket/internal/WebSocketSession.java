@@ -34,6 +34,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     private final FrameReader reader;
     /** The client side masks what it sends and reads unmasked frames. */
     private final boolean client;
+
     private final Utf8Validator utf8 = new Utf8Validator();
     private final byte[] control = new byte[125];
     private int controlLength;
@@ -41,22 +42,33 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     private boolean frameFin;
     /** Opcode of the message being assembled, 0 between messages. */
     private int messageOpcode;
+
     private boolean messageCompressed;
     private final MessageBuffer message = new MessageBuffer();
     /** Frames sent on the loop during a read, written together when it ends. */
     private final FrameBatch out = new FrameBatch();
+
     private boolean opened;
     private boolean closeSent;
     private boolean closedNotified;
     private volatile boolean writable = true;
 
-    WebSocketSession(WebSocketHandler handler, String path, SocketAddress remote, PerMessageDeflate deflate,
-                     WebSocketLimits limits) {
+    WebSocketSession(
+            WebSocketHandler handler,
+            String path,
+            SocketAddress remote,
+            PerMessageDeflate deflate,
+            WebSocketLimits limits) {
         this(handler, path, remote, deflate, limits, false);
     }
 
-    WebSocketSession(WebSocketHandler handler, String path, SocketAddress remote, PerMessageDeflate deflate,
-                     WebSocketLimits limits, boolean client) {
+    WebSocketSession(
+            WebSocketHandler handler,
+            String path,
+            SocketAddress remote,
+            PerMessageDeflate deflate,
+            WebSocketLimits limits,
+            boolean client) {
         this.client = client;
         this.handler = handler;
         this.path = path;
@@ -139,7 +151,8 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         switch (frameOpcode) {
             case FrameWriter.PING -> {
                 if (!closeSent) {
-                    writeFrame(transport(), FrameWriter.frame(FrameWriter.PONG, false, control, 0, controlLength, client));
+                    writeFrame(
+                            transport(), FrameWriter.frame(FrameWriter.PONG, false, control, 0, controlLength, client));
                 }
                 return true;
             }
@@ -216,8 +229,11 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         }
         if (!closeSent) {
             closeSent = true;
-            writeFrame(transport(), code == WebSocketWhiteboard.NO_STATUS
-                    ? FrameWriter.frame(FrameWriter.CLOSE, false, control, 0, 0, client) : FrameWriter.close(code, "", client));
+            writeFrame(
+                    transport(),
+                    code == WebSocketWhiteboard.NO_STATUS
+                            ? FrameWriter.frame(FrameWriter.CLOSE, false, control, 0, 0, client)
+                            : FrameWriter.close(code, "", client));
         }
         reader.stop();
         notifyClosed(code, reason);
@@ -293,8 +309,11 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
 
     private void checkBuffered(StreamTransport t) {
         if (t.writeBufferSize() > MAX_BUFFERED && !closeSent) {
-            LOG.log(Level.DEBUG, "closing WebSocket {0}: over {1} bytes queued for a client that does not read",
-                    remote, MAX_BUFFERED);
+            LOG.log(
+                    Level.DEBUG,
+                    "closing WebSocket {0}: over {1} bytes queued for a client that does not read",
+                    remote,
+                    MAX_BUFFERED);
             closeSent = true;
             reader.stop();
             notifyClosed(WebSocketWhiteboard.POLICY_VIOLATION, "client too slow");

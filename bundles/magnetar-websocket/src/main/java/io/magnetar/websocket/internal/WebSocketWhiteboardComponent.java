@@ -31,7 +31,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  *
  * <p>Thread-safe: service events arrive on any thread and are serialised by this object's lock.
  */
-@Component(immediate = true, configurationPid = WebSocketWhiteboardComponent.PID, service = {})
+@Component(
+        immediate = true,
+        configurationPid = WebSocketWhiteboardComponent.PID,
+        service = {})
 @Designate(ocd = WebSocketWhiteboardComponent.Config.class)
 public final class WebSocketWhiteboardComponent {
 
@@ -79,7 +82,9 @@ public final class WebSocketWhiteboardComponent {
         context = null;
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     synchronized void bindHandler(WebSocketHandler handler, Map<String, Object> properties) {
         handlers.put(handler, properties);
@@ -111,8 +116,12 @@ public final class WebSocketWhiteboardComponent {
         }
         Object ranking = properties.get("service.ranking");
         props.put("service.ranking", ranking instanceof Integer ? ranking : 0);
-        registrations.put(handler, context.registerService(HttpHandler.class,
-                new UpgradeHandler(handler, limits, deflate), FrameworkUtil.asDictionary(props)));
+        registrations.put(
+                handler,
+                context.registerService(
+                        HttpHandler.class,
+                        new UpgradeHandler(handler, limits, deflate),
+                        FrameworkUtil.asDictionary(props)));
         LOG.log(Level.INFO, "WebSocket handler {0} on {1}", handler, paths);
     }
 

@@ -46,16 +46,20 @@ class PythonWebSocketsConformanceTest {
     }
 
     private static boolean pythonWebsockets() throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", "import websockets").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("python3", "-c", "import websockets")
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
     private int serve(TransportProvider transport, Endpoint endpoint) throws Exception {
-        Router router = Router.builder().get("/ws/echo", new UpgradeHandler(new EchoHandler(), WebSocketLimits.DEFAULTS,
-                true)).build();
+        Router router = Router.builder()
+                .get("/ws/echo", new UpgradeHandler(new EchoHandler(), WebSocketLimits.DEFAULTS, true))
+                .build();
         server = TcpServer.builder(transport, () -> HttpServerConsumer.newConnection(router, HttpLimits.defaults()))
-                .endpoint(endpoint).build();
+                .endpoint(endpoint)
+                .build();
         server.startServing().get(5, TimeUnit.SECONDS);
         return server.address().getPort();
     }
@@ -79,16 +83,23 @@ class PythonWebSocketsConformanceTest {
     void magnetarClientOverWss() throws Exception {
         int port = serveTls();
         SslTransportProvider tls = new SslTransportProvider(new TcpTransportProvider(group));
-        io.magnetar.websocket.WebSocketClient client = new io.magnetar.websocket.WebSocketClient(tls,
-                Endpoint.builder().property("tls.trustCertificates", tmp.resolve("server.pem").toString()).build());
+        io.magnetar.websocket.WebSocketClient client = new io.magnetar.websocket.WebSocketClient(
+                tls,
+                Endpoint.builder()
+                        .property(
+                                "tls.trustCertificates",
+                                tmp.resolve("server.pem").toString())
+                        .build());
         java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
-        io.magnetar.websocket.WebSocket ws = client.connect(java.net.URI.create("wss://127.0.0.1:" + port + "/ws/echo"),
-                new io.magnetar.websocket.WebSocketHandler() {
-                    @Override
-                    public void onText(io.magnetar.websocket.WebSocket socket, String text) {
-                        echoed.complete(text);
-                    }
-                }).get(20, TimeUnit.SECONDS);
+        io.magnetar.websocket.WebSocket ws = client.connect(
+                        java.net.URI.create("wss://127.0.0.1:" + port + "/ws/echo"),
+                        new io.magnetar.websocket.WebSocketHandler() {
+                            @Override
+                            public void onText(io.magnetar.websocket.WebSocket socket, String text) {
+                                echoed.complete(text);
+                            }
+                        })
+                .get(20, TimeUnit.SECONDS);
         ws.sendText("over wss");
         assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("over wss");
         ws.close(1000, "");
@@ -97,14 +108,46 @@ class PythonWebSocketsConformanceTest {
 
     private int serveTls() throws Exception {
         Path store = tmp.resolve("server.p12");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", store.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
         Path cert = tmp.resolve("server.pem");
-        keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", store.toString(), "-storepass", PASSWORD,
-                "-file", cert.toString());
-        Endpoint endpoint = Endpoint.builder().host("127.0.0.1").port(0).property("tls.keyStore", store.toString())
-                .property("tls.keyStorePassword", PASSWORD).build();
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "server",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                cert.toString());
+        Endpoint endpoint = Endpoint.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .property("tls.keyStore", store.toString())
+                .property("tls.keyStorePassword", PASSWORD)
+                .build();
         return serve(new SslTransportProvider(new TcpTransportProvider(group)), endpoint);
     }
 
@@ -118,13 +161,16 @@ class PythonWebSocketsConformanceTest {
         try (var in = getClass().getResourceAsStream("/ws_conformance.py")) {
             Files.write(script, in.readAllBytes());
         }
-        List<String> command = cafile == null ? List.of("python3", script.toString(), uri)
+        List<String> command = cafile == null
+                ? List.of("python3", script.toString(), uri)
                 : List.of("python3", script.toString(), uri, cafile.toString());
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         System.out.println("python websockets against " + uri + ":\n" + out);
-        assertThat(out).doesNotContain("FAIL").contains("OK close handshake 1000")
+        assertThat(out)
+                .doesNotContain("FAIL")
+                .contains("OK close handshake 1000")
                 .contains("OK oversized message closed with 1009");
         assertThat(p.exitValue()).as(out).isZero();
     }

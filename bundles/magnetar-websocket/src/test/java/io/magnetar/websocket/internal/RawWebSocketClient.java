@@ -40,7 +40,8 @@ final class RawWebSocketClient implements AutoCloseable {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
+                + "\r\nSec-WebSocket-Version: 13\r\n"
                 + extraHeaders + "\r\n";
         s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         StringBuilder head = new StringBuilder();
@@ -102,7 +103,7 @@ final class RawWebSocketClient implements AutoCloseable {
 
     /** Reads frames until a close frame; returns its code. */
     int readUntilClose() throws IOException {
-        for (;;) {
+        for (; ; ) {
             Frame f = read();
             if (f.opcode() == 0x8) {
                 return f.closeCode();

@@ -24,8 +24,8 @@ class SteadyStateAllocationTest {
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter in this JVM");
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
         ManualLoop loop = new ManualLoop();
-        Connection connection = new Connection(() -> new WebSocketSession(new EchoHandler(), "/ws/echo", null, null,
-                WebSocketLimits.DEFAULTS));
+        Connection connection = new Connection(
+                () -> new WebSocketSession(new EchoHandler(), "/ws/echo", null, null, WebSocketLimits.DEFAULTS));
         FakeTransport transport = new FakeTransport(loop, connection, false).connect();
         ByteArrayOutputStream frames = new ByteArrayOutputStream();
         byte[] key = {0x11, 0x22, 0x33, 0x44};

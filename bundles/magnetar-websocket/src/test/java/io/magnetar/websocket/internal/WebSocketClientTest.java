@@ -32,10 +32,12 @@ class WebSocketClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        Router router = Router.builder().get("/ws/echo", new UpgradeHandler(new EchoHandler(), WebSocketLimits.DEFAULTS,
-                true)).build();
+        Router router = Router.builder()
+                .get("/ws/echo", new UpgradeHandler(new EchoHandler(), WebSocketLimits.DEFAULTS, true))
+                .build();
         server = TcpServer.builder(tcp, () -> HttpServerConsumer.newConnection(router, HttpLimits.defaults()))
-                .endpoint(Endpoint.of("127.0.0.1", 0)).build();
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .build();
         server.startServing().get(5, TimeUnit.SECONDS);
     }
 
@@ -69,8 +71,9 @@ class WebSocketClientTest {
             }
         };
         WebSocketClient client = new WebSocketClient(tcp, Endpoint.builder().build(), deflate);
-        WebSocket ws = client.connect(URI.create("ws://127.0.0.1:" + server.address().getPort() + "/ws/echo?x=1"),
-                handler).get(10, TimeUnit.SECONDS);
+        WebSocket ws = client.connect(
+                        URI.create("ws://127.0.0.1:" + server.address().getPort() + "/ws/echo?x=1"), handler)
+                .get(10, TimeUnit.SECONDS);
         assertThat(ws.extensions()).isEqualTo(deflate ? "permessage-deflate" : "");
 
         String big = "ünïcödé ".repeat(20_000);

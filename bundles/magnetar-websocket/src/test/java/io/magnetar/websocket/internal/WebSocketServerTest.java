@@ -51,9 +51,14 @@ class WebSocketServerTest {
                 closed.complete(new int[] {code});
             }
         };
-        Router router = Router.builder().get("/ws/echo", new UpgradeHandler(recording, LIMITS, true)).build();
-        server = TcpServer.builder(new TcpTransportProvider(group), () -> HttpServerConsumer.newConnection(router,
-                HttpLimits.defaults())).endpoint(Endpoint.of("127.0.0.1", 0)).build();
+        Router router = Router.builder()
+                .get("/ws/echo", new UpgradeHandler(recording, LIMITS, true))
+                .build();
+        server = TcpServer.builder(
+                        new TcpTransportProvider(group),
+                        () -> HttpServerConsumer.newConnection(router, HttpLimits.defaults()))
+                .endpoint(Endpoint.of("127.0.0.1", 0))
+                .build();
         server.startServing().get(5, TimeUnit.SECONDS);
         port = server.address().getPort();
     }
@@ -74,7 +79,9 @@ class WebSocketServerTest {
     void handshakeAnswersTheAcceptOfRfc6455AndEchoes() throws Exception {
         assertThat(UpgradeHandler.accept("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
         try (RawWebSocketClient c = client()) {
-            assertThat(c.responseHead).containsIgnoringCase("upgrade: websocket").containsIgnoringCase("connection: upgrade")
+            assertThat(c.responseHead)
+                    .containsIgnoringCase("upgrade: websocket")
+                    .containsIgnoringCase("connection: upgrade")
                     .doesNotContainIgnoringCase("content-length");
             c.sendText("hello");
             assertThat(c.read().text()).isEqualTo("hello");
@@ -109,8 +116,21 @@ class WebSocketServerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"unmasked", "rsv2", "opcode3", "opcode11", "bigPing", "fragmentedPing", "lonelyContinuation",
-        "newMessageInsideAFragmentedOne", "closeWithOneByte", "closeCode1005", "closeCode999", "closeCode2000"})
+    @ValueSource(
+            strings = {
+                "unmasked",
+                "rsv2",
+                "opcode3",
+                "opcode11",
+                "bigPing",
+                "fragmentedPing",
+                "lonelyContinuation",
+                "newMessageInsideAFragmentedOne",
+                "closeWithOneByte",
+                "closeCode1005",
+                "closeCode999",
+                "closeCode2000"
+            })
     void protocolViolationsClose1002(String violation) throws Exception {
         try (RawWebSocketClient c = client()) {
             byte[] x = "x".getBytes(StandardCharsets.UTF_8);
@@ -149,7 +169,8 @@ class WebSocketServerTest {
 
     /** RFC 6455 section 7.4: the codes an endpoint may send are echoed in the closing handshake. */
     @ParameterizedTest(name = "close {0}")
-    @ValueSource(ints = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999})
+    @ValueSource(
+            ints = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999})
     void everyCodeAnEndpointMaySendIsEchoed(int code) throws Exception {
         try (RawWebSocketClient c = client()) {
             c.send(true, 0, 0x8, new byte[] {(byte) (code >> 8), (byte) code}, true);
@@ -201,21 +222,23 @@ class WebSocketServerTest {
 
     @Test
     void permessageDeflateIsNegotiatedAndRoundTrips() throws Exception {
-        try (RawWebSocketClient c = RawWebSocketClient.connect(port, "/ws/echo",
-                "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")) {
-            assertThat(c.responseHead).containsIgnoringCase("sec-websocket-extensions: permessage-deflate; client_max_window_bits=15");
+        try (RawWebSocketClient c = RawWebSocketClient.connect(
+                port, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")) {
+            assertThat(c.responseHead)
+                    .containsIgnoringCase("sec-websocket-extensions: permessage-deflate; client_max_window_bits=15");
             String text = "compress me ".repeat(50);
             c.send(true, 4, 0x1, deflate(text.getBytes(StandardCharsets.UTF_8)), true);
             RawWebSocketClient.Frame reply = c.read();
             assertThat(reply.rsv1()).isTrue();
-            assertThat(new String(inflate(reply.payload()), StandardCharsets.UTF_8)).isEqualTo(text);
+            assertThat(new String(inflate(reply.payload()), StandardCharsets.UTF_8))
+                    .isEqualTo(text);
         }
     }
 
     @Test
     void aDecompressionBombIsClosed1009BeforeItIsInflatedPastTheLimit() throws Exception {
-        try (RawWebSocketClient c = RawWebSocketClient.connect(port, "/ws/echo",
-                "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+        try (RawWebSocketClient c =
+                RawWebSocketClient.connect(port, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
             byte[] bomb = deflate(new byte[16 * 1024 * 1024]); // 16 MiB of zeros in ~16 KiB
             assertThat(bomb.length).isLessThan(LIMITS.maxFrame() > Integer.MAX_VALUE ? 0 : (int) LIMITS.maxFrame());
             c.send(true, 4, 0x2, bomb, true);
@@ -225,8 +248,8 @@ class WebSocketServerTest {
 
     @Test
     void rsv1OnAContinuationFrameIs1002() throws Exception {
-        try (RawWebSocketClient c = RawWebSocketClient.connect(port, "/ws/echo",
-                "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+        try (RawWebSocketClient c =
+                RawWebSocketClient.connect(port, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
             c.send(false, 4, 0x1, deflate("a".getBytes(StandardCharsets.UTF_8)), true);
             c.send(true, 4, 0x0, deflate("b".getBytes(StandardCharsets.UTF_8)), true);
             assertThat(c.readUntilClose()).isEqualTo(1002);
@@ -236,10 +259,12 @@ class WebSocketServerTest {
     @Test
     void aPlainGetOnAWebSocketPathIs426() throws Exception {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-            s.getOutputStream().write("GET /ws/echo HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET /ws/echo HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
-                    .startsWith("HTTP/1.1 426").containsIgnoringCase("sec-websocket-version: 13");
+                    .startsWith("HTTP/1.1 426")
+                    .containsIgnoringCase("sec-websocket-version: 13");
         }
     }
 

@@ -15,8 +15,7 @@ final class Bounded {
     /** Upper bound of one wait: long enough for a loaded CI machine, short enough to fail fast. */
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private Bounded() {
-    }
+    private Bounded() {}
 
     /** The future's value, failing after {@link #TIMEOUT}; a failed future throws its cause. */
     static <T> T await(Future<T> future) throws Exception {

@@ -19,8 +19,7 @@ final class Clients {
     /** Read timeout of every blocking client: a hang fails the test instead of stalling it. */
     static final int SO_TIMEOUT_MS = 20_000;
 
-    private Clients() {
-    }
+    private Clients() {}
 
     static Socket connect(int port) throws IOException {
         Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
@@ -99,6 +98,7 @@ final class Clients {
     /** Live threads whose name starts with {@code prefix}. */
     static long threadsNamed(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+                .count();
     }
 }

@@ -15,16 +15,17 @@ class ConnectCloseCyclesIT {
 
     @Test
     void tenThousandConnectCloseCyclesLeaveNoFileDescriptorSelectorKeyOrThreadBehind() throws Exception {
-        try (EchoService echo = new EchoService("cycles", 2, io.magnetar.protocol.echo.EchoServerConsumer::newConnection,
-                b -> { })) {
+        try (EchoService echo =
+                new EchoService("cycles", 2, io.magnetar.protocol.echo.EchoServerConsumer::newConnection, b -> {})) {
             int warmUp = 100;
             for (int i = 0; i < warmUp; i++) {
                 cycle(echo.port(), i); // warm-up: classes loaded, buffers allocated
             }
             // All made, not just none open: a last warm-up connection still being handed to its loop
             // counts as neither, and would be in the "before" snapshot.
-            Bounded.until("warm-up connections made and gone", () -> echo.stats.made.get() == warmUp
-                    && echo.stats.open() == 0 && echo.server.connections() == 0);
+            Bounded.until(
+                    "warm-up connections made and gone",
+                    () -> echo.stats.made.get() == warmUp && echo.stats.open() == 0 && echo.server.connections() == 0);
             int fdsBefore = Clients.openFileDescriptors();
             int keysBefore = echo.registeredChannels();
             int threadsBefore = Thread.activeCount();
@@ -35,14 +36,26 @@ class ConnectCloseCyclesIT {
                 cycle(echo.port(), i);
             }
 
-            Bounded.until("every server connection lost", () -> echo.stats.made.get() - madeBefore == CYCLES
-                    && echo.stats.open() == 0 && echo.server.connections() == 0);
+            Bounded.until(
+                    "every server connection lost",
+                    () -> echo.stats.made.get() - madeBefore == CYCLES
+                            && echo.stats.open() == 0
+                            && echo.server.connections() == 0);
             Bounded.until("file descriptors back to " + fdsBefore, () -> fds() <= fdsBefore);
             int keysAfter = echo.registeredChannels();
             int fdsAfter = Clients.openFileDescriptors();
-            System.out.printf("connect/close cycles: %d; fds %d -> %d; selector keys %d -> %d; threads %d -> %d;"
-                    + " connectionLost %d for %d connectionMade%n", CYCLES, fdsBefore, fdsAfter, keysBefore, keysAfter,
-                    threadsBefore, Thread.activeCount(), echo.stats.lost.get(), echo.stats.made.get());
+            System.out.printf(
+                    "connect/close cycles: %d; fds %d -> %d; selector keys %d -> %d; threads %d -> %d;"
+                            + " connectionLost %d for %d connectionMade%n",
+                    CYCLES,
+                    fdsBefore,
+                    fdsAfter,
+                    keysBefore,
+                    keysAfter,
+                    threadsBefore,
+                    Thread.activeCount(),
+                    echo.stats.lost.get(),
+                    echo.stats.made.get());
             // No leak means no more than before: descriptors the JVM held before may close meanwhile.
             assertThat(fdsAfter).isLessThanOrEqualTo(fdsBefore);
             assertThat(keysAfter).isEqualTo(keysBefore);
@@ -57,7 +70,7 @@ class ConnectCloseCyclesIT {
     private static void cycle(int port, int i) throws Exception {
         try (Socket s = Clients.connect(port)) {
             switch (i % 4) {
-                case 0 -> { }
+                case 0 -> {}
                 case 1 -> assertThat(Clients.echo(s, "cycle " + i)).isEqualTo("cycle " + i);
                 case 2 -> s.setSoLinger(true, 0);
                 default -> {

@@ -61,11 +61,15 @@ class EchoFuzzIT {
                 offset += n;
             }
             assertThat(threw).as("case %d refused", c).isEqualTo(model.oversized);
-            assertThat(got).as("case %d frames", c).usingElementComparator(Arrays::compare).isEqualTo(model.frames);
+            assertThat(got)
+                    .as("case %d frames", c)
+                    .usingElementComparator(Arrays::compare)
+                    .isEqualTo(model.frames);
             frames += got.size();
             refused += threw ? 1 : 0;
         }
-        System.out.printf("echo framing fuzz: 2000 streams, %d frames, %d refused as oversized, 0 other errors%n",
+        System.out.printf(
+                "echo framing fuzz: 2000 streams, %d frames, %d refused as oversized, 0 other errors%n",
                 frames, refused);
     }
 
@@ -92,8 +96,9 @@ class EchoFuzzIT {
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(refused).isNotNull().hasMessageContaining(Integer.toString(max));
-        System.out.printf("echo framing flood: 16 MiB without separator refused after %d bytes allocated"
-                + " (limit %d)%n", allocated, max);
+        System.out.printf(
+                "echo framing flood: 16 MiB without separator refused after %d bytes allocated" + " (limit %d)%n",
+                allocated, max);
         // Doubling growth up to the limit (at most twice the limit), plus the exception and its stack trace.
         assertThat(allocated).isLessThan(2L * (max + EchoFraming.SEPARATOR.length) + 16 * 1024);
     }
@@ -101,8 +106,8 @@ class EchoFuzzIT {
     @Test
     void echoServerAnswersOrClosesWithAReasonOnHostileBytesAndKeepsServing() throws Exception {
         Random random = new Random(SEED + 1);
-        try (EchoService echo = new EchoService("fuzz", 1, () -> new Connection(() -> new EchoServerConsumer(MAX)),
-                b -> { })) {
+        try (EchoService echo =
+                new EchoService("fuzz", 1, () -> new Connection(() -> new EchoServerConsumer(MAX)), b -> {})) {
             int cases = 300;
             int closedOversized = 0;
             for (int c = 0; c < cases; c++) {
@@ -126,8 +131,13 @@ class EchoFuzzIT {
                 byte[] expected = model.echo();
                 if (model.oversized || model.quit) {
                     // Echoes written before the refusal may be cut by the close; never anything else.
-                    assertThat(expected).as("case %d", c).startsWith(end.bytes().length == 0 ? new byte[0]
-                            : Arrays.copyOf(end.bytes(), Math.min(end.bytes().length, expected.length)));
+                    assertThat(expected)
+                            .as("case %d", c)
+                            .startsWith(
+                                    end.bytes().length == 0
+                                            ? new byte[0]
+                                            : Arrays.copyOf(
+                                                    end.bytes(), Math.min(end.bytes().length, expected.length)));
                     assertThat(end.bytes().length).isLessThanOrEqualTo(expected.length);
                     closedOversized += model.oversized ? 1 : 0;
                 } else {
@@ -137,11 +147,16 @@ class EchoFuzzIT {
             }
             Bounded.until("every fuzz connection lost", () -> echo.stats.lost.get() == cases);
             // Every connection ended cleanly or with the framing's reason; nothing else escaped a callback.
-            assertThat(echo.stats.causes).allSatisfy(cause -> assertThat(cause)
-                    .isInstanceOfAny(MessageTooLongException.class, java.io.IOException.class));
-            long tooLong = echo.stats.causes.stream().filter(MessageTooLongException.class::isInstance).count();
-            System.out.printf("echo server fuzz: %d hostile connections, %d refused as oversized (%d closed with"
-                    + " MessageTooLongException), 0 other errors; still serving%n", cases, closedOversized, tooLong);
+            assertThat(echo.stats.causes)
+                    .allSatisfy(cause -> assertThat(cause)
+                            .isInstanceOfAny(MessageTooLongException.class, java.io.IOException.class));
+            long tooLong = echo.stats.causes.stream()
+                    .filter(MessageTooLongException.class::isInstance)
+                    .count();
+            System.out.printf(
+                    "echo server fuzz: %d hostile connections, %d refused as oversized (%d closed with"
+                            + " MessageTooLongException), 0 other errors; still serving%n",
+                    cases, closedOversized, tooLong);
             assertThat(tooLong).isGreaterThan(0);
             assertThat(Clients.echo(echo.port(), "still here")).isEqualTo("still here");
         }
@@ -194,7 +209,10 @@ class EchoFuzzIT {
             Model m = new Model();
             int start = 0;
             for (int i = 0; i < stream.length; i++) {
-                if (i - start >= 3 && stream[i] == '\n' && stream[i - 1] == '\r' && stream[i - 2] == '\n'
+                if (i - start >= 3
+                        && stream[i] == '\n'
+                        && stream[i - 1] == '\r'
+                        && stream[i - 2] == '\n'
                         && stream[i - 3] == '\r') {
                     m.frames.add(Arrays.copyOfRange(stream, start, i - 3));
                     start = i + 1;

@@ -39,13 +39,18 @@ final class EchoService implements AutoCloseable {
         return new EchoService(name, threads, EchoServerConsumer::newConnection, options, false);
     }
 
-    private EchoService(String name, int threads, Supplier<Protocol> connections, Consumer<TcpServer.Builder> options,
-                        boolean wrap) throws Exception {
+    private EchoService(
+            String name, int threads, Supplier<Protocol> connections, Consumer<TcpServer.Builder> options, boolean wrap)
+            throws Exception {
         loops = new SelectorEventLoopGroup(threads, name);
         tcp = new TcpTransportProvider(loops);
-        TcpServer.Builder b = TcpServer.builder(tcp,
-                wrap ? () -> new ObservedProtocol(connections.get(), stats) : connections::get)
-                .endpoint(Endpoint.builder().host("127.0.0.1").port(0).backlog(4096).build())
+        TcpServer.Builder b = TcpServer.builder(
+                        tcp, wrap ? () -> new ObservedProtocol(connections.get(), stats) : connections::get)
+                .endpoint(Endpoint.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .backlog(4096)
+                        .build())
                 .closeTimeout(Duration.ofSeconds(5));
         options.accept(b);
         server = b.build();
@@ -65,7 +70,7 @@ final class EchoService implements AutoCloseable {
     }
 
     EchoService(String name) throws Exception {
-        this(name, 1, EchoServerConsumer::newConnection, b -> { });
+        this(name, 1, EchoServerConsumer::newConnection, b -> {});
     }
 
     InetSocketAddress address() {

@@ -16,7 +16,9 @@ class EventLoopInterruptIT {
     void interruptedEventLoopThreadKeepsServingAndClearsTheInterruptInsteadOfSpinning() throws Exception {
         try (EchoService echo = new EchoService("interrupted")) {
             Thread loop = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("interrupted-0")).findFirst().orElseThrow();
+                    .filter(t -> t.getName().equals("interrupted-0"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(Clients.echo(echo.port(), "before")).isEqualTo("before");
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
@@ -32,7 +34,8 @@ class EventLoopInterruptIT {
             long wallBefore = System.nanoTime();
             Bounded.until("half a second of idle", () -> System.nanoTime() - wallBefore > 500_000_000L);
             long cpu = threads.getThreadCpuTime(loop.getId()) - cpuBefore;
-            System.out.printf("interrupted loop: alive after 20 interrupts, idle CPU %.1f ms over %.0f ms%n",
+            System.out.printf(
+                    "interrupted loop: alive after 20 interrupts, idle CPU %.1f ms over %.0f ms%n",
                     cpu / 1e6, (System.nanoTime() - wallBefore) / 1e6);
             assertThat(echo.loop(0).isClosed()).isFalse();
         }

@@ -20,7 +20,7 @@ class GracefulCloseIT {
 
     @Test
     void closeWith200ClientsMidRequestCompletesEveryRequestThenClosesCleanlyAndNoneHangs() throws Exception {
-        try (EchoService echo = EchoService.draining("drain", 2, b -> { })) {
+        try (EchoService echo = EchoService.draining("drain", 2, b -> {})) {
             List<Socket> clients = startRequests(echo);
             CompletableFuture<Void> closed = echo.server.close();
             int completed = 0;
@@ -34,8 +34,10 @@ class GracefulCloseIT {
                 }
             }
             Bounded.await(closed);
-            System.out.printf("graceful close: %d of %d requests in progress completed, then a clean close;"
-                    + " close() done, %d connections left%n", completed, CLIENTS, echo.server.connections());
+            System.out.printf(
+                    "graceful close: %d of %d requests in progress completed, then a clean close;"
+                            + " close() done, %d connections left%n",
+                    completed, CLIENTS, echo.server.connections());
             assertThat(echo.server.connections()).isZero();
             assertThat(echo.stats.lost.get()).isEqualTo(echo.stats.made.get());
             assertThat(echo.stats.causes).isEmpty();
@@ -44,8 +46,7 @@ class GracefulCloseIT {
 
     @Test
     void closeAbortsRequestsUnfinishedAfterCloseTimeoutAndEveryClientSeesTheCloseInsteadOfHanging() throws Exception {
-        try (EchoService echo = EchoService.draining("abort", 2,
-                b -> b.closeTimeout(Duration.ofMillis(300)))) {
+        try (EchoService echo = EchoService.draining("abort", 2, b -> b.closeTimeout(Duration.ofMillis(300)))) {
             List<Socket> clients = startRequests(echo);
             Bounded.await(echo.server.close()); // the requests never finish: aborted after 300 ms
             int clean = 0;
@@ -61,7 +62,8 @@ class GracefulCloseIT {
                     }
                 }
             }
-            System.out.printf("close timeout: %d unfinished requests ended, %d by FIN and %d by RST, none hung%n",
+            System.out.printf(
+                    "close timeout: %d unfinished requests ended, %d by FIN and %d by RST, none hung%n",
                     CLIENTS, clean, reset);
             assertThat(clean + reset).isEqualTo(CLIENTS);
             assertThat(echo.server.connections()).isZero();

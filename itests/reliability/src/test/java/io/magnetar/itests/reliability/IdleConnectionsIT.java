@@ -23,12 +23,13 @@ class IdleConnectionsIT {
 
     @Test
     void holds5000IdleConnectionsThenAnswersEveryOneAndFreesThemAll() throws Exception {
-        long fdLimit = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getMaxFileDescriptorCount();
-        assertThat(fdLimit).as("file descriptor limit: raise `ulimit -n` (.ci/run does) to hold %d connections",
-                CONNECTIONS).isGreaterThan(CONNECTIONS + 1_000L);
-        try (EchoService echo = new EchoService("idle", 2, io.magnetar.protocol.echo.EchoServerConsumer::newConnection,
-                b -> { })) {
+        long fdLimit =
+                ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        assertThat(fdLimit)
+                .as("file descriptor limit: raise `ulimit -n` (.ci/run does) to hold %d connections", CONNECTIONS)
+                .isGreaterThan(CONNECTIONS + 1_000L);
+        try (EchoService echo =
+                new EchoService("idle", 2, io.magnetar.protocol.echo.EchoServerConsumer::newConnection, b -> {})) {
             assertThat(Clients.echo(echo.port(), "warm")).isEqualTo("warm");
             Bounded.until("warm-up connection gone", () -> echo.server.connections() == 0);
             long heapBefore = usedHeapAfterGc();
@@ -36,17 +37,25 @@ class IdleConnectionsIT {
             int fdsBefore = Clients.openFileDescriptors();
 
             Process clients = startClients(echo.port());
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream(),
-                    StandardCharsets.US_ASCII)); PrintStream in = new PrintStream(clients.getOutputStream(), true)) {
+            try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(clients.getInputStream(), StandardCharsets.US_ASCII));
+                    PrintStream in = new PrintStream(clients.getOutputStream(), true)) {
                 assertThat(readLine(out)).isEqualTo("CONNECTED " + CONNECTIONS);
-                Bounded.until(CONNECTIONS + " connections on the server", () -> echo.server.connections() == CONNECTIONS);
+                Bounded.until(
+                        CONNECTIONS + " connections on the server", () -> echo.server.connections() == CONNECTIONS);
 
                 long heapHeld = usedHeapAfterGc();
                 long directHeld = directMemoryUsed();
                 int fdsHeld = Clients.openFileDescriptors();
-                System.out.printf("idle connections: %d held; server heap %+d bytes (%d bytes per idle connection);"
-                        + " direct buffers %+d bytes; server fds %d -> %d%n", CONNECTIONS, heapHeld - heapBefore,
-                        (heapHeld - heapBefore) / CONNECTIONS, directHeld - directBefore, fdsBefore, fdsHeld);
+                System.out.printf(
+                        "idle connections: %d held; server heap %+d bytes (%d bytes per idle connection);"
+                                + " direct buffers %+d bytes; server fds %d -> %d%n",
+                        CONNECTIONS,
+                        heapHeld - heapBefore,
+                        (heapHeld - heapBefore) / CONNECTIONS,
+                        directHeld - directBefore,
+                        fdsBefore,
+                        fdsHeld);
                 // One per connection, plus the two pipes to the client process.
                 assertThat(fdsHeld - fdsBefore).isEqualTo(CONNECTIONS + 2);
 
@@ -54,7 +63,8 @@ class IdleConnectionsIT {
                 assertThat(readLine(out)).isEqualTo("ANSWERED " + CONNECTIONS);
                 assertThat(echo.server.connections()).isEqualTo(CONNECTIONS);
                 in.close(); // the clients close every connection and exit
-                assertThat(clients.waitFor(Bounded.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                assertThat(clients.waitFor(Bounded.TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                        .isTrue();
             } finally {
                 clients.destroyForcibly();
             }
@@ -75,10 +85,22 @@ class IdleConnectionsIT {
 
     private static Process startClients(int port) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        String classes = Path.of(IdleClients.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        return new ProcessBuilder(java.toString(), "-Xmx128m", "-cp", classes, IdleClients.class.getName(),
-                Integer.toString(port), Integer.toString(CONNECTIONS))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String classes = Path.of(IdleClients.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
+        return new ProcessBuilder(
+                        java.toString(),
+                        "-Xmx128m",
+                        "-cp",
+                        classes,
+                        IdleClients.class.getName(),
+                        Integer.toString(port),
+                        Integer.toString(CONNECTIONS))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
     }
 
     private static String readLine(BufferedReader out) throws Exception {
@@ -100,6 +122,8 @@ class IdleConnectionsIT {
 
     private static long directMemoryUsed() {
         return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(p -> p.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+                .filter(p -> p.getName().equals("direct"))
+                .mapToLong(BufferPoolMXBean::getMemoryUsed)
+                .sum();
     }
 }

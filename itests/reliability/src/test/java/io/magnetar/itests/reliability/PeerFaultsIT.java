@@ -38,9 +38,13 @@ class PeerFaultsIT {
                 }
             }
             Bounded.until("every reset connection lost on the server", () -> echo.stats.lost.get() == resets);
-            long resetCauses = echo.stats.causes.stream().filter(c -> c instanceof IOException).count();
-            System.out.printf("reset mid-write: %d connections reset, %d connectionLost (%d with an IOException"
-                    + " cause), 0 twice%n", resets, echo.stats.lost.get(), resetCauses);
+            long resetCauses = echo.stats.causes.stream()
+                    .filter(c -> c instanceof IOException)
+                    .count();
+            System.out.printf(
+                    "reset mid-write: %d connections reset, %d connectionLost (%d with an IOException"
+                            + " cause), 0 twice%n",
+                    resets, echo.stats.lost.get(), resetCauses);
             assertThat(echo.stats.lostTwice.get()).isZero();
             assertThat(echo.stats.causes).allMatch(c -> c instanceof IOException);
             assertThat(Clients.echo(echo.port(), "after resets")).isEqualTo("after resets");
@@ -49,7 +53,8 @@ class PeerFaultsIT {
 
     @Test
     void peerThatHalfClosesGetsItsWholeEchoBeforeTheServerCloses() throws Exception {
-        try (EchoService echo = new EchoService("half-close"); Socket s = Clients.connect(echo.port())) {
+        try (EchoService echo = new EchoService("half-close");
+                Socket s = Clients.connect(echo.port())) {
             byte[] message = bigMessage(new Random(3));
             byte[] framed = Arrays.copyOf(message, message.length + 4);
             System.arraycopy(Clients.SEPARATOR, 0, framed, message.length, 4);
@@ -63,8 +68,8 @@ class PeerFaultsIT {
             });
             Clients.Ending end = Clients.readToEnd(s);
             Bounded.await(send);
-            System.out.printf("half-close: %d bytes echoed after the peer's FIN, then a clean close%n",
-                    end.bytes().length);
+            System.out.printf(
+                    "half-close: %d bytes echoed after the peer's FIN, then a clean close%n", end.bytes().length);
             assertThat(end.reset()).isFalse();
             assertThat(end.bytes()).isEqualTo(framed);
             Bounded.until("connection lost on the server", () -> echo.stats.lost.get() == 1);
@@ -75,10 +80,10 @@ class PeerFaultsIT {
     @Test
     void silentPeersIdleOrMidMessageAreClosedByKeepAlive() throws Exception {
         // A peer that vanished without FIN or RST looks, from the server, exactly like one that says nothing.
-        try (EchoService echo = new EchoService("silent", 1, EchoServerConsumer::newConnection,
-                b -> b.keepAlive(Duration.ofMillis(300)));
-             Socket idle = Clients.connect(echo.port());
-             Socket midMessage = Clients.connect(echo.port())) {
+        try (EchoService echo = new EchoService(
+                        "silent", 1, EchoServerConsumer::newConnection, b -> b.keepAlive(Duration.ofMillis(300)));
+                Socket idle = Clients.connect(echo.port());
+                Socket midMessage = Clients.connect(echo.port())) {
             midMessage.getOutputStream().write("no separator ever comes".getBytes());
             assertThat(Clients.readToEnd(idle).bytes()).isEmpty();
             assertThat(Clients.readToEnd(midMessage).bytes()).isEmpty();

@@ -25,7 +25,7 @@ class SlowReaderIT {
     void serverWriting100MiBToAClientThatDoesNotReadPausesKeepsItsBufferBoundedServesOthersAndLosesNothing()
             throws Exception {
         try (EchoService echo = new EchoService("slow-reader");
-             Socket hog = Clients.connect(echo.port())) {
+                Socket hog = Clients.connect(echo.port())) {
             byte[] message = new byte[MESSAGE];
             new Random(7).nextBytes(message);
             for (int i = 0; i < message.length; i++) {
@@ -65,7 +65,9 @@ class SlowReaderIT {
             long expected = (long) MESSAGES * (MESSAGE + 4);
             while (got < expected) {
                 int n = in.read(buf, 0, (int) Math.min(buf.length, expected - got));
-                assertThat(n).as("echo ended early after %d of %d bytes", got, expected).isPositive();
+                assertThat(n)
+                        .as("echo ended early after %d of %d bytes", got, expected)
+                        .isPositive();
                 received.update(buf, 0, n);
                 got += n;
             }
@@ -74,8 +76,9 @@ class SlowReaderIT {
 
             long max = echo.stats.maxWriteBuffer.get();
             int high = echo.stats.highWater.get();
-            System.out.printf("slow reader: %d MiB echoed to a client that did not read at first; server paused %d"
-                    + " times; largest write buffer %d bytes (high-water mark %d, one read %d)%n",
+            System.out.printf(
+                    "slow reader: %d MiB echoed to a client that did not read at first; server paused %d"
+                            + " times; largest write buffer %d bytes (high-water mark %d, one read %d)%n",
                     got >> 20, echo.stats.pauses.get(), max, high, SelectorEventLoop.READ_BUFFER_SIZE);
             // One read may hold several messages, all echoed before the pause takes effect.
             assertThat(max).isLessThanOrEqualTo((long) high + SelectorEventLoop.READ_BUFFER_SIZE + 64);

@@ -23,8 +23,7 @@ public final class Ascii {
         }
     }
 
-    private Ascii() {
-    }
+    private Ascii() {}
 
     /** A {@code tchar}: what method names and header field names are made of. */
     public static boolean isTchar(byte b) {

@@ -25,8 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BlockingPool implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(BlockingPool.class.getName());
-    private static final HttpResponse BUSY = HttpResponse.builder(503).header("Retry-After", "1")
-            .contentType("text/plain; charset=utf-8").body("blocking handlers are all busy\n").build();
+    private static final HttpResponse BUSY = HttpResponse.builder(503)
+            .header("Retry-After", "1")
+            .contentType("text/plain; charset=utf-8")
+            .body("blocking handlers are all busy\n")
+            .build();
 
     private final ExecutorService executor;
     private final Semaphore permits;
@@ -60,8 +63,11 @@ final class BlockingPool implements AutoCloseable {
         };
     }
 
-    private void run(HttpHandler handler, io.magnetar.protocol.http.HttpRequest request,
-                     CompletableFuture<HttpResponse> answer, InFlight inFlight) {
+    private void run(
+            HttpHandler handler,
+            io.magnetar.protocol.http.HttpRequest request,
+            CompletableFuture<HttpResponse> answer,
+            InFlight inFlight) {
         try {
             if (running != null) {
                 running.acquireUninterruptibly();

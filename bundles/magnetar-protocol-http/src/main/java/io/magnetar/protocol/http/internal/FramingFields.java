@@ -13,6 +13,7 @@ final class FramingFields {
 
     /** -1 when absent; saturates at {@code Long.MAX_VALUE} (over any body limit, so a 413). */
     long contentLength;
+
     boolean transferEncoding;
     boolean chunked;
     boolean closeToken;
@@ -75,10 +76,13 @@ final class FramingFields {
                 }
                 return null;
             case 14:
-                return Ascii.equalsLower(buf, name, nameEnd, "content-length") ? contentLength(buf, value, valueEnd) : null;
+                return Ascii.equalsLower(buf, name, nameEnd, "content-length")
+                        ? contentLength(buf, value, valueEnd)
+                        : null;
             case 17:
                 return Ascii.equalsLower(buf, name, nameEnd, "transfer-encoding")
-                        ? transferEncoding(buf, value, valueEnd) : null;
+                        ? transferEncoding(buf, value, valueEnd)
+                        : null;
             default:
                 return null;
         }
@@ -94,8 +98,13 @@ final class FramingFields {
         if (i < to && buf[i] == '[') {
             while (i < to && buf[i] != ']') {
                 byte b = buf[i];
-                if (i > from && !(isHexOrDigit(b) || b == ':' || b == '.' || (b | 0x20) == 'v' || isUnreserved(b)
-                        || isSubDelim(b))) {
+                if (i > from
+                        && !(isHexOrDigit(b)
+                                || b == ':'
+                                || b == '.'
+                                || (b | 0x20) == 'v'
+                                || isUnreserved(b)
+                                || isSubDelim(b))) {
                     return false;
                 }
                 i++;
@@ -134,13 +143,17 @@ final class FramingFields {
     }
 
     private static boolean isUnreserved(byte b) {
-        return (b | 0x20) >= 'a' && (b | 0x20) <= 'z' || RequestHead.isDigit(b) || b == '-' || b == '.' || b == '_'
+        return (b | 0x20) >= 'a' && (b | 0x20) <= 'z'
+                || RequestHead.isDigit(b)
+                || b == '-'
+                || b == '.'
+                || b == '_'
                 || b == '~';
     }
 
     private static boolean isSubDelim(byte b) {
-        return b == '!' || b == '$' || b == '&' || b == '\'' || b == '(' || b == ')' || b == '*' || b == '+'
-                || b == ',' || b == ';' || b == '=';
+        return b == '!' || b == '$' || b == '&' || b == '\'' || b == '(' || b == ')' || b == '*' || b == '+' || b == ','
+                || b == ';' || b == '=';
     }
 
     private static boolean isHexOrDigit(byte b) {

@@ -51,16 +51,28 @@ public final class HandlerRoutes implements AutoCloseable {
             handlers.put(r.serviceId(), r);
             snapshot = build();
             if (r.problem() != null) {
-                LOG.log(Level.WARNING, "http handler service {0} of {1} not routed: {2}", r.serviceId(), bundle,
+                LOG.log(
+                        Level.WARNING,
+                        "http handler service {0} of {1} not routed: {2}",
+                        r.serviceId(),
+                        bundle,
                         r.problem());
                 return;
             }
-            LOG.log(Level.INFO, "http route {0} {1} from {2} (service {3}, ranking {4}{5}) on {6}", r.methods(),
-                    r.paths(), bundle, r.serviceId(), r.ranking(), r.blocking() ? ", blocking" : "",
+            LOG.log(
+                    Level.INFO,
+                    "http route {0} {1} from {2} (service {3}, ranking {4}{5}) on {6}",
+                    r.methods(),
+                    r.paths(),
+                    bundle,
+                    r.serviceId(),
+                    r.ranking(),
+                    r.blocking() ? ", blocking" : "",
                     r.endpoints().isEmpty() ? "every http endpoint" : "endpoints " + r.endpoints());
             String mark = "service " + r.serviceId() + " ";
             for (List<String> lines : shadowed.values()) {
-                lines.stream().filter(line -> line.contains(mark))
+                lines.stream()
+                        .filter(line -> line.contains(mark))
                         .forEach(line -> LOG.log(Level.WARNING, "http route shadowed: {0}", line));
             }
         }
@@ -84,8 +96,12 @@ public final class HandlerRoutes implements AutoCloseable {
         LOG.log(Level.INFO, "http route {0} {1} of service {2} removed", r.methods(), r.paths(), id);
         try {
             if (!r.inFlight().awaitIdle(DRAIN_MILLIS)) {
-                LOG.log(Level.WARNING, "http handler service {0} left with {1} requests still running after {2} ms",
-                        id, r.inFlight().running(), DRAIN_MILLIS);
+                LOG.log(
+                        Level.WARNING,
+                        "http handler service {0} left with {1} requests still running after {2} ms",
+                        id,
+                        r.inFlight().running(),
+                        DRAIN_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -111,17 +127,32 @@ public final class HandlerRoutes implements AutoCloseable {
         List<RouteInfo> out = new ArrayList<>();
         for (Registration r : handlers.values()) {
             for (String path : r.paths()) {
-                out.add(new RouteInfo(path, r.methods(), r.endpoints(), r.bundle(), r.serviceId(), r.ranking(),
-                        r.blocking(), r.problem(), shadowed.getOrDefault(r.serviceId(), List.of())));
+                out.add(new RouteInfo(
+                        path,
+                        r.methods(),
+                        r.endpoints(),
+                        r.bundle(),
+                        r.serviceId(),
+                        r.ranking(),
+                        r.blocking(),
+                        r.problem(),
+                        shadowed.getOrDefault(r.serviceId(), List.of())));
             }
         }
         return out;
     }
 
     /** What {@code magnetar:routes} prints for one handler path. */
-    public record RouteInfo(String path, List<String> methods, List<String> endpoints, String bundle, long serviceId,
-                            int ranking, boolean blocking, String problem, List<String> shadowed) {
-    }
+    public record RouteInfo(
+            String path,
+            List<String> methods,
+            List<String> endpoints,
+            String bundle,
+            long serviceId,
+            int ranking,
+            boolean blocking,
+            String problem,
+            List<String> shadowed) {}
 
     private Snapshot build() {
         Map<Long, List<String>> shadows = new LinkedHashMap<>();

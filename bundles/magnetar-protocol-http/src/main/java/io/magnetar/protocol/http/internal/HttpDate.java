@@ -14,13 +14,13 @@ import java.util.Locale;
  */
 public final class HttpDate {
 
-    private static final DateTimeFormatter IMF_FIXDATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     private static volatile Line current = new Line(Long.MIN_VALUE, new byte[0]);
 
-    private HttpDate() {
-    }
+    private HttpDate() {}
 
     /** {@code Date: ...\r\n} for now; the array is shared and must not be changed. */
     public static byte[] line() {
@@ -45,6 +45,5 @@ public final class HttpDate {
 
     // bytes is shared with every response and never written; equals and hashCode are never used.
     @SuppressWarnings("ArrayRecordComponent")
-    private record Line(long second, byte[] bytes) {
-    }
+    private record Line(long second, byte[] bytes) {}
 }

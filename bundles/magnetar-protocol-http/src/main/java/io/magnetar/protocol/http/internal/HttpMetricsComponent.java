@@ -5,7 +5,9 @@ import io.magnetar.api.metrics.MetricWriter;
 import org.osgi.service.component.annotations.Component;
 
 /** The HTTP routes' metrics ({@link RouteMetrics}) for {@code /metrics} and JMX. Thread-safe. */
-@Component(service = MetricSource.class, property = {MetricSource.JMX_TYPE + "=Http", MetricSource.JMX_NAME + "=routes"})
+@Component(
+        service = MetricSource.class,
+        property = {MetricSource.JMX_TYPE + "=Http", MetricSource.JMX_NAME + "=routes"})
 public final class HttpMetricsComponent implements MetricSource {
 
     @Override

@@ -34,7 +34,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * connections). It follows the {@link Server} services of http endpoints to know which endpoint a
  * connection belongs to. Thread-safe.
  */
-@Component(configurationPid = HttpProtocolFactory.PID, service = ProtocolFactory.class,
+@Component(
+        configurationPid = HttpProtocolFactory.PID,
+        service = ProtocolFactory.class,
         property = ProtocolFactory.PROTOCOL + "=http")
 @Designate(ocd = HttpProtocolFactory.Config.class)
 public final class HttpProtocolFactory implements ProtocolFactory {
@@ -61,13 +63,15 @@ public final class HttpProtocolFactory implements ProtocolFactory {
         @AttributeDefinition(description = "Seconds an idle keep-alive connection is kept (nginx keepalive_timeout)")
         double keepAliveTimeout() default 75;
 
-        @AttributeDefinition(description = "Seconds a request body may stop arriving before 408 and close "
-                + "(nginx client_body_timeout)")
+        @AttributeDefinition(
+                description = "Seconds a request body may stop arriving before 408 and close "
+                        + "(nginx client_body_timeout)")
         double bodyTimeout() default 60;
     }
 
     /** Blocking handlers running at once, and requests waiting for one (more are answered 503). */
     static final int BLOCKING_THREADS = 32;
+
     static final int BLOCKING_QUEUE = 256;
 
     private volatile HttpLimits limits = HttpLimits.defaults();
@@ -77,10 +81,14 @@ public final class HttpProtocolFactory implements ProtocolFactory {
     @Activate
     @Modified
     void configure(Config config) {
-        limits = HttpLimits.builder().maxRequestLine(config.maxRequestLine()).maxHeaderBytes(config.maxHeaderBytes())
-                .maxHeaderCount(config.maxHeaderCount()).maxBody(config.maxBody())
+        limits = HttpLimits.builder()
+                .maxRequestLine(config.maxRequestLine())
+                .maxHeaderBytes(config.maxHeaderBytes())
+                .maxHeaderCount(config.maxHeaderCount())
+                .maxBody(config.maxBody())
                 .headerTimeout(Duration.ofMillis(config.headerTimeoutMillis()))
-                .keepAliveTimeout(seconds(config.keepAliveTimeout())).bodyTimeout(seconds(config.bodyTimeout()))
+                .keepAliveTimeout(seconds(config.keepAliveTimeout()))
+                .bodyTimeout(seconds(config.bodyTimeout()))
                 .build();
     }
 
@@ -93,7 +101,9 @@ public final class HttpProtocolFactory implements ProtocolFactory {
         routes.close();
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindHandler(ServiceReference<HttpHandler> ref, HttpHandler handler, Map<String, Object> properties) {
         routes.addHandler(properties, bundleOf(ref), handler);
@@ -103,21 +113,26 @@ public final class HttpProtocolFactory implements ProtocolFactory {
         routes.removeHandler(properties);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindAsyncHandler(ServiceReference<AsyncHttpHandler> ref, AsyncHttpHandler handler,
-                          Map<String, Object> properties) {
+    void bindAsyncHandler(
+            ServiceReference<AsyncHttpHandler> ref, AsyncHttpHandler handler, Map<String, Object> properties) {
         routes.addHandler(properties, bundleOf(ref), handler);
     }
 
-    void unbindAsyncHandler(ServiceReference<AsyncHttpHandler> ref, AsyncHttpHandler handler,
-                            Map<String, Object> properties) {
+    void unbindAsyncHandler(
+            ServiceReference<AsyncHttpHandler> ref, AsyncHttpHandler handler, Map<String, Object> properties) {
         routes.removeHandler(properties);
     }
 
     /** The endpoints serving http: which local address is which endpoint. */
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, target = "(" + ProtocolFactory.PROTOCOL + "=http)")
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + ProtocolFactory.PROTOCOL + "=http)")
     void bindServer(Server server, Map<String, Object> properties) {
         Object name = properties.get(HttpWhiteboard.ENDPOINT);
         routes.addEndpoint(serviceId(properties), name == null ? null : name.toString(), server.localAddress());

@@ -93,13 +93,18 @@ public final class ParsedRequest implements HttpRequest {
     /** True for {@code HEAD}: the response is sent without its body. */
     public boolean isHead() {
         int s = head.methodStart;
-        return head.methodEnd - s == 4 && head.buf[s] == 'H' && head.buf[s + 1] == 'E' && head.buf[s + 2] == 'A'
+        return head.methodEnd - s == 4
+                && head.buf[s] == 'H'
+                && head.buf[s + 1] == 'E'
+                && head.buf[s + 2] == 'A'
                 && head.buf[s + 3] == 'D';
     }
 
     /** {@link String#hashCode()} of {@link #path()}, computed on the bytes. */
     public int pathHash() {
-        return head.pathStart == head.pathEnd ? Ascii.hash(SLASH, 0, 1) : Ascii.hash(head.buf, head.pathStart, head.pathEnd);
+        return head.pathStart == head.pathEnd
+                ? Ascii.hash(SLASH, 0, 1)
+                : Ascii.hash(head.buf, head.pathStart, head.pathEnd);
     }
 
     /** True when the path is exactly {@code path} (Latin-1 bytes). */

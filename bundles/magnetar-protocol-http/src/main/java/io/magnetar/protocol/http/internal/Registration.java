@@ -13,8 +13,17 @@ import java.util.Map;
  * handler to route to (already wrapped to count requests in flight, or to run on the worker pool).
  * {@link #problem()} says why a registration is refused (a malformed path, say). Immutable.
  */
-record Registration(long serviceId, int ranking, String bundle, List<String> paths, List<String> methods,
-                    List<String> endpoints, boolean blocking, Object handler, InFlight inFlight, String problem) {
+record Registration(
+        long serviceId,
+        int ranking,
+        String bundle,
+        List<String> paths,
+        List<String> methods,
+        List<String> endpoints,
+        boolean blocking,
+        Object handler,
+        InFlight inFlight,
+        String problem) {
 
     private static final io.magnetar.protocol.http.HttpHandler VALIDATE = request -> null;
 
@@ -40,10 +49,20 @@ record Registration(long serviceId, int ranking, String bundle, List<String> pat
             problem = problem != null ? problem : HttpWhiteboard.BLOCKING + " is for HttpHandler services only";
         }
         InFlight inFlight = new InFlight();
-        Object routed = blocking ? pool.wrap((io.magnetar.protocol.http.HttpHandler) handler, inFlight)
+        Object routed = blocking
+                ? pool.wrap((io.magnetar.protocol.http.HttpHandler) handler, inFlight)
                 : inFlight.wrap(handler);
-        return new Registration(id, ranking, bundle, paths, methods.isEmpty() ? List.of(Router.ANY_METHOD) : methods,
-                endpoints, blocking, routed, inFlight, problem);
+        return new Registration(
+                id,
+                ranking,
+                bundle,
+                paths,
+                methods.isEmpty() ? List.of(Router.ANY_METHOD) : methods,
+                endpoints,
+                blocking,
+                routed,
+                inFlight,
+                problem);
     }
 
     /** True when this registration serves endpoint {@code name} ({@code null}: an endpoint without a name). */

@@ -38,6 +38,7 @@ final class RequestHead {
     boolean http11;
     /** Per field: name start, name end, value start, value end. */
     int[] fields = new int[16 * FIELD_INTS];
+
     int fieldCount;
 
     /** What the framing fields said: body length, connection persistence, 100-continue. */
@@ -199,8 +200,15 @@ final class RequestHead {
     }
 
     private int version(int i, int end) {
-        if (end - i != 8 || buf[i] != 'H' || buf[i + 1] != 'T' || buf[i + 2] != 'T' || buf[i + 3] != 'P'
-                || buf[i + 4] != '/' || buf[i + 6] != '.' || !isDigit(buf[i + 5]) || !isDigit(buf[i + 7])) {
+        if (end - i != 8
+                || buf[i] != 'H'
+                || buf[i + 1] != 'T'
+                || buf[i + 2] != 'T'
+                || buf[i + 3] != 'P'
+                || buf[i + 4] != '/'
+                || buf[i + 6] != '.'
+                || !isDigit(buf[i + 5])
+                || !isDigit(buf[i + 7])) {
             return status(400, "malformed HTTP version");
         }
         if (buf[i + 5] != '1' || buf[i + 7] > '1') {
@@ -222,7 +230,10 @@ final class RequestHead {
             while (colon < targetEnd && isSchemeChar(buf[colon])) {
                 colon++;
             }
-            if (colon == p || colon + 3 > targetEnd || buf[colon] != ':' || buf[colon + 1] != '/'
+            if (colon == p
+                    || colon + 3 > targetEnd
+                    || buf[colon] != ':'
+                    || buf[colon + 1] != '/'
                     || buf[colon + 2] != '/') {
                 return status(400, "unsupported request target form");
             }

@@ -7,10 +7,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** Gogo command {@code magnetar:routes}: the handler whiteboard as a table. Thread-safe. */
-@Component(service = RouteCommands.class, property = {
-    "osgi.command.scope=magnetar",
-    "osgi.command.function=routes"
-})
+@Component(
+        service = RouteCommands.class,
+        property = {"osgi.command.scope=magnetar", "osgi.command.function=routes"})
 public final class RouteCommands {
 
     @Reference(target = "(" + ProtocolFactory.PROTOCOL + "=http)")
@@ -26,11 +25,19 @@ public final class RouteCommands {
         rows.add(new String[] {"/plaintext", "[GET]", "all", "built-in", "-", "-", "false", "default"});
         rows.add(new String[] {"/", "[GET]", "all", "built-in", "-", "-", "false", "default"});
         for (HandlerRoutes.RouteInfo r : factory.routes().describe()) {
-            String state = r.problem() != null ? "refused: " + r.problem()
+            String state = r.problem() != null
+                    ? "refused: " + r.problem()
                     : r.shadowed().isEmpty() ? "serving" : "shadowed: " + String.join("; ", r.shadowed());
-            rows.add(new String[] {r.path(), r.methods().toString(),
-                r.endpoints().isEmpty() ? "all" : String.join(",", r.endpoints()), r.bundle(),
-                Long.toString(r.serviceId()), Integer.toString(r.ranking()), Boolean.toString(r.blocking()), state});
+            rows.add(new String[] {
+                r.path(),
+                r.methods().toString(),
+                r.endpoints().isEmpty() ? "all" : String.join(",", r.endpoints()),
+                r.bundle(),
+                Long.toString(r.serviceId()),
+                Integer.toString(r.ranking()),
+                Boolean.toString(r.blocking()),
+                state
+            });
         }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {

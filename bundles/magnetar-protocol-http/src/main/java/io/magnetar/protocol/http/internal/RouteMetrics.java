@@ -18,8 +18,10 @@ public final class RouteMetrics {
     private static final Map<String, RouteMetrics> ALL = new ConcurrentHashMap<>();
 
     /** Bucket bounds, seconds: 100 µs to 10 s. */
-    static final double[] BOUNDS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-        0.5, 1, 2.5, 5, 10};
+    static final double[] BOUNDS = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+    };
+
     private static final long[] BOUNDS_NANOS = new long[BOUNDS.length];
     private static final String[] CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
@@ -74,11 +76,23 @@ public final class RouteMetrics {
                 continue; // a route never requested says nothing yet
             }
             for (int c = 0; c < CLASSES.length; c++) {
-                out.counter("http_requests_total", "HTTP requests answered, by route and status class.",
-                        m.byClass[c].sum(), "route", m.route, "code", CLASSES[c]);
+                out.counter(
+                        "http_requests_total",
+                        "HTTP requests answered, by route and status class.",
+                        m.byClass[c].sum(),
+                        "route",
+                        m.route,
+                        "code",
+                        CLASSES[c]);
             }
-            out.histogram("http_request_duration_seconds", "HTTP request time, first byte read to response queued.",
-                    BOUNDS, counts, m.sumNanos.sum() / 1e9, "route", m.route);
+            out.histogram(
+                    "http_request_duration_seconds",
+                    "HTTP request time, first byte read to response queued.",
+                    BOUNDS,
+                    counts,
+                    m.sumNanos.sum() / 1e9,
+                    "route",
+                    m.route);
         }
     }
 

@@ -38,12 +38,19 @@ public final class StaticFiles implements HttpHandler {
     private static final int CACHE_LIMIT = 4096;
 
     /** A file as last seen: what its 200 and 304 are, valid while its size and modification time hold. */
-    private record Known(Path file, long size, long modified, String etag, String lastModified, HttpResponse ok,
-                         HttpResponse notModified) {
-    }
+    private record Known(
+            Path file,
+            long size,
+            long modified,
+            String etag,
+            String lastModified,
+            HttpResponse ok,
+            HttpResponse notModified) {}
 
     /** Request path (as sent) to the file it resolved to; revalidated by one stat per request. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Known> known = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Known> known =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final String prefix;
     private final Path root;
     private final String cacheControl;
@@ -67,8 +74,11 @@ public final class StaticFiles implements HttpHandler {
     public HttpResponse handle(HttpRequest request) throws IOException {
         String method = request.method();
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            return HttpResponse.builder(405).header("Allow", "GET, HEAD").contentType("text/plain; charset=utf-8")
-                    .body("Method Not Allowed\n").build();
+            return HttpResponse.builder(405)
+                    .header("Allow", "GET, HEAD")
+                    .contentType("text/plain; charset=utf-8")
+                    .body("Method Not Allowed\n")
+                    .build();
         }
         String raw = request.path();
         if (!raw.startsWith(prefix)) {
@@ -77,7 +87,9 @@ public final class StaticFiles implements HttpHandler {
         Known k = known.get(raw);
         if (k != null) {
             BasicFileAttributes now = attributes(k.file());
-            if (now != null && now.isRegularFile() && now.size() == k.size()
+            if (now != null
+                    && now.isRegularFile()
+                    && now.size() == k.size()
                     && now.lastModifiedTime().toMillis() == k.modified()) {
                 return respond(request, k);
             }
@@ -122,10 +134,16 @@ public final class StaticFiles implements HttpHandler {
         long millis = attrs.lastModifiedTime().toMillis();
         String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(millis) + "\"";
         String lastModified = HttpDate.format(millis);
-        HttpResponse ok = cache(HttpResponse.builder(200).contentType(contentType(file)).header("ETag", etag)
-                .header("Last-Modified", lastModified).header("Accept-Ranges", "bytes")).file(file, 0, size).build();
-        HttpResponse notModified = cache(HttpResponse.builder(304).header("ETag", etag)
-                .header("Last-Modified", lastModified)).build();
+        HttpResponse ok = cache(HttpResponse.builder(200)
+                        .contentType(contentType(file))
+                        .header("ETag", etag)
+                        .header("Last-Modified", lastModified)
+                        .header("Accept-Ranges", "bytes"))
+                .file(file, 0, size)
+                .build();
+        HttpResponse notModified = cache(
+                        HttpResponse.builder(304).header("ETag", etag).header("Last-Modified", lastModified))
+                .build();
         return new Known(file, size, millis, etag, lastModified, ok, notModified);
     }
 
@@ -138,15 +156,23 @@ public final class StaticFiles implements HttpHandler {
             return k.notModified();
         }
         String range = request.header("range");
-        if (range != null && request.method().equals("GET") && ifRangeHolds(request.header("if-range"), etag, lastModified)) {
+        if (range != null
+                && request.method().equals("GET")
+                && ifRangeHolds(request.header("if-range"), etag, lastModified)) {
             long[] r = singleRange(range, size);
             if (r != null && r.length == 0) {
-                return cache(HttpResponse.builder(416).header("Content-Range", "bytes */" + size)
-                        .contentType("text/plain; charset=utf-8").body("Range Not Satisfiable\n")).build();
+                return cache(HttpResponse.builder(416)
+                                .header("Content-Range", "bytes */" + size)
+                                .contentType("text/plain; charset=utf-8")
+                                .body("Range Not Satisfiable\n"))
+                        .build();
             }
             if (r != null) {
-                HttpResponse.Builder partial = HttpResponse.builder(206).contentType(contentType(file))
-                        .header("ETag", etag).header("Last-Modified", lastModified).header("Accept-Ranges", "bytes")
+                HttpResponse.Builder partial = HttpResponse.builder(206)
+                        .contentType(contentType(file))
+                        .header("ETag", etag)
+                        .header("Last-Modified", lastModified)
+                        .header("Accept-Ranges", "bytes")
                         .header("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size);
                 return cache(partial).file(file, r[0], r[1] - r[0] + 1).build();
             }
@@ -159,7 +185,8 @@ public final class StaticFiles implements HttpHandler {
     }
 
     private static String contentType(Path file) {
-        return io.magnetar.protocol.http.HttpResponse.contentTypeOf(file.getFileName().toString());
+        return io.magnetar.protocol.http.HttpResponse.contentTypeOf(
+                file.getFileName().toString());
     }
 
     /** RFC 9110 13.1.2 and 13.1.3: If-None-Match (weak comparison) wins over If-Modified-Since. */
@@ -184,7 +211,9 @@ public final class StaticFiles implements HttpHandler {
         String ims = request.header("if-modified-since");
         if (ims != null) {
             try {
-                long since = ZonedDateTime.parse(ims.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                long since = ZonedDateTime.parse(ims.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant()
+                        .toEpochMilli();
                 return modifiedMillis <= since;
             } catch (DateTimeParseException e) {
                 return false; // an invalid date is ignored (RFC 9110 13.1.3)
@@ -274,9 +303,12 @@ public final class StaticFiles implements HttpHandler {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

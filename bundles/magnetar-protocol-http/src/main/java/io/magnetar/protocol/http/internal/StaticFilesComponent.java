@@ -25,7 +25,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * whiteboard for {@code path}. A configuration naming a missing directory is logged and serves nothing.
  * Thread-safe (DS serialises activate and deactivate).
  */
-@Component(configurationPid = StaticFilesComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(
+        configurationPid = StaticFilesComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
 @Designate(ocd = StaticFilesComponent.Config.class, factory = true)
 public final class StaticFilesComponent {
 

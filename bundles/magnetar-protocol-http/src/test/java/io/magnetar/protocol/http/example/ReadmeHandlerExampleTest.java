@@ -29,7 +29,8 @@ class ReadmeHandlerExampleTest {
     void readmeShowsTheExampleVerbatim() throws Exception {
         List<String> lines = Files.readAllLines(SOURCE);
         String snippet = lines.subList(lines.indexOf("// README:start") + 1, lines.indexOf("// README:end")).stream()
-                .map(String::strip).collect(Collectors.joining("\n"));
+                .map(String::strip)
+                .collect(Collectors.joining("\n"));
         String readme = Files.readAllLines(README).stream().map(String::strip).collect(Collectors.joining("\n"));
         assertThat(readme).contains(snippet);
     }
@@ -46,9 +47,12 @@ class ReadmeHandlerExampleTest {
             Resource xml = jar.getResource("OSGI-INF/io.magnetar.protocol.http.example.HelloHandler.xml");
             assertThat(xml).isNotNull();
             String descriptor = new String(xml.openInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(descriptor).contains("interface=\"io.magnetar.protocol.http.HttpHandler\"")
-                    .contains("name=\"" + HttpWhiteboard.PATH + "\"").contains("/hello")
-                    .contains("name=\"" + HttpWhiteboard.METHOD + "\"").contains("GET");
+            assertThat(descriptor)
+                    .contains("interface=\"io.magnetar.protocol.http.HttpHandler\"")
+                    .contains("name=\"" + HttpWhiteboard.PATH + "\"")
+                    .contains("/hello")
+                    .contains("name=\"" + HttpWhiteboard.METHOD + "\"")
+                    .contains("GET");
         }
     }
 }

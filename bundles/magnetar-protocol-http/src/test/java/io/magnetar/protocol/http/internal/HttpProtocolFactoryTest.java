@@ -64,8 +64,15 @@ class HttpProtocolFactoryTest {
             }
         });
 
-        assertThat(factory.limits()).isEqualTo(HttpLimits.builder().maxRequestLine(100).maxHeaderBytes(200)
-                .maxHeaderCount(3).maxBody(400).headerTimeout(Duration.ofMillis(500))
-                .keepAliveTimeout(Duration.ofMillis(1500)).bodyTimeout(Duration.ofSeconds(2)).build());
+        assertThat(factory.limits())
+                .isEqualTo(HttpLimits.builder()
+                        .maxRequestLine(100)
+                        .maxHeaderBytes(200)
+                        .maxHeaderCount(3)
+                        .maxBody(400)
+                        .headerTimeout(Duration.ofMillis(500))
+                        .keepAliveTimeout(Duration.ofMillis(1500))
+                        .bodyTimeout(Duration.ofSeconds(2))
+                        .build());
     }
 }

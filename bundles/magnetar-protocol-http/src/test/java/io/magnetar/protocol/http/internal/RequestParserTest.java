@@ -16,8 +16,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class RequestParserTest {
 
-    private static final HttpLimits SMALL = HttpLimits.builder().maxRequestLine(64).maxHeaderBytes(256)
-            .maxHeaderCount(8).maxBody(1024).build();
+    private static final HttpLimits SMALL = HttpLimits.builder()
+            .maxRequestLine(64)
+            .maxHeaderBytes(256)
+            .maxHeaderCount(8)
+            .maxBody(1024)
+            .build();
 
     private static final String POST = "POST /submit?x=1&y=2 HTTP/1.1\r\nHost: example.com\r\n"
             + "content-length: 11\r\nX-Mixed-Case:  padded value \t\r\n\r\nhello world";
@@ -28,11 +32,25 @@ class RequestParserTest {
     private final RequestParser parser = new RequestParser(SMALL);
 
     /** What the tests look at in a parsed request, taken before the parser is reset. */
-    record Seen(String method, String target, String path, String query, String version, String mixed, String body,
-                boolean keepAlive) {
+    record Seen(
+            String method,
+            String target,
+            String path,
+            String query,
+            String version,
+            String mixed,
+            String body,
+            boolean keepAlive) {
         static Seen of(HttpRequest r) {
-            return new Seen(r.method(), r.target(), r.path(), r.query(), r.version(), r.header("x-mixed-case"),
-                    r.bodyText(), r.keepAlive());
+            return new Seen(
+                    r.method(),
+                    r.target(),
+                    r.path(),
+                    r.query(),
+                    r.version(),
+                    r.header("x-mixed-case"),
+                    r.bodyText(),
+                    r.keepAlive());
         }
     }
 
@@ -57,7 +75,9 @@ class RequestParserTest {
                     seen.add(Seen.of(p.request()));
                     p.reset();
                 } else {
-                    assertThat(data.hasRemaining()).as("NEED_MORE only once the chunk is used up").isFalse();
+                    assertThat(data.hasRemaining())
+                            .as("NEED_MORE only once the chunk is used up")
+                            .isFalse();
                 }
             }
         }
@@ -79,12 +99,13 @@ class RequestParserTest {
 
     @Test
     void requestSplitAtEveryByteBoundaryParsesTheSame() {
-        Seen expected = new Seen("POST", "/submit?x=1&y=2", "/submit", "x=1&y=2", "HTTP/1.1", "padded value",
-                "hello world", true);
+        Seen expected = new Seen(
+                "POST", "/submit?x=1&y=2", "/submit", "x=1&y=2", "HTTP/1.1", "padded value", "hello world", true);
         for (int i = 0; i <= POST.length(); i++) {
             List<String> chunks = List.of(POST.substring(0, i), POST.substring(i));
 
-            assertThat(parseAll(new RequestParser(SMALL), chunks, i % 2 == 0)).as("split at %d", i)
+            assertThat(parseAll(new RequestParser(SMALL), chunks, i % 2 == 0))
+                    .as("split at %d", i)
                     .containsExactly(expected);
         }
     }
@@ -104,7 +125,8 @@ class RequestParserTest {
 
     @Test
     void requestFedOneByteAtATimeParses() {
-        List<String> bytes = (POST + CHUNKED).chars().mapToObj(c -> String.valueOf((char) c)).toList();
+        List<String> bytes =
+                (POST + CHUNKED).chars().mapToObj(c -> String.valueOf((char) c)).toList();
 
         List<Seen> seen = parseAll(parser, bytes, true);
 
@@ -123,7 +145,9 @@ class RequestParserTest {
         assertThat(r.bodyText()).isEqualTo("hello 0123456789");
         assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");
         assertThat(r.header("Trailer-One")).as("trailers are not headers").isNull();
-        assertThat(data.remaining()).as("the next request stays").isEqualTo("GET / HTTP/1.1\r\nHost: h\r\n\r\n".length());
+        assertThat(data.remaining())
+                .as("the next request stays")
+                .isEqualTo("GET / HTTP/1.1\r\nHost: h\r\n\r\n".length());
     }
 
     @Test
@@ -146,20 +170,27 @@ class RequestParserTest {
 
         List<Seen> seen = parseAll(parser, List.of(wire.toString()), true);
 
-        assertThat(seen).extracting(Seen::path)
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 16).mapToObj(i -> "/r" + i).toList());
+        assertThat(seen)
+                .extracting(Seen::path)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 16)
+                        .mapToObj(i -> "/r" + i)
+                        .toList());
     }
 
     @Test
     void emptyLinesBeforeTheRequestLineAreIgnored() {
         assertThat(parseAll(parser, List.of("\r\n\r\nGET /x HTTP/1.1\r\nHost: h\r\n\r\n"), false))
-                .extracting(Seen::path).containsExactly("/x");
+                .extracting(Seen::path)
+                .containsExactly("/x");
     }
 
     @Test
     void absoluteFormAndAsteriskTargetsGivePathAndQuery() {
-        List<Seen> seen = parseAll(parser, List.of("GET http://h:80/p/q?k=v HTTP/1.1\r\nHost: h\r\n\r\n"
-                + "GET https://h HTTP/1.1\r\nHost: h\r\n\r\nOPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n"), false);
+        List<Seen> seen = parseAll(
+                parser,
+                List.of("GET http://h:80/p/q?k=v HTTP/1.1\r\nHost: h\r\n\r\n"
+                        + "GET https://h HTTP/1.1\r\nHost: h\r\n\r\nOPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n"),
+                false);
 
         assertThat(seen).extracting(Seen::path).containsExactly("/p/q", "/", "*");
         assertThat(seen.get(0).query()).isEqualTo("k=v");
@@ -168,11 +199,14 @@ class RequestParserTest {
 
     @Test
     void keepAliveFollowsVersionAndConnectionTokens() {
-        List<Seen> seen = parseAll(parser, List.of(
-                "GET / HTTP/1.1\r\nHost: h\r\n\r\n",
-                "GET / HTTP/1.1\r\nHost: h\r\nConnection: TE, Close\r\n\r\n",
-                "GET / HTTP/1.0\r\n\r\n",
-                "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"), false);
+        List<Seen> seen = parseAll(
+                parser,
+                List.of(
+                        "GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+                        "GET / HTTP/1.1\r\nHost: h\r\nConnection: TE, Close\r\n\r\n",
+                        "GET / HTTP/1.0\r\n\r\n",
+                        "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"),
+                false);
 
         assertThat(seen).extracting(Seen::keepAlive).containsExactly(true, false, false, true);
     }
@@ -217,41 +251,70 @@ class RequestParserTest {
                 Arguments.of("NUL in a field value", "GET / HTTP/1.1\r\n" + h + "X: a\0b\r\n\r\n", 400),
                 Arguments.of("missing Host in HTTP/1.1", "GET / HTTP/1.1\r\n\r\n", 400),
                 Arguments.of("two Host fields", "GET / HTTP/1.1\r\n" + h + h + "\r\n", 400),
-                Arguments.of("Transfer-Encoding and Content-Length",
-                        "POST / HTTP/1.1\r\n" + h + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
-                Arguments.of("conflicting Content-Length",
-                        "POST / HTTP/1.1\r\n" + h + "Content-Length: 3\r\nContent-Length: 4\r\n\r\n", 400),
+                Arguments.of(
+                        "Transfer-Encoding and Content-Length",
+                        "POST / HTTP/1.1\r\n" + h + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+                        400),
+                Arguments.of(
+                        "conflicting Content-Length",
+                        "POST / HTTP/1.1\r\n" + h + "Content-Length: 3\r\nContent-Length: 4\r\n\r\n",
+                        400),
                 Arguments.of("negative Content-Length", "POST / HTTP/1.1\r\n" + h + "Content-Length: -1\r\n\r\n", 400),
                 Arguments.of("Content-Length list", "POST / HTTP/1.1\r\n" + h + "Content-Length: 1, 1\r\n\r\n", 400),
-                Arguments.of("invalid chunk size",
-                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
-                Arguments.of("chunk data without CRLF",
-                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n3\r\nabcX", 400),
+                Arguments.of(
+                        "invalid chunk size",
+                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+                        400),
+                Arguments.of(
+                        "chunk data without CRLF",
+                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n3\r\nabcX",
+                        400),
                 Arguments.of("chunked not final", "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip\r\n\r\n", 400),
-                Arguments.of("unknown transfer coding before chunked",
-                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip, chunked\r\n\r\n", 501),
-                Arguments.of("Transfer-Encoding in HTTP/1.0",
-                        "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+                Arguments.of(
+                        "unknown transfer coding before chunked",
+                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip, chunked\r\n\r\n",
+                        501),
+                Arguments.of(
+                        "Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
                 Arguments.of("HTTP/2.0 request line", "GET / HTTP/2.0\r\n" + h + "\r\n", 505),
                 Arguments.of("malformed version", "GET / HTTX/1.1\r\n" + h + "\r\n", 400),
                 Arguments.of("two spaces after the method", "GET  / HTTP/1.1\r\n" + h + "\r\n", 400),
                 Arguments.of("control byte in the target", "GET /a\u0001b HTTP/1.1\r\n" + h + "\r\n", 400),
                 Arguments.of("target in authority form", "GET example.com HTTP/1.1\r\n" + h + "\r\n", 400),
-                Arguments.of("request line over the limit", "GET /" + "a".repeat(64) + " HTTP/1.1\r\n" + h + "\r\n", 414),
-                Arguments.of("header section over the limit", "GET / HTTP/1.1\r\n" + h + "X: " + "v".repeat(256) + "\r\n\r\n", 431),
+                Arguments.of(
+                        "request line over the limit", "GET /" + "a".repeat(64) + " HTTP/1.1\r\n" + h + "\r\n", 414),
+                Arguments.of(
+                        "header section over the limit",
+                        "GET / HTTP/1.1\r\n" + h + "X: " + "v".repeat(256) + "\r\n\r\n",
+                        431),
                 Arguments.of("too many header fields", "GET / HTTP/1.1\r\n" + h + "X: 1\r\n".repeat(8) + "\r\n", 431),
-                Arguments.of("Content-Length over the body limit",
-                        "POST / HTTP/1.1\r\n" + h + "Content-Length: 1025\r\n\r\n", 413),
-                Arguments.of("Content-Length beyond any long",
-                        "POST / HTTP/1.1\r\n" + h + "Content-Length: 99999999999999999999999\r\n\r\n", 413),
-                Arguments.of("chunked body over the body limit", "POST / HTTP/1.1\r\n" + h
-                        + "Transfer-Encoding: chunked\r\n\r\n200\r\n" + "x".repeat(512) + "\r\n201\r\n", 413),
-                Arguments.of("chunk size line over its limit", "POST / HTTP/1.1\r\n" + h
-                        + "Transfer-Encoding: chunked\r\n\r\n1;" + "e".repeat(ChunkedDecoder.MAX_SIZE_LINE) + "\r\n", 400),
-                Arguments.of("trailer section over the limit", "POST / HTTP/1.1\r\n" + h
-                        + "Transfer-Encoding: chunked\r\n\r\n0\r\nT: " + "t".repeat(256) + "\r\n\r\n", 431),
-                Arguments.of("trailer line without colon", "POST / HTTP/1.1\r\n" + h
-                        + "Transfer-Encoding: chunked\r\n\r\n0\r\nnocolon\r\n\r\n", 400));
+                Arguments.of(
+                        "Content-Length over the body limit",
+                        "POST / HTTP/1.1\r\n" + h + "Content-Length: 1025\r\n\r\n",
+                        413),
+                Arguments.of(
+                        "Content-Length beyond any long",
+                        "POST / HTTP/1.1\r\n" + h + "Content-Length: 99999999999999999999999\r\n\r\n",
+                        413),
+                Arguments.of(
+                        "chunked body over the body limit",
+                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n200\r\n" + "x".repeat(512)
+                                + "\r\n201\r\n",
+                        413),
+                Arguments.of(
+                        "chunk size line over its limit",
+                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n1;"
+                                + "e".repeat(ChunkedDecoder.MAX_SIZE_LINE) + "\r\n",
+                        400),
+                Arguments.of(
+                        "trailer section over the limit",
+                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n0\r\nT: " + "t".repeat(256)
+                                + "\r\n\r\n",
+                        431),
+                Arguments.of(
+                        "trailer line without colon",
+                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n0\r\nnocolon\r\n\r\n",
+                        400));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
@@ -277,12 +340,12 @@ class RequestParserTest {
 
     @Test
     void bufferedBytesStayWithinTheLimitsForTheLargestAcceptedRequest() {
-        String big = "POST /" + "p".repeat(40) + " HTTP/1.1\r\n" + "Host: h\r\nContent-Length: 1024\r\n"
-                + "X: " + "v".repeat(190) + "\r\n\r\n" + "b".repeat(1024);
+        String big = "POST /" + "p".repeat(40) + " HTTP/1.1\r\n" + "Host: h\r\nContent-Length: 1024\r\n" + "X: "
+                + "v".repeat(190) + "\r\n\r\n" + "b".repeat(1024);
 
         assertThat(parseAll(parser, List.of(big), false)).hasSize(1);
 
-        assertThat(parser.maxBuffered()).isLessThanOrEqualTo(
-                (long) SMALL.maxRequestLine() + SMALL.maxHeaderBytes() + SMALL.maxBody());
+        assertThat(parser.maxBuffered())
+                .isLessThanOrEqualTo((long) SMALL.maxRequestLine() + SMALL.maxHeaderBytes() + SMALL.maxBody());
     }
 }

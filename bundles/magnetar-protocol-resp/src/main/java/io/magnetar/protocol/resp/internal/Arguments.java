@@ -19,6 +19,7 @@ final class Arguments {
     private static final int INITIAL_ARGS = 16;
     /** Past these, the arena and index shrink back after their command: one big command pins no memory. */
     private static final int RETAIN_ARENA = 64 * 1024;
+
     private static final int RETAIN_ARGS = 4096;
 
     private final RespServerLimits limits;
@@ -149,7 +150,8 @@ final class Arguments {
 
     /** Argument {@code arg}, at most {@code max} bytes of it, as ISO-8859-1 text (bytes kept as they are). */
     String text(int arg, int max) {
-        return new String(arena, starts[arg], Math.min(lengths[arg], max), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(
+                arena, starts[arg], Math.min(lengths[arg], max), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** The largest the arena has been, in bytes. */

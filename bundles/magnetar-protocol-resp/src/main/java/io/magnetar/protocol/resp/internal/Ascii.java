@@ -12,8 +12,7 @@ final class Ascii {
     /** Long.MIN_VALUE has 19 digits and a sign. */
     static final int MAX_LONG_CHARS = 20;
 
-    private Ascii() {
-    }
+    private Ascii() {}
 
     /**
      * True when {@code a[off, off+len)} equals {@code upper} ignoring ASCII case. {@code upper} holds only

@@ -12,9 +12,32 @@ import java.util.Locale;
  * <p>Immutable.
  */
 enum Command {
-    PING(-1), ECHO(2), GET(2), SET(-3), DEL(-2), EXISTS(-2), INCR(2), DECR(2), INCRBY(3), DECRBY(3),
-    MGET(-2), MSET(-3), LPUSH(-3), RPUSH(-3), LPOP(-2), RPOP(-2), LRANGE(4), LLEN(2),
-    FLUSHALL(-1), FLUSHDB(-1), DBSIZE(1), INFO(-1), COMMAND(-1), CONFIG(-2), SELECT(2), QUIT(-1);
+    PING(-1),
+    ECHO(2),
+    GET(2),
+    SET(-3),
+    DEL(-2),
+    EXISTS(-2),
+    INCR(2),
+    DECR(2),
+    INCRBY(3),
+    DECRBY(3),
+    MGET(-2),
+    MSET(-3),
+    LPUSH(-3),
+    RPUSH(-3),
+    LPOP(-2),
+    RPOP(-2),
+    LRANGE(4),
+    LLEN(2),
+    FLUSHALL(-1),
+    FLUSHDB(-1),
+    DBSIZE(1),
+    INFO(-1),
+    COMMAND(-1),
+    CONFIG(-2),
+    SELECT(2),
+    QUIT(-1);
 
     /** Commands by name length: a lookup compares only the few names of the right length. */
     private static final Command[][] BY_LENGTH = byLength();

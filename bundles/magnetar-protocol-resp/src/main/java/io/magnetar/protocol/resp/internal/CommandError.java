@@ -14,7 +14,8 @@ final class CommandError extends RuntimeException {
 
     // Preallocated and stack-trace-free, so raising one on the hot path allocates nothing.
     @SuppressWarnings("StaticAssignmentOfThrowable")
-    static final CommandError WRONGTYPE = new CommandError("WRONGTYPE Operation against a key holding the wrong kind of value");
+    static final CommandError WRONGTYPE =
+            new CommandError("WRONGTYPE Operation against a key holding the wrong kind of value");
     // Preallocated and stack-trace-free, so raising one on the hot path allocates nothing.
     @SuppressWarnings("StaticAssignmentOfThrowable")
     static final CommandError NOT_INTEGER = new CommandError("ERR value is not an integer or out of range");

@@ -29,7 +29,18 @@ final class CommandParser {
     /** 18 digits cannot overflow a long; a longer length line is no length any limit allows. */
     private static final int MAX_DIGITS = 18;
 
-    private enum State { IDLE, COUNT, COUNT_LF, DOLLAR, LENGTH, LENGTH_LF, BULK, BULK_CR, BULK_LF, INLINE }
+    private enum State {
+        IDLE,
+        COUNT,
+        COUNT_LF,
+        DOLLAR,
+        LENGTH,
+        LENGTH_LF,
+        BULK,
+        BULK_CR,
+        BULK_LF,
+        INLINE
+    }
 
     private final RespServerLimits limits;
     private final int inlineLimit;
@@ -146,7 +157,8 @@ final class CommandParser {
                 }
                 data.position(pos + 1);
                 if (data.get(pos) != '\n') {
-                    fail("Protocol error: " + (lfState == State.COUNT_LF ? "multibulk" : "bulk") + " length line not ended by CRLF");
+                    fail("Protocol error: " + (lfState == State.COUNT_LF ? "multibulk" : "bulk")
+                            + " length line not ended by CRLF");
                     return false;
                 }
                 return true;

@@ -16,6 +16,7 @@ final class Commands {
     private static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 1_000_000L / 4;
     /** redis's limits for the argument echo in an unknown-command error. */
     private static final int ECHO_LIMIT = 128;
+
     private static final byte[] EX = ReplyWriter.ascii("EX");
     private static final byte[] PX = ReplyWriter.ascii("PX");
     private static final byte[] NX = ReplyWriter.ascii("NX");
@@ -187,7 +188,8 @@ final class Commands {
 
     /** redis's reply: {@code unknown command 'X', with args beginning with: 'a' 'b' }, echoes bounded. */
     private void unknown() {
-        StringBuilder m = new StringBuilder("ERR unknown command '").append(args.text(0, ECHO_LIMIT))
+        StringBuilder m = new StringBuilder("ERR unknown command '")
+                .append(args.text(0, ECHO_LIMIT))
                 .append("', with args beginning with: ");
         int echoed = 0;
         for (int i = 1; i < args.count() && echoed < ECHO_LIMIT; i++) {

@@ -65,7 +65,8 @@ final class Key implements Comparable<Key> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Key k && k.hash == hash
+        return o instanceof Key k
+                && k.hash == hash
                 && Arrays.equals(bytes, offset, offset + length, k.bytes, k.offset, k.offset + k.length);
     }
 

@@ -32,6 +32,7 @@ final class ReplyWriter {
     private final byte[] digits = new byte[Ascii.MAX_LONG_CHARS];
     /** A counter's digits: apart from {@link #digits}, which the bulk header they go under reuses. */
     private final byte[] valueDigits = new byte[Ascii.MAX_LONG_CHARS];
+
     private StreamTransport transport;
     private ByteBuffer out = ByteBuffer.allocate(INITIAL);
 

@@ -31,7 +31,14 @@ public final class RespParser {
         }
     };
 
-    private enum State { TYPE, LINE, LINE_LF, BULK, BULK_CR, BULK_LF }
+    private enum State {
+        TYPE,
+        LINE,
+        LINE_LF,
+        BULK,
+        BULK_CR,
+        BULK_LF
+    }
 
     /** An array being filled; arrays nest, so these stack. */
     private static final class Frame {
@@ -240,8 +247,8 @@ public final class RespParser {
 
     private static void expect(byte got, char wanted, String what) {
         if (got != wanted) {
-            throw error((wanted == '\r' ? "missing CRLF after " : "CR not followed by LF after ") + what
-                    + ": got 0x" + Integer.toHexString(got & 0xff));
+            throw error((wanted == '\r' ? "missing CRLF after " : "CR not followed by LF after ") + what + ": got 0x"
+                    + Integer.toHexString(got & 0xff));
         }
     }
 

@@ -69,8 +69,8 @@ public final class RespProtocolFactory implements ProtocolFactory {
 
     @Modified
     synchronized void modified(Config config) {
-        limits = new RespServerLimits(config.maxBulkLength(), config.maxArgs(), config.maxInlineLength(),
-                config.maxFrameBytes());
+        limits = new RespServerLimits(
+                config.maxBulkLength(), config.maxArgs(), config.maxInlineLength(), config.maxFrameBytes());
         long every = config.expirySweepMillis();
         if (every != sweepMillis && sweeper != null) {
             if (sweep != null) {

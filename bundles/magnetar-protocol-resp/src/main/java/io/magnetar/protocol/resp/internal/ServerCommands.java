@@ -117,28 +117,52 @@ final class ServerCommands {
         if (all || section.equals("server")) {
             long uptime = stats.uptimeSeconds();
             s.append("# Server\r\n")
-                    .append("redis_version:").append(VERSION).append("\r\n")
+                    .append("redis_version:")
+                    .append(VERSION)
+                    .append("\r\n")
                     .append("redis_mode:standalone\r\n")
-                    .append("os:").append(System.getProperty("os.name")).append(' ')
-                    .append(System.getProperty("os.version")).append(' ').append(System.getProperty("os.arch")).append("\r\n")
+                    .append("os:")
+                    .append(System.getProperty("os.name"))
+                    .append(' ')
+                    .append(System.getProperty("os.version"))
+                    .append(' ')
+                    .append(System.getProperty("os.arch"))
+                    .append("\r\n")
                     .append("arch_bits:64\r\n")
-                    .append("process_id:").append(ProcessHandle.current().pid()).append("\r\n")
-                    .append("tcp_port:").append(port).append("\r\n")
-                    .append("uptime_in_seconds:").append(uptime).append("\r\n")
-                    .append("uptime_in_days:").append(uptime / 86_400).append("\r\n\r\n");
+                    .append("process_id:")
+                    .append(ProcessHandle.current().pid())
+                    .append("\r\n")
+                    .append("tcp_port:")
+                    .append(port)
+                    .append("\r\n")
+                    .append("uptime_in_seconds:")
+                    .append(uptime)
+                    .append("\r\n")
+                    .append("uptime_in_days:")
+                    .append(uptime / 86_400)
+                    .append("\r\n\r\n");
         }
         if (all || section.equals("clients")) {
-            s.append("# Clients\r\nconnected_clients:").append(stats.connectedClients()).append("\r\n\r\n");
+            s.append("# Clients\r\nconnected_clients:")
+                    .append(stats.connectedClients())
+                    .append("\r\n\r\n");
         }
         if (all || section.equals("stats")) {
-            s.append("# Stats\r\ntotal_connections_received:").append(stats.connectionsReceived()).append("\r\n")
-                    .append("total_commands_processed:").append(stats.commandsProcessed()).append("\r\n\r\n");
+            s.append("# Stats\r\ntotal_connections_received:")
+                    .append(stats.connectionsReceived())
+                    .append("\r\n")
+                    .append("total_commands_processed:")
+                    .append(stats.commandsProcessed())
+                    .append("\r\n\r\n");
         }
         if (all || section.equals("keyspace")) {
             s.append("# Keyspace\r\n");
             int keys = keyspace.size();
             if (keys > 0) {
-                s.append("db0:keys=").append(keys).append(",expires=").append(keyspace.expiring())
+                s.append("db0:keys=")
+                        .append(keys)
+                        .append(",expires=")
+                        .append(keyspace.expiring())
                         .append(",avg_ttl=0\r\n");
             }
         }

@@ -42,27 +42,32 @@ class CommandParserTest {
             + "\r\n"
             + "*1\r\n$0\r\n\r\n"
             + "  get   k \n";
-    private static final List<List<String>> COMMANDS = List.of(List.of("SET", "k", "a\r\nb\r\n"), List.of("PING"),
-            List.of(""), List.of("get", "k"));
+    private static final List<List<String>> COMMANDS =
+            List.of(List.of("SET", "k", "a\r\nb\r\n"), List.of("PING"), List.of(""), List.of("get", "k"));
 
     @Test
     void parsesArraysAndInlineCommandsAndSkipsEmptyOnes() {
-        assertThat(parseAll(new CommandParser(RespServerLimits.DEFAULTS), List.of(bytes(STREAM)))).isEqualTo(COMMANDS);
+        assertThat(parseAll(new CommandParser(RespServerLimits.DEFAULTS), List.of(bytes(STREAM))))
+                .isEqualTo(COMMANDS);
     }
 
     @Test
     void parsesTheSameSplitAtEveryPoint() {
         byte[] all = STREAM.getBytes(StandardCharsets.ISO_8859_1);
         for (int cut = 0; cut <= all.length; cut++) {
-            List<ByteBuffer> chunks = List.of(ByteBuffer.wrap(all, 0, cut).slice(),
+            List<ByteBuffer> chunks = List.of(
+                    ByteBuffer.wrap(all, 0, cut).slice(),
                     ByteBuffer.wrap(all, cut, all.length - cut).slice());
-            assertThat(parseAll(new CommandParser(RespServerLimits.DEFAULTS), chunks)).as("cut at %d", cut).isEqualTo(COMMANDS);
+            assertThat(parseAll(new CommandParser(RespServerLimits.DEFAULTS), chunks))
+                    .as("cut at %d", cut)
+                    .isEqualTo(COMMANDS);
         }
         List<ByteBuffer> single = new ArrayList<>();
         for (byte b : all) {
             single.add(ByteBuffer.allocateDirect(1).put(b).flip());
         }
-        assertThat(parseAll(new CommandParser(RespServerLimits.DEFAULTS), single)).isEqualTo(COMMANDS);
+        assertThat(parseAll(new CommandParser(RespServerLimits.DEFAULTS), single))
+                .isEqualTo(COMMANDS);
     }
 
     @Test
@@ -80,7 +85,8 @@ class CommandParserTest {
     void refusesAnOversizedBulkBeforeKeepingAnyOfIt() {
         RespServerLimits limits = new RespServerLimits(1000, 16, 64, 4096);
         CommandParser p = new CommandParser(limits);
-        assertThat(p.parse(bytes("*2\r\n$3\r\nSET\r\n$1001\r\n" + "x".repeat(1001) + "\r\n"))).isEqualTo(CommandParser.ERROR);
+        assertThat(p.parse(bytes("*2\r\n$3\r\nSET\r\n$1001\r\n" + "x".repeat(1001) + "\r\n")))
+                .isEqualTo(CommandParser.ERROR);
         assertThat(p.error()).isEqualTo("Protocol error: bulk length 1001 exceeds the limit of 1000");
         assertThat(p.peakArena()).isLessThanOrEqualTo(512);
     }
@@ -99,7 +105,8 @@ class CommandParserTest {
     void neverGrowsPastTheLimitsWhateverTheyAre() {
         RespServerLimits limits = new RespServerLimits(100, 3, 16, 20);
         CommandParser p = new CommandParser(limits);
-        assertThat(p.parse(bytes("*3\r\n$10\r\n0123456789\r\n$10\r\n0123456789\r\n$0\r\n\r\n"))).isEqualTo(CommandParser.COMMAND);
+        assertThat(p.parse(bytes("*3\r\n$10\r\n0123456789\r\n$10\r\n0123456789\r\n$0\r\n\r\n")))
+                .isEqualTo(CommandParser.COMMAND);
         assertThat(p.peakArena()).isLessThanOrEqualTo(20);
         assertThat(p.parse(bytes("*4\r\n"))).isEqualTo(CommandParser.ERROR);
         assertThat(p.error()).isEqualTo("Protocol error: multibulk length 4 exceeds the limit of 3");
@@ -108,7 +115,8 @@ class CommandParserTest {
 
     @Test
     void refusesLengthLinesThatAreNotNumbers() {
-        for (String bad : List.of("*\r\n", "*-\r\n", "*1x\r\n", "*99999999999999999999\r\n", "*1\r\n$1-\r\n", "*1\r\n$+1\r\n")) {
+        for (String bad :
+                List.of("*\r\n", "*-\r\n", "*1x\r\n", "*99999999999999999999\r\n", "*1\r\n$1-\r\n", "*1\r\n$+1\r\n")) {
             CommandParser p = new CommandParser(RespServerLimits.DEFAULTS);
             assertThat(p.parse(bytes(bad))).as(bad).isEqualTo(CommandParser.ERROR);
             assertThat(p.error()).as(bad).matches("Protocol error: invalid (multibulk|bulk) length");

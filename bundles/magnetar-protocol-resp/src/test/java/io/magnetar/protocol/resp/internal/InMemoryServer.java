@@ -76,7 +76,8 @@ final class InMemoryServer {
             replies.add(r);
         }
         if (!parser.isIdle()) {
-            throw new AssertionError("output ends inside a reply: " + new String(output, java.nio.charset.StandardCharsets.ISO_8859_1));
+            throw new AssertionError(
+                    "output ends inside a reply: " + new String(output, java.nio.charset.StandardCharsets.ISO_8859_1));
         }
         return replies;
     }

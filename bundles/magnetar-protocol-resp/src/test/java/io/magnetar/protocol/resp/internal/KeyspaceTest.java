@@ -66,7 +66,9 @@ class KeyspaceTest {
         now += 100;
         assertThat(keyspace.removeExpired()).isEqualTo(1);
         assertThat(keyspace.size()).isEqualTo(1);
-        assertThat(keyspace.removeExpired()).as("nothing left to expire: no scan").isZero();
+        assertThat(keyspace.removeExpired())
+                .as("nothing left to expire: no scan")
+                .isZero();
         assertThat(keyspace.delete(key("c"))).isTrue();
     }
 
@@ -157,7 +159,8 @@ class KeyspaceTest {
         int left = Math.max(0, keyspace.pop(key("q"), true, Integer.MAX_VALUE, rest));
         Set<String> all = new HashSet<>(popped);
         for (int j = 0; j < left; j++) {
-            assertThat(all.add(new String(rest.capacity(left)[j], StandardCharsets.UTF_8))).isTrue();
+            assertThat(all.add(new String(rest.capacity(left)[j], StandardCharsets.UTF_8)))
+                    .isTrue();
         }
         assertThat(duplicates.get()).isZero();
         assertThat(all).hasSize(pushers * perPusher);

@@ -15,13 +15,35 @@ import java.util.Random;
 public final class RespFuzz {
 
     private static final String[][] COMMANDS = {
-            {"PING"}, {"PING", "$v"}, {"ECHO", "$v"}, {"GET", "$k"}, {"SET", "$k", "$v"},
-            {"SET", "$k", "$v", "EX", "$n"}, {"SET", "$k", "$v", "PX", "$n", "NX"}, {"DEL", "$k", "$k"},
-            {"EXISTS", "$k"}, {"INCR", "$k"}, {"DECR", "$k"}, {"INCRBY", "$k", "$n"}, {"MGET", "$k", "$k", "$k"},
-            {"MSET", "$k", "$v", "$k", "$v"}, {"LPUSH", "$k", "$v", "$v"}, {"RPUSH", "$k", "$v"}, {"LPOP", "$k"},
-            {"RPOP", "$k", "$n"}, {"LRANGE", "$k", "$n", "$n"}, {"LLEN", "$k"}, {"DBSIZE"}, {"INFO"},
-            {"COMMAND", "DOCS"}, {"CONFIG", "GET", "save"}, {"SELECT", "$n"}, {"NOSUCH", "$v"}, {"GET"},
-            {"SET", "$k"}, {"FLUSHALL"},
+        {"PING"},
+        {"PING", "$v"},
+        {"ECHO", "$v"},
+        {"GET", "$k"},
+        {"SET", "$k", "$v"},
+        {"SET", "$k", "$v", "EX", "$n"},
+        {"SET", "$k", "$v", "PX", "$n", "NX"},
+        {"DEL", "$k", "$k"},
+        {"EXISTS", "$k"},
+        {"INCR", "$k"},
+        {"DECR", "$k"},
+        {"INCRBY", "$k", "$n"},
+        {"MGET", "$k", "$k", "$k"},
+        {"MSET", "$k", "$v", "$k", "$v"},
+        {"LPUSH", "$k", "$v", "$v"},
+        {"RPUSH", "$k", "$v"},
+        {"LPOP", "$k"},
+        {"RPOP", "$k", "$n"},
+        {"LRANGE", "$k", "$n", "$n"},
+        {"LLEN", "$k"},
+        {"DBSIZE"},
+        {"INFO"},
+        {"COMMAND", "DOCS"},
+        {"CONFIG", "GET", "save"},
+        {"SELECT", "$n"},
+        {"NOSUCH", "$v"},
+        {"GET"},
+        {"SET", "$k"},
+        {"FLUSHALL"},
     };
 
     private final Random random;
@@ -142,8 +164,8 @@ public final class RespFuzz {
                 }
                 case 1 -> {
                     write(out, b, 0, at);
-                    write(out, new byte[] {"*$\r\n-0123456789:+"
-                            .getBytes(StandardCharsets.US_ASCII)[random.nextInt(17)]});
+                    write(out, new byte[] {"*$\r\n-0123456789:+".getBytes(StandardCharsets.US_ASCII)[random.nextInt(17)]
+                    });
                     write(out, b, at, b.length - at);
                 }
                 case 2 -> {
@@ -170,9 +192,16 @@ public final class RespFuzz {
     }
 
     private byte[] hostileHeader() {
-        String[] headers = {"*2147483648\r\n", "*1048577\r\n", "*3\r\n$2147483647\r\n", "*2\r\n$4\r\nECHO\r\n$99999999\r\n",
-                "*-2\r\n*1\r\n$4\r\nPING\r\n", "*100\r\n" + "$1\r\nx\r\n".repeat(100), "*1\r\n$-1\r\n",
-                "*5\r\n" + ("$250\r\n" + "y".repeat(250) + "\r\n").repeat(4) + "$250\r\n"};
+        String[] headers = {
+            "*2147483648\r\n",
+            "*1048577\r\n",
+            "*3\r\n$2147483647\r\n",
+            "*2\r\n$4\r\nECHO\r\n$99999999\r\n",
+            "*-2\r\n*1\r\n$4\r\nPING\r\n",
+            "*100\r\n" + "$1\r\nx\r\n".repeat(100),
+            "*1\r\n$-1\r\n",
+            "*5\r\n" + ("$250\r\n" + "y".repeat(250) + "\r\n").repeat(4) + "$250\r\n"
+        };
         return headers[random.nextInt(headers.length)].getBytes(StandardCharsets.US_ASCII);
     }
 

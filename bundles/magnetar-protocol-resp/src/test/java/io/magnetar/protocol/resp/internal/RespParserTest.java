@@ -31,7 +31,6 @@ class RespParserTest {
             + "*4\r\n:1\r\n*2\r\n$1\r\nx\r\n*1\r\n+deep\r\n$-1\r\n-WRONGTYPE nested\r\n"
             + "+\r\n";
 
-
     private static ByteBuffer bytes(String s) {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
     }
@@ -107,9 +106,12 @@ class RespParserTest {
         byte[] all = STREAM.getBytes(StandardCharsets.UTF_8);
         for (int split = 0; split <= all.length; split++) {
             RespParser parser = new RespParser(RespLimits.DEFAULTS);
-            List<ByteBuffer> chunks = List.of(ByteBuffer.wrap(all, 0, split).slice(),
+            List<ByteBuffer> chunks = List.of(
+                    ByteBuffer.wrap(all, 0, split).slice(),
                     ByteBuffer.wrap(all, split, all.length - split).slice());
-            assertThat(normalAll(parseAll(parser, chunks))).as("split at " + split).isEqualTo(EXPECTED);
+            assertThat(normalAll(parseAll(parser, chunks)))
+                    .as("split at " + split)
+                    .isEqualTo(EXPECTED);
         }
     }
 
@@ -119,9 +121,13 @@ class RespParserTest {
         for (int a = 0; a <= all.length; a++) {
             for (int b = a; b <= all.length; b++) {
                 RespParser parser = new RespParser(RespLimits.DEFAULTS);
-                List<ByteBuffer> chunks = List.of(ByteBuffer.wrap(all, 0, a).slice(),
-                        ByteBuffer.wrap(all, a, b - a).slice(), ByteBuffer.wrap(all, b, all.length - b).slice());
-                assertThat(normalAll(parseAll(parser, chunks))).as("split at " + a + " and " + b).isEqualTo(EXPECTED);
+                List<ByteBuffer> chunks = List.of(
+                        ByteBuffer.wrap(all, 0, a).slice(),
+                        ByteBuffer.wrap(all, a, b - a).slice(),
+                        ByteBuffer.wrap(all, b, all.length - b).slice());
+                assertThat(normalAll(parseAll(parser, chunks)))
+                        .as("split at " + a + " and " + b)
+                        .isEqualTo(EXPECTED);
             }
         }
     }
@@ -171,15 +177,27 @@ class RespParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"!oops\r\n", ":12a\r\n", ":\r\n", ":-\r\n", ":9223372036854775808\r\n", "$-2\r\n",
-        "$3\r\nabcd\r\n", "+OK\rX", "*-5\r\n"})
+    @ValueSource(
+            strings = {
+                "!oops\r\n",
+                ":12a\r\n",
+                ":\r\n",
+                ":-\r\n",
+                ":9223372036854775808\r\n",
+                "$-2\r\n",
+                "$3\r\nabcd\r\n",
+                "+OK\rX",
+                "*-5\r\n"
+            })
     void refusesMalformedInputWithAClearError(String input) {
         RespParser parser = new RespParser(RespLimits.DEFAULTS);
         assertThatThrownBy(() -> {
-            ByteBuffer data = bytes(input);
-            while (data.hasRemaining()) {
-                parser.parse(data);
-            }
-        }).isInstanceOf(RespProtocolException.class).hasMessageNotContaining("null");
+                    ByteBuffer data = bytes(input);
+                    while (data.hasRemaining()) {
+                        parser.parse(data);
+                    }
+                })
+                .isInstanceOf(RespProtocolException.class)
+                .hasMessageNotContaining("null");
     }
 }

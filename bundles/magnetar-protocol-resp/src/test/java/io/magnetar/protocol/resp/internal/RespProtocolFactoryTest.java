@@ -21,7 +21,8 @@ class RespProtocolFactoryTest {
         factory.deactivate();
     }
 
-    private static RespProtocolFactory.Config config(int maxBulk, int maxArgs, int maxInline, int maxFrame, long sweepMillis) {
+    private static RespProtocolFactory.Config config(
+            int maxBulk, int maxArgs, int maxInline, int maxFrame, long sweepMillis) {
         return new RespProtocolFactory.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -71,7 +72,9 @@ class RespProtocolFactoryTest {
         assertThat(before.call("SET", "k", "v")).isEqualTo("OK");
         factory.modified(config(50, 5, 100, 500, 0));
         assertThat(factory.limits()).isEqualTo(new RespServerLimits(50, 5, 100, 500));
-        assertThat(RespServerCommandsTest.v(connect().call("GET", "k"))).as("one store for the component's life").isEqualTo("v");
+        assertThat(RespServerCommandsTest.v(connect().call("GET", "k")))
+                .as("one store for the component's life")
+                .isEqualTo("v");
     }
 
     @Test

@@ -130,7 +130,9 @@ class RespServerCommandsTest {
         assertThat(call("SET", "t", "not a number")).isEqualTo("OK");
         assertThat(call("INCR", "t")).isEqualTo("-ERR value is not an integer or out of range");
         assertThat(call("SET", "t", "007")).isEqualTo("OK");
-        assertThat(call("INCR", "t")).as("not canonical, as redis").isEqualTo("-ERR value is not an integer or out of range");
+        assertThat(call("INCR", "t"))
+                .as("not canonical, as redis")
+                .isEqualTo("-ERR value is not an integer or out of range");
         assertThat(call("INCRBY", "t", "x")).isEqualTo("-ERR value is not an integer or out of range");
         assertThat(call("INCR", "c", "d")).isEqualTo("-ERR wrong number of arguments for 'incr' command");
     }
@@ -181,7 +183,8 @@ class RespServerCommandsTest {
     @Test
     void aListGrowsAndShrinksAcrossItsRing() {
         for (int i = 0; i < 1000; i++) {
-            assertThat(call(i % 2 == 0 ? "RPUSH" : "LPUSH", "q", Integer.toString(i))).isEqualTo(i + 1L);
+            assertThat(call(i % 2 == 0 ? "RPUSH" : "LPUSH", "q", Integer.toString(i)))
+                    .isEqualTo(i + 1L);
         }
         @SuppressWarnings("unchecked")
         List<Object> all = (List<Object>) call("LRANGE", "q", "0", "-1");
@@ -189,8 +192,8 @@ class RespServerCommandsTest {
         for (int i = 0; i < 990; i++) {
             assertThat(call("RPOP", "q")).isNotNull();
         }
-        assertThat(call("LRANGE", "q", "0", "-1")).isEqualTo(List.of("999", "997", "995", "993", "991", "989", "987",
-                "985", "983", "981"));
+        assertThat(call("LRANGE", "q", "0", "-1"))
+                .isEqualTo(List.of("999", "997", "995", "993", "991", "989", "987", "985", "983", "981"));
     }
 
     @Test
@@ -205,15 +208,19 @@ class RespServerCommandsTest {
         assertThat(call("RPUSH", "l", "x")).isEqualTo(1L);
         assertThat(call("GET", "l")).isEqualTo(wrongType);
         assertThat(call("INCR", "l")).isEqualTo(wrongType);
-        assertThat(call("SET", "l", "now a string")).as("SET overwrites any type").isEqualTo("OK");
+        assertThat(call("SET", "l", "now a string"))
+                .as("SET overwrites any type")
+                .isEqualTo("OK");
         assertThat(call("GET", "l")).isEqualTo("now a string");
     }
 
     @Test
     void unknownCommandAndWrongArityAsRedisWordsThemAndTheConnectionStays() {
-        assertThat(call("NOSUCH", "x", "y")).isEqualTo("-ERR unknown command 'NOSUCH', with args beginning with: 'x' 'y' ");
+        assertThat(call("NOSUCH", "x", "y"))
+                .isEqualTo("-ERR unknown command 'NOSUCH', with args beginning with: 'x' 'y' ");
         assertThat(call("nosuch")).isEqualTo("-ERR unknown command 'nosuch', with args beginning with: ");
-        assertThat(call("BAD\r\nNAME", "a\nb")).isEqualTo("-ERR unknown command 'BAD  NAME', with args beginning with: 'a b' ");
+        assertThat(call("BAD\r\nNAME", "a\nb"))
+                .isEqualTo("-ERR unknown command 'BAD  NAME', with args beginning with: 'a b' ");
         assertThat(call("GET")).isEqualTo("-ERR wrong number of arguments for 'get' command");
         assertThat(call("DBSIZE", "x")).isEqualTo("-ERR wrong number of arguments for 'dbsize' command");
         assertThat(call("PING")).isEqualTo("PONG");
@@ -226,8 +233,12 @@ class RespServerCommandsTest {
         assertThat(call("SET", "a", "1", "EX", "100")).isEqualTo("OK");
         assertThat(call("SET", "b", "1")).isEqualTo("OK");
         String info = (String) call("INFO");
-        assertThat(info).startsWith("# Server\r\nredis_version:7.0.0-magnetar\r\n")
-                .contains("\r\ntcp_port:6379\r\n", "# Clients\r\nconnected_clients:1\r\n", "# Stats\r\n",
+        assertThat(info)
+                .startsWith("# Server\r\nredis_version:7.0.0-magnetar\r\n")
+                .contains(
+                        "\r\ntcp_port:6379\r\n",
+                        "# Clients\r\nconnected_clients:1\r\n",
+                        "# Stats\r\n",
                         "# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=0\r\n");
         assertThat((String) call("INFO", "keyspace")).isEqualTo("# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=0\r\n");
         assertThat(call("COMMAND")).isEqualTo(List.of());

@@ -32,12 +32,16 @@ class RespServerConnectionTest {
     @Test
     void pipelinedCommandsAreAnsweredInOrderInOneWrite() {
         InMemoryServer.Client c = server.connect();
-        byte[] batch = commands(RespCommand.of("SET", "k", "1"), RespCommand.of("INCR", "k"), RespCommand.of("GET", "k"),
-                RespCommand.of("NOPE"), RespCommand.of("PING"));
+        byte[] batch = commands(
+                RespCommand.of("SET", "k", "1"),
+                RespCommand.of("INCR", "k"),
+                RespCommand.of("GET", "k"),
+                RespCommand.of("NOPE"),
+                RespCommand.of("PING"));
         c.transport.receive(batch, true);
 
-        assertThat(c.replies().stream().map(RespServerConnectionTest::text).toList()).containsExactly("OK", 2L, "2",
-                "-ERR unknown command 'NOPE', with args beginning with: ", "PONG");
+        assertThat(c.replies().stream().map(RespServerConnectionTest::text).toList())
+                .containsExactly("OK", 2L, "2", "-ERR unknown command 'NOPE', with args beginning with: ", "PONG");
         assertThat(c.transport.writes()).isEqualTo(1);
         assertThat(c.connection.processed()).isEqualTo(5);
         assertThat(server.stats.commandsProcessed()).isEqualTo(5);
@@ -45,8 +49,11 @@ class RespServerConnectionTest {
 
     @Test
     void commandsSplitAtEveryByteGiveTheSameReplies() {
-        byte[] batch = commands(RespCommand.of("RPUSH", "l", "a", "b\r\nc"), RespCommand.of("LRANGE", "l", "0", "-1"),
-                RespCommand.of("ECHO", ""), RespCommand.of("DEL", "l"));
+        byte[] batch = commands(
+                RespCommand.of("RPUSH", "l", "a", "b\r\nc"),
+                RespCommand.of("LRANGE", "l", "0", "-1"),
+                RespCommand.of("ECHO", ""),
+                RespCommand.of("DEL", "l"));
         InMemoryServer.Client whole = server.connect();
         whole.transport.receive(batch, false);
         byte[] expected = whole.transport.takeOutput();
@@ -64,7 +71,8 @@ class RespServerConnectionTest {
     void inlineCommandsAsRedisBenchmarkAndTelnetSendThem() {
         InMemoryServer.Client c = server.connect();
         List<Object> replies = c.send("PING\r\n\r\nset  k \tv\nGET k\r\n \r\necho hi\r\n");
-        assertThat(replies.stream().map(RespServerConnectionTest::text).toList()).containsExactly("PONG", "OK", "v", "hi");
+        assertThat(replies.stream().map(RespServerConnectionTest::text).toList())
+                .containsExactly("PONG", "OK", "v", "hi");
     }
 
     @Test
@@ -85,7 +93,9 @@ class RespServerConnectionTest {
         assertThat(c.connection.closeReason()).isEqualTo("Protocol error: bulk length 1000000 exceeds the limit of 64");
         assertThat(c.connection.peakArena()).isLessThanOrEqualTo(SMALL.maxFrameBytes());
         assertThat(c.transport.eofWritten()).isTrue();
-        assertThat(c.transport.isLost()).as("lingers to let the client read the error").isFalse();
+        assertThat(c.transport.isLost())
+                .as("lingers to let the client read the error")
+                .isFalse();
 
         c.transport.receive("more bytes after the error are dropped");
         assertThat(c.transport.takeOutput()).isEmpty();
@@ -106,15 +116,18 @@ class RespServerConnectionTest {
     @Test
     void everyKindOfBadFramingIsRefusedWithItsReason() {
         String[][] cases = {
-                {"*2\r\n:1\r\n", "Protocol error: expected '$', got ':'"},
-                {"*x\r\n", "Protocol error: invalid multibulk length"},
-                {"*1\r\n$-2\r\n", "Protocol error: invalid bulk length"},
-                {"*1\r\n$\r\n", "Protocol error: invalid bulk length"},
-                {"*1\r\n$4\r\nPINGxx", "Protocol error: bulk string not followed by CRLF"},
-                {"*1\r\n$4\rx", "Protocol error: bulk length line not ended by CRLF"},
-                {"*3\r\n$60\r\n" + "x".repeat(60) + "\r\n$60\r\n" + "x".repeat(60) + "\r\n$60\r\n", "Protocol error: command of more than 128 bytes"},
-                {"PING " + "x".repeat(40) + "\r\n", "Protocol error: too big inline request (limit 32 bytes)"},
-                {"a b c d e f g h i\r\n", "Protocol error: inline request of more than 8 arguments"},
+            {"*2\r\n:1\r\n", "Protocol error: expected '$', got ':'"},
+            {"*x\r\n", "Protocol error: invalid multibulk length"},
+            {"*1\r\n$-2\r\n", "Protocol error: invalid bulk length"},
+            {"*1\r\n$\r\n", "Protocol error: invalid bulk length"},
+            {"*1\r\n$4\r\nPINGxx", "Protocol error: bulk string not followed by CRLF"},
+            {"*1\r\n$4\rx", "Protocol error: bulk length line not ended by CRLF"},
+            {
+                "*3\r\n$60\r\n" + "x".repeat(60) + "\r\n$60\r\n" + "x".repeat(60) + "\r\n$60\r\n",
+                "Protocol error: command of more than 128 bytes"
+            },
+            {"PING " + "x".repeat(40) + "\r\n", "Protocol error: too big inline request (limit 32 bytes)"},
+            {"a b c d e f g h i\r\n", "Protocol error: inline request of more than 8 arguments"},
         };
         for (String[] k : cases) {
             InMemoryServer.Client c = server.connect(SMALL);

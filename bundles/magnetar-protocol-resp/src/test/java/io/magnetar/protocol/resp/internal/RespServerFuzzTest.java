@@ -29,10 +29,15 @@ class RespServerFuzzTest {
             outcomes.merge(runCase(server, i, fuzz.input(), fuzz), 1, Integer::sum);
         }
         System.out.println("RESP fuzz outcomes over " + CASES + " cases: " + outcomes);
-        assertThat(outcomes.keySet()).as("both answered and refused inputs were generated")
-                .anyMatch(o -> o.startsWith("answered")).anyMatch(o -> o.startsWith("refused"));
-        assertThat(outcomes.keySet()).as("every limit was hit").anyMatch(o -> o.contains("exceeds the limit"))
-                .anyMatch(o -> o.contains("command of more than")).anyMatch(o -> o.contains("too big inline"));
+        assertThat(outcomes.keySet())
+                .as("both answered and refused inputs were generated")
+                .anyMatch(o -> o.startsWith("answered"))
+                .anyMatch(o -> o.startsWith("refused"));
+        assertThat(outcomes.keySet())
+                .as("every limit was hit")
+                .anyMatch(o -> o.contains("exceeds the limit"))
+                .anyMatch(o -> o.contains("command of more than"))
+                .anyMatch(o -> o.contains("too big inline"));
 
         InMemoryServer.Client after = server.connect(LIMITS);
         assertThat(after.call("PING")).isEqualTo("PONG");
@@ -73,7 +78,9 @@ class RespServerFuzzTest {
         Object last = replies.get(replies.size() - 1);
         assertThat(last).as(what).isInstanceOf(RedisException.class);
         assertThat(((RedisException) last).getMessage()).as(what).isEqualTo("ERR " + reason);
-        assertThat(c.transport.isLost()).as(what + ": refused and still open after the linger").isTrue();
+        assertThat(c.transport.isLost())
+                .as(what + ": refused and still open after the linger")
+                .isTrue();
         // The reason without its numbers, so that outcomes group.
         return "refused " + reason.replaceAll("[0-9]+", "N").replaceAll("'.*'", "'X'");
     }

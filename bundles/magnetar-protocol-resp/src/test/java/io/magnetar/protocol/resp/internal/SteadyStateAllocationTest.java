@@ -33,7 +33,8 @@ class SteadyStateAllocationTest {
 
         ManualLoop loop = new ManualLoop();
         Keyspace keyspace = new Keyspace();
-        RespServerConnection connection = RespServerConnection.create(keyspace, new ServerStats(), RespServerLimits.DEFAULTS);
+        RespServerConnection connection =
+                RespServerConnection.create(keyspace, new ServerStats(), RespServerLimits.DEFAULTS);
         long[] served = new long[1];
         connection.onPostRequest(consumer -> served[0]++);
         FakeTransport transport = new FakeTransport(loop, connection, false).connect();
@@ -44,8 +45,12 @@ class SteadyStateAllocationTest {
         List<String> report = new ArrayList<>();
         long[] per = new long[4];
         String[] names = {"PING", "GET", "INCR", "SET"};
-        RespCommand[] commands = {RespCommand.of("PING"), RespCommand.of("GET", "key:__rand_int__"),
-                RespCommand.of("INCR", "counter:__rand_int__"), RespCommand.of("SET", "key:__rand_int__", "xxx")};
+        RespCommand[] commands = {
+            RespCommand.of("PING"),
+            RespCommand.of("GET", "key:__rand_int__"),
+            RespCommand.of("INCR", "counter:__rand_int__"),
+            RespCommand.of("SET", "key:__rand_int__", "xxx")
+        };
         for (int i = 0; i < commands.length; i++) {
             ByteBuffer wire = sixteen(commands[i]);
             run(transport, wire, ROUNDS); // warm: JIT, grown arrays
@@ -60,7 +65,8 @@ class SteadyStateAllocationTest {
         assertThat(transport.bytesWritten()).isPositive();
         assertThat(connection.processed()).isEqualTo(2 * 16 + 8L * ROUNDS * 16);
         assertThat(served[0]).isEqualTo(connection.processed());
-        // Integer division: under one byte per command on average reads 0; one byte is left for a one-off (a grown array, a deoptimisation).
+        // Integer division: under one byte per command on average reads 0; one byte is left for a one-off (a grown
+        // array, a deoptimisation).
         assertThat(per[0]).as("PING").isLessThanOrEqualTo(1);
         assertThat(per[1]).as("GET").isLessThanOrEqualTo(1);
         assertThat(per[2]).as("INCR").isLessThanOrEqualTo(1);
