@@ -15,8 +15,18 @@ public interface MetricWriter {
     /** A count that only grows while the process runs. */
     void counter(String name, String help, double value, String... labels);
 
+    /** A count that only grows while the process runs, from a {@code long} counter. */
+    default void counter(String name, String help, long value, String... labels) {
+        counter(name, help, (double) value, labels);
+    }
+
     /** A value that goes up and down. */
     void gauge(String name, String help, double value, String... labels);
+
+    /** A value that goes up and down, from a {@code long}. */
+    default void gauge(String name, String help, long value, String... labels) {
+        gauge(name, help, (double) value, labels);
+    }
 
     /**
      * A histogram of observations in seconds (or any unit the name says): {@code counts[i]} observations

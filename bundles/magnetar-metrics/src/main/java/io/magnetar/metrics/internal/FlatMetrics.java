@@ -44,7 +44,7 @@ final class FlatMetrics implements MetricWriter {
         for (long c : counts) {
             count += c;
         }
-        put(name + "_count", description + " (observations)", count, labels);
+        put(name + "_count", description + " (observations)", (double) count, labels);
         put(name + "_sum", description + " (sum)", sum, labels);
     }
 

@@ -70,12 +70,12 @@ final class TextExposition implements MetricWriter {
         long cumulative = 0;
         for (int i = 0; i < upperBounds.length; i++) {
             cumulative += counts[i];
-            f.sample(PREFIX + name + "_bucket", labels, number(upperBounds[i]), cumulative);
+            f.sample(PREFIX + name + "_bucket", labels, number(upperBounds[i]), (double) cumulative);
         }
         cumulative += counts[upperBounds.length];
-        f.sample(PREFIX + name + "_bucket", labels, "+Inf", cumulative);
+        f.sample(PREFIX + name + "_bucket", labels, "+Inf", (double) cumulative);
         f.sample(PREFIX + name + "_sum", labels, null, sum);
-        f.sample(PREFIX + name + "_count", labels, null, cumulative);
+        f.sample(PREFIX + name + "_count", labels, null, (double) cumulative);
     }
 
     private Family family(String name, String type, String help) {
