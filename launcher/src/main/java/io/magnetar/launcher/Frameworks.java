@@ -1,7 +1,6 @@
 package io.magnetar.launcher;
 
 import java.util.Locale;
-import java.util.ServiceLoader;
 import org.osgi.framework.launch.FrameworkFactory;
 
 /**
@@ -18,16 +17,18 @@ final class Frameworks {
     /** The factory of the framework {@code name} names ({@code felix} or {@code equinox}; null means felix). */
     static FrameworkFactory factory(String name) throws LaunchException {
         String wanted = name == null || name.isBlank() ? "felix" : name.trim().toLowerCase(Locale.ROOT);
-        String prefix = switch (wanted) {
-            case "felix" -> "org.apache.felix.";
-            case "equinox" -> "org.eclipse.osgi.";
+        // By class name rather than ServiceLoader: a ServiceLoader instantiates every framework's factory,
+        // and opening Equinox's signed jar to do so costs a signature check on every start with Felix.
+        String factory = switch (wanted) {
+            case "felix" -> "org.apache.felix.framework.FrameworkFactory";
+            case "equinox" -> "org.eclipse.osgi.launch.EquinoxFactory";
             default -> throw new LaunchException(FRAMEWORK + " must be felix or equinox, not '" + name + "'");
         };
-        for (FrameworkFactory f : ServiceLoader.load(FrameworkFactory.class)) {
-            if (f.getClass().getName().startsWith(prefix)) {
-                return f;
-            }
+        try {
+            return (FrameworkFactory)
+                    Class.forName(factory).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new LaunchException("no " + wanted + " framework in lib/ (the class path): " + e, e);
         }
-        throw new LaunchException("no " + wanted + " framework in lib/ (the class path)");
     }
 }

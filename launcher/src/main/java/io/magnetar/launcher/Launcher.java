@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -73,6 +74,12 @@ public final class Launcher {
      *                         is stopped again before this is thrown
      */
     public static Launcher start(Path home, Map<String, String> overrides) throws LaunchException {
+        return start(home, overrides, framework -> {});
+    }
+
+    /** Like {@link #start(Path, Map)}; {@code created} gets the framework as soon as it exists, before it starts. */
+    static Launcher start(Path home, Map<String, String> overrides, Consumer<Framework> created)
+            throws LaunchException {
         Path root = home.toAbsolutePath().normalize();
         Map<String, String> properties = properties(root, overrides);
         FeatureRepository repository = features(root);
@@ -81,6 +88,7 @@ public final class Launcher {
 
         Framework framework =
                 Frameworks.factory(properties.get(Frameworks.FRAMEWORK)).newFramework(properties);
+        created.accept(framework);
         try {
             framework.start();
             BundleContext context = framework.getBundleContext();

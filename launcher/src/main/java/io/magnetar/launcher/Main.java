@@ -5,9 +5,13 @@ import java.lang.System.Logger.Level;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 
 /**
@@ -23,6 +27,9 @@ public final class Main {
         "magnetar.", "felix.", "gosh.", "org.osgi.framework.", "osgi.", "equinox.", "eclipse."
     };
 
+    /** Set before main's own System.exit: the hook then leaves the exit status alone. */
+    private static volatile boolean exiting;
+
     private Main() {}
 
     /** Runs Magnetar; see the class comment for the exit status. */
@@ -31,7 +38,9 @@ public final class Main {
         if (System.getProperty(LOG_FORMAT) == null) {
             System.setProperty(LOG_FORMAT, "%1$tT %4$s %5$s%6$s%n");
         }
-        System.exit(run(args));
+        int status = run(args);
+        exiting = true;
+        System.exit(status);
     }
 
     private static int run(String[] args) {
@@ -44,9 +53,23 @@ public final class Main {
         LogFiles.configure(home);
         System.Logger log = System.getLogger(Main.class.getName());
         HeldConsoleLog console = HeldConsoleLog.install();
+        // Before the start: a SIGTERM while bundles still start (an endpoint may serve already) stops
+        // what runs cleanly and exits 0, instead of the JVM's 143.
+        AtomicReference<Framework> created = new AtomicReference<>();
+        AtomicReference<Launcher> started = new AtomicReference<>();
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            console.release();
+                            if (!exiting) {
+                                stopAndHalt(started.get(), created.get(), log);
+                            }
+                        },
+                        "magnetar-shutdown"));
         Launcher launcher;
         try {
-            launcher = Launcher.start(home, overrides());
+            launcher = Launcher.start(home, overrides(), created::set);
+            started.set(launcher);
         } catch (LaunchException e) {
             console.release();
             // The message names what failed and where; the stack trace is for debugging only.
@@ -57,13 +80,6 @@ public final class Main {
             console.release();
             throw e;
         }
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            console.release();
-                            stopAndHalt(launcher, log);
-                        },
-                        "magnetar-shutdown"));
         printBanner(launcher, (System.nanoTime() - begin) / 1_000_000, System.out);
         console.release();
         try {
@@ -76,17 +92,27 @@ public final class Main {
     }
 
     /** The shutdown hook: a clean stop exits 0, a stop that times out exits 1. */
-    private static void stopAndHalt(Launcher launcher, System.Logger log) {
+    private static void stopAndHalt(Launcher launcher, Framework starting, System.Logger log) {
         boolean stopped = false;
+        Duration timeout = launcher != null ? launcher.stopTimeout() : Duration.ofSeconds(10);
         try {
-            stopped = launcher.stop(launcher.stopTimeout());
+            if (launcher != null) {
+                stopped = launcher.stop(timeout);
+            } else if (starting != null) {
+                starting.stop(); // still starting: Launcher.start fails on the stopping framework, and returns
+                stopped = starting.waitForStop(timeout.toMillis()).getType() != FrameworkEvent.WAIT_TIMEDOUT;
+            } else {
+                stopped = true; // nothing runs yet
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (BundleException e) {
+            log.log(Level.ERROR, "framework refused to stop: " + e.getMessage());
         }
         if (stopped) {
             System.out.println("Magnetar stopped.");
         } else {
-            log.log(Level.ERROR, "framework did not stop within {0}; exiting anyway", launcher.stopTimeout());
+            log.log(Level.ERROR, "framework did not stop within {0}; exiting anyway", timeout);
         }
         System.out.flush();
         System.err.flush();
