@@ -52,6 +52,11 @@ final class LauncherProcess implements AutoCloseable {
         });
     }
 
+    /** The process id (the JVM's: bin/magnetar execs it). */
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGTERM, without waiting for the exit. */
     void terminate() {
         process.destroy();

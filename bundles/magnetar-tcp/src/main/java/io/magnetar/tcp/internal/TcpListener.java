@@ -14,9 +14,11 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A listening socket registered on one loop; each accepted socket goes to the next loop of the group
@@ -30,6 +32,9 @@ public final class TcpListener implements Server, ChannelHandler {
     /** Accepts on close at most: clients that connect faster than we accept must not keep the port open. */
     private static final int MAX_ACCEPTS_AT_CLOSE = 4096;
 
+    private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long MAX_BACKOFF_MILLIS = 1000;
+
     private final SelectorEventLoop loop;
     private final EventLoopGroup group;
     private final ServerSocketChannel channel;
@@ -42,6 +47,12 @@ public final class TcpListener implements Server, ChannelHandler {
     private boolean paused;
 
     private SelectionKey key;
+    /** While accept fails (EMFILE: no descriptor left), accepting rests this long, doubling to 1 s; 0 when fine. */
+    private long backoffMillis;
+    /** Accept failures not yet reported: one log line per {@link #REPORT_EVERY_NANOS} at most. */
+    private long unreportedFailures;
+
+    private long lastReport = System.nanoTime() - REPORT_EVERY_NANOS;
 
     public TcpListener(EventLoopGroup group, ServerSocketChannel channel, ProtocolFactory factory, boolean tcpNoDelay)
             throws IOException {
@@ -85,18 +96,50 @@ public final class TcpListener implements Server, ChannelHandler {
             try {
                 socket = channel.accept();
             } catch (IOException e) {
-                // EMFILE and friends: log and keep listening; the next event retries.
-                LOG.log(closing == null ? Level.WARNING : Level.DEBUG, "accept failed on " + localAddress + ": " + e);
+                if (closing != null) {
+                    LOG.log(Level.DEBUG, "accept failed on " + localAddress + " while closing: " + e);
+                } else {
+                    backOff(e);
+                }
                 return;
             }
             if (socket == null) {
                 return;
             }
+            backoffMillis = 0;
             SelectorEventLoop target = handOff(socket);
             if (closing != null && target != null && target != loop) {
                 closing.add(target);
             }
         }
+    }
+
+    /**
+     * Accept failed (EMFILE, ENFILE, ENOBUFS): the pending connection is still there, so the next select
+     * would fail the same way at once, spinning a core. Rest instead, clients waiting in the backlog, and
+     * say so at most once per 10 s with how many failures there were.
+     */
+    private void backOff(IOException e) {
+        unreportedFailures++;
+        backoffMillis = backoffMillis == 0 ? 50 : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+        long now = System.nanoTime();
+        if (now - lastReport >= REPORT_EVERY_NANOS) {
+            LOG.log(
+                    Level.WARNING,
+                    "accept failed on " + localAddress + ": " + e.getMessage() + " (" + unreportedFailures
+                            + " time(s) since the last report); resting " + backoffMillis
+                            + " ms, up to 1 s, between tries while it fails; clients wait in the backlog");
+            lastReport = now;
+            unreportedFailures = 0;
+        }
+        if (key != null && key.isValid()) {
+            key.interestOps(0);
+        }
+        loop.callLater(Duration.ofMillis(backoffMillis), () -> {
+            if (serving && !paused && key != null && key.isValid()) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        });
     }
 
     /** Starts {@code socket} on the next loop; returns that loop, or null when the socket was closed. */
