@@ -136,8 +136,12 @@ public abstract class SocketTransport implements Transport, ChannelHandler {
     /** Logs why the connection dies, then ends it (asyncio's {@code _fatal_error}). */
     protected final void fatalError(Throwable cause, String what) {
         if (!lost) {
-            Level level = cause instanceof IOException ? Level.DEBUG : Level.WARNING;
-            LOG.log(level, "closing " + this + ": " + what + ": " + cause, cause);
+            if (cause instanceof IOException) {
+                // The peer's doing (a reset, a timeout): DEBUG and no trace, so no client controls the log.
+                LOG.log(Level.DEBUG, "closing " + this + ": " + what + ": " + cause);
+            } else {
+                LOG.log(Level.WARNING, "closing " + this + ": " + what + ": " + cause, cause);
+            }
         }
         forceClose(cause);
     }

@@ -56,8 +56,28 @@ public final class TlsSettings {
     public static final String CLIENT_AUTH = "tls.clientAuth";
     /** Comma list of protocol versions; default {@code TLSv1.3,TLSv1.2}. */
     public static final String PROTOCOLS = "tls.protocols";
-    /** Comma list of cipher suites; default the JDK's. */
+    /**
+     * Comma list of cipher suites; default for a server {@link #DEFAULT_SERVER_CIPHER_SUITES} in that order
+     * (the server's order wins), for a client the JDK's.
+     */
     public static final String CIPHER_SUITES = "tls.cipherSuites";
+
+    /**
+     * Mozilla's "intermediate" server profile: TLS 1.3's AEAD suites, and for TLS 1.2 ECDHE key exchange with
+     * AEAD ciphers only: no CBC (Lucky13 and kin), no static RSA key exchange (no forward secrecy).
+     *
+     * @since 1.1
+     */
+    public static final List<String> DEFAULT_SERVER_CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     /** Comma list of ALPN protocol names, in preference order; default none. */
     public static final String ALPN = "tls.alpn";
     /** Seconds a handshake may take before the connection is closed; default 10. */
@@ -100,6 +120,9 @@ public final class TlsSettings {
     private final boolean hasKeyMaterial;
     private final List<String> protocols;
     private final List<String> cipherSuites;
+    /** What a server enables: the configured suites, else the defaults this JDK has. */
+    private final List<String> serverCipherSuites;
+
     private final List<String> alpn;
     private final ClientAuth clientAuth;
     private final Duration handshakeTimeout;
@@ -119,6 +142,10 @@ public final class TlsSettings {
         List<String> p0 = p.list(PROTOCOLS);
         this.protocols = checked(PROTOCOLS, p0.isEmpty() ? DEFAULT_PROTOCOLS : p0, supported.getProtocols());
         this.cipherSuites = checked(CIPHER_SUITES, p.list(CIPHER_SUITES), supported.getCipherSuites());
+        List<String> jdk = Arrays.asList(supported.getCipherSuites());
+        this.serverCipherSuites = !cipherSuites.isEmpty()
+                ? cipherSuites
+                : DEFAULT_SERVER_CIPHER_SUITES.stream().filter(jdk::contains).toList();
         this.alpn = List.copyOf(p.list(ALPN));
         this.clientAuth = ClientAuth.valueOf(
                 p.choice(CLIENT_AUTH, "none", "none", "want", "need").toUpperCase(Locale.ROOT));
@@ -180,6 +207,10 @@ public final class TlsSettings {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters params = commonParameters(engine);
+        if (!serverCipherSuites.isEmpty()) {
+            params.setCipherSuites(serverCipherSuites.toArray(new String[0]));
+        }
+        params.setUseCipherSuitesOrder(true);
         if (clientAuth == ClientAuth.NEED) {
             params.setNeedClientAuth(true);
         } else if (clientAuth == ClientAuth.WANT) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -101,6 +102,46 @@ class OpenSslPeerTest {
         assertThat(echoed).as("stderr: %s", stderr.getNow("")).isEqualTo("hello\r\n\r\nQUIT\r\n\r\n");
         // OpenSSL 3 reports a close without close_notify as "unexpected eof while reading".
         assertThat(await(stderr)).doesNotContain("unexpected eof").doesNotContainIgnoringCase("error");
+    }
+
+    /**
+     * The server's default suites are Mozilla's "intermediate" profile: a TLS 1.2 client offering only CBC
+     * or static-RSA suites is refused, ECDHE with AEAD is served, and the server's order wins.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES256-SHA384, refused",
+        "AES256-GCM-SHA384:AES128-SHA:AES128-GCM-SHA256, refused",
+        "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256, AES128-GCM"
+    })
+    void tls12DefaultsAreEcdheWithAeadOnlyInTheServersOrder(String offered, String expected) throws Exception {
+        TcpServer server = fixture.echoServer();
+        Process client = start(
+                OPENSSL.toString(),
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + server.address().getPort(),
+                "-tls1_2",
+                "-cipher",
+                offered,
+                "-brief",
+                "-nocommands");
+        CompletableFuture<String> stderr = readAllAsync(client, true);
+        OutputStream stdin = client.getOutputStream();
+        stdin.write("QUIT\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+        String echoed = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(client.waitFor(Support.TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .isTrue();
+        String err = await(stderr);
+        if (expected.equals("refused")) {
+            assertThat(client.exitValue()).as(err).isNotZero();
+            assertThat(echoed).isEmpty();
+            assertThat(err).containsIgnoringCase("handshake failure");
+        } else {
+            assertThat(echoed).as(err).isEqualTo("QUIT\r\n\r\n");
+            assertThat(err).containsPattern("Ciphersuite: ECDHE-(ECDSA|RSA)-" + expected);
+        }
     }
 
     @Test

@@ -271,8 +271,11 @@ public final class DatagramSocketTransport implements DatagramTransport, Channel
 
     private void fatalError(Throwable cause, String what) {
         if (!lost) {
-            Level level = cause instanceof IOException ? Level.DEBUG : Level.WARNING;
-            LOG.log(level, "closing " + this + ": " + what + ": " + cause, cause);
+            if (cause instanceof IOException) {
+                LOG.log(Level.DEBUG, "closing " + this + ": " + what + ": " + cause); // the network's doing
+            } else {
+                LOG.log(Level.WARNING, "closing " + this + ": " + what + ": " + cause, cause);
+            }
         }
         forceClose(cause);
     }

@@ -181,7 +181,8 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
                     reason != null
                             ? reason
                             : new SSLHandshakeException("the connection closed during the TLS handshake"));
-            LOG.log(Level.INFO, error.getMessage());
+            HandshakeCounters.FAILED.increment();
+            LOG.log(Level.DEBUG, error.getMessage());
             handshake.completeExceptionally(error);
         }
     }
@@ -324,11 +325,13 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
         pipe.stop();
         if (app == null && cause instanceof IOException) {
             Throwable error = handshakeError(cause);
-            LOG.log(Level.INFO, error.getMessage());
+            // The peer's doing, and counted (tls_handshakes_total{result="failed"}): DEBUG, so no client
+            // controls the log's volume.
+            LOG.log(Level.DEBUG, error.getMessage());
             handshake.completeExceptionally(error);
         } else if (cause instanceof IOException) {
             // The peer's doing (bad record, renegotiation, alert): the message says it all.
-            LOG.log(Level.INFO, "closing TLS connection with " + peer() + ": " + what + ": " + cause);
+            LOG.log(Level.DEBUG, "closing TLS connection with " + peer() + ": " + what + ": " + cause);
         } else {
             // A bug here or in the application: worth a stack trace.
             LOG.log(Level.WARNING, "closing TLS connection with " + peer() + ": " + what, cause);
