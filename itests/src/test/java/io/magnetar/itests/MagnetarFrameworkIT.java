@@ -45,6 +45,10 @@ class MagnetarFrameworkIT {
             // The echo is written before its exchange is counted: wait for the count, bounded.
             await("request counted", () -> infoOf(m, "echo").contains("requests_processed: 1"));
             assertThat(m.shell("info", "echo")).contains("state: SERVING");
+            // Safe defaults for a file that names no limits: a connection cap and an idle timeout.
+            assertThat(m.shell("info", "echo"))
+                    .containsPattern("max_connections: [1-9][0-9]*")
+                    .contains("keep_alive: 300.0");
         }
     }
 

@@ -33,11 +33,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Listen backlog")
     int backlog() default 128;
 
-    @AttributeDefinition(description = "Concurrent connection limit; 0 means none")
-    int maxConnections() default 0;
+    @AttributeDefinition(
+            description = "Concurrent connection limit; -1 (the default) derives it from the process's "
+                    + "descriptor limit (three quarters of it, at most 10,000); 0 means none")
+    int maxConnections() default -1;
 
-    @AttributeDefinition(description = "Idle timeout in seconds; 0 means none")
-    double keepAlive() default 0;
+    @AttributeDefinition(description = "Idle timeout in seconds (stream endpoints); 0 means none")
+    double keepAlive() default 300;
 
     @AttributeDefinition(
             description =

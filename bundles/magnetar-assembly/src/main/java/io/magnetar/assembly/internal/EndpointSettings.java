@@ -56,7 +56,7 @@ record EndpointSettings(
                 c.transport().trim(),
                 protocol,
                 b.build(),
-                c.maxConnections(),
+                c.maxConnections() < 0 ? SafeDefaults.maxConnections() : c.maxConnections(),
                 c.maxRequests(),
                 seconds(c.keepAlive()),
                 seconds(c.closeTimeout()),

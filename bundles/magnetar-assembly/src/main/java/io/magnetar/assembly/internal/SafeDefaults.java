@@ -1,0 +1,33 @@
+package io.magnetar.assembly.internal;
+
+import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.ObjectName;
+
+/**
+ * Limits an endpoint gets when its file says nothing: enough connections that nobody notices, few
+ * enough that clients alone cannot take every file descriptor of the process (shared by every endpoint,
+ * the bundles' jars and the log), which would leave even the other endpoints unable to accept.
+ *
+ * <p>Thread-safe (stateless).
+ */
+final class SafeDefaults {
+
+    static final int MAX_CONNECTIONS_CAP = 10_000;
+
+    private SafeDefaults() {}
+
+    /** Three quarters of the descriptor limit, at least 64, at most {@value #MAX_CONNECTIONS_CAP}. */
+    static int maxConnections() {
+        long limit;
+        try {
+            // Through JMX: the com.sun.management interface is not visible to a bundle.
+            Object max = ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(new ObjectName("java.lang:type=OperatingSystem"), "MaxFileDescriptorCount");
+            limit = max instanceof Number n ? n.longValue() : MAX_CONNECTIONS_CAP;
+        } catch (JMException | RuntimeException e) {
+            limit = MAX_CONNECTIONS_CAP; // not a Unix JVM
+        }
+        return (int) Math.max(64, Math.min(MAX_CONNECTIONS_CAP, limit * 3 / 4));
+    }
+}
