@@ -43,6 +43,37 @@ public final class RespStore {
         return stats.commandsProcessed();
     }
 
+    /**
+     * Estimated bytes of the stored keys and values, what {@link #maxMemory(long)} is checked against.
+     *
+     * @since 1.2
+     */
+    public long usedMemory() {
+        return keyspace.usedMemory();
+    }
+
+    /**
+     * redis's {@code maxmemory}: past it, commands that add data ({@code SET}, {@code INCR}, {@code LPUSH} ...)
+     * get {@code -OOM command not allowed when used memory > 'maxmemory'.} while reads and deletes are still
+     * served. Default a quarter of the JVM's maximum heap; 0 means no limit.
+     *
+     * @since 1.2
+     */
+    public void maxMemory(long bytes) {
+        keyspace.maxMemory(bytes);
+    }
+
+    /**
+     * Bytes all connections together may hold of commands still arriving (redis's
+     * {@code client-query-buffer-limit}, for all clients at once); a connection that would pass it is
+     * refused and closed. Default a quarter of the JVM's maximum heap; 0 means no limit.
+     *
+     * @since 1.2
+     */
+    public void maxClientInput(long bytes) {
+        keyspace.maxClientInput(bytes);
+    }
+
     Keyspace keyspace() {
         return keyspace;
     }

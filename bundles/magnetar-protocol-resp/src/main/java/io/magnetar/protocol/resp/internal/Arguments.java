@@ -23,6 +23,7 @@ final class Arguments {
     private static final int RETAIN_ARGS = 4096;
 
     private final RespServerLimits limits;
+    private final InputBudget budget;
     private byte[] arena;
     private int used;
     private int[] starts = new int[INITIAL_ARGS];
@@ -31,8 +32,9 @@ final class Arguments {
     private int peakArena;
     private int peakArgs = INITIAL_ARGS;
 
-    Arguments(RespServerLimits limits) {
+    Arguments(RespServerLimits limits, InputBudget budget) {
         this.limits = limits;
+        this.budget = budget;
         this.arena = new byte[initialArena()];
         this.peakArena = arena.length;
     }
@@ -41,11 +43,31 @@ final class Arguments {
         return Math.min(INITIAL_ARENA, limits.maxFrameBytes());
     }
 
+    /** Gives back what the arena holds beyond its initial size: the connection is gone. */
+    void release() {
+        budget.give(arena.length - initialArena());
+        arena = new byte[initialArena()];
+    }
+
+    /** The arena would pass the server's total of buffered client input. */
+    static final class OverBudgetException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OverBudgetException(long limit) {
+            super(
+                    "client input of all connections over the limit of " + limit + " bytes (maxClientInputBytes)",
+                    null,
+                    false,
+                    false);
+        }
+    }
+
     /** Forgets the previous command; a big one gives its memory back. */
     void clear() {
         count = 0;
         used = 0;
         if (arena.length > RETAIN_ARENA) {
+            budget.give(arena.length - initialArena());
             arena = new byte[initialArena()];
         }
         if (starts.length > RETAIN_ARGS) {
@@ -115,6 +137,9 @@ final class Arguments {
     private void ensureArena(int needed) {
         if (needed > arena.length) {
             int n = (int) Math.min(Math.max(arena.length * 2L, needed), limits.maxFrameBytes());
+            if (!budget.take(n - arena.length)) {
+                throw new OverBudgetException(budget.limit());
+            }
             arena = Arrays.copyOf(arena, n);
             peakArena = Math.max(peakArena, n);
         }

@@ -15,17 +15,17 @@ enum Command {
     PING(-1),
     ECHO(2),
     GET(2),
-    SET(-3),
+    SET(-3, true),
     DEL(-2),
     EXISTS(-2),
-    INCR(2),
-    DECR(2),
-    INCRBY(3),
-    DECRBY(3),
+    INCR(2, true),
+    DECR(2, true),
+    INCRBY(3, true),
+    DECRBY(3, true),
     MGET(-2),
-    MSET(-3),
-    LPUSH(-3),
-    RPUSH(-3),
+    MSET(-3, true),
+    LPUSH(-3, true),
+    RPUSH(-3, true),
     LPOP(-2),
     RPOP(-2),
     LRANGE(4),
@@ -43,6 +43,8 @@ enum Command {
     private static final Command[][] BY_LENGTH = byLength();
 
     final int arity;
+    /** Adds data: refused with {@code -OOM} over {@code maxmemory} (redis's "denyoom" flag). */
+    final boolean denyOom;
     /** The name in upper case, as {@link Ascii#equalsIgnoreCase} wants it. */
     // Package-private and only ever read: find() compares against it without allocating.
     @SuppressWarnings("ImmutableEnumChecker")
@@ -51,7 +53,12 @@ enum Command {
     final String lower;
 
     Command(int arity) {
+        this(arity, false);
+    }
+
+    Command(int arity, boolean denyOom) {
         this.arity = arity;
+        this.denyOom = denyOom;
         this.upper = ReplyWriter.ascii(name());
         this.lower = name().toLowerCase(Locale.ROOT);
     }

@@ -54,11 +54,16 @@ final class CommandParser {
     private boolean negative;
     private String error;
 
+    /** A parser whose input no other connection shares a budget with (tests). */
     CommandParser(RespServerLimits limits) {
+        this(limits, new InputBudget(0));
+    }
+
+    CommandParser(RespServerLimits limits, InputBudget budget) {
         this.limits = limits;
         // The arena holds inline lines too: it must never outgrow the frame limit for them either.
         this.inlineLimit = Math.min(limits.maxInlineLength(), limits.maxFrameBytes());
-        this.args = new Arguments(limits);
+        this.args = new Arguments(limits, budget);
     }
 
     /**
@@ -67,6 +72,14 @@ final class CommandParser {
      * ({@link #ERROR}). Never throws for any input.
      */
     int parse(ByteBuffer data) {
+        try {
+            return parseWithinBudget(data);
+        } catch (Arguments.OverBudgetException e) {
+            return fail(e.getMessage());
+        }
+    }
+
+    private int parseWithinBudget(ByteBuffer data) {
         while (data.hasRemaining() && error == null) {
             switch (state) {
                 case IDLE -> startCommand(data);

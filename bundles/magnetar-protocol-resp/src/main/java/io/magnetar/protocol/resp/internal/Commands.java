@@ -22,6 +22,9 @@ final class Commands {
     private static final byte[] NX = ReplyWriter.ascii("NX");
     private static final byte[] XX = ReplyWriter.ascii("XX");
 
+    /** redis-server's answer to a write past {@code maxmemory}, word for word. */
+    static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
     private final Arguments args;
     private final ReplyWriter reply;
     private final Keyspace keyspace;
@@ -48,6 +51,10 @@ final class Commands {
         int argc = args.count();
         if (!c.accepts(argc) || c == Command.MSET && argc % 2 == 0 || c == Command.PING && argc > 2) {
             reply.error("ERR wrong number of arguments for '" + c.lower + "' command");
+            return c;
+        }
+        if (c.denyOom && keyspace.overMaxMemory()) {
+            reply.error(OOM);
             return c;
         }
         try {

@@ -49,6 +49,11 @@ final class Key implements Comparable<Key> {
     }
 
     /** A stored key with the bytes this probe points at now. */
+    /** Bytes of the key. */
+    int length() {
+        return length;
+    }
+
     Key copy() {
         return new Key(Arrays.copyOfRange(bytes, offset, offset + length), 0, length);
     }

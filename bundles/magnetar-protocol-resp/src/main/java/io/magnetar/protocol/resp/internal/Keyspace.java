@@ -2,6 +2,7 @@ package io.magnetar.protocol.resp.internal;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,7 +32,15 @@ public final class Keyspace {
         }
     }
 
+    /** A map entry's cost beyond its key's and value's bytes (node, key object, headers), estimated. */
+    static final int ENTRY_OVERHEAD = 96;
+
     private final ConcurrentHashMap<Key, Object> map = new ConcurrentHashMap<>();
+    /** Estimated bytes of keys and values: what {@code maxmemory} is checked against. */
+    private final LongAdder used = new LongAdder();
+
+    private final InputBudget input = new InputBudget(Runtime.getRuntime().maxMemory() / 4);
+    private volatile long maxMemory = Runtime.getRuntime().maxMemory() / 4;
     private final LongSupplier clock;
     /** Set when a value with a deadline is stored; lets the sweep skip a keyspace without any. */
     private volatile boolean mayExpire;
@@ -56,8 +65,59 @@ public final class Keyspace {
         if (e.deadline - clock.getAsLong() > 0) {
             return e.value;
         }
-        map.remove(k, e);
+        if (map.remove(k, e)) {
+            used.add(-entrySize(k, e));
+        }
         return null;
+    }
+
+    /** Estimated bytes a value holds: what {@code maxmemory} counts. */
+    static long sizeOf(Object v) {
+        if (v instanceof byte[] b) {
+            return b.length + 16L;
+        }
+        if (v instanceof Expiring e) {
+            return 24L + sizeOf(e.value);
+        }
+        return 24L; // a counter, or a list's own object (its elements count as pushed)
+    }
+
+    private static long entrySize(Key k, Object v) {
+        return ENTRY_OVERHEAD + k.length() + sizeOf(v);
+    }
+
+    /** Estimated bytes of all keys and values. */
+    public long usedMemory() {
+        return used.sum();
+    }
+
+    public long maxMemory() {
+        return maxMemory;
+    }
+
+    /** Bytes the values may use before writes are refused; 0: no limit. */
+    public void maxMemory(long bytes) {
+        maxMemory = bytes;
+    }
+
+    /** True when a command that adds data must be refused with redis's {@code -OOM}. */
+    boolean overMaxMemory() {
+        long max = maxMemory;
+        return max > 0 && used.sum() > max;
+    }
+
+    /** Bytes all connections may hold of commands still arriving; 0: no limit. */
+    public void maxClientInput(long bytes) {
+        input.limit(bytes);
+    }
+
+    public long maxClientInput() {
+        return input.limit();
+    }
+
+    /** The buffered client input of every connection on this keyspace, against one limit. */
+    InputBudget inputBudget() {
+        return input;
     }
 
     private boolean expired(Object v) {
@@ -86,8 +146,12 @@ public final class Keyspace {
         Object v = wrap(value, deadline, expires);
         if (!nx && !xx) {
             // replace() keeps the stored key: overwriting a key allocates no new one.
-            if (map.replace(k, v) == null) {
-                map.put(k.copy(), v);
+            Object old = map.replace(k, v);
+            if (old == null) {
+                old = map.put(k.copy(), v);
+                used.add(entrySize(k, v) - (old == null ? 0 : entrySize(k, old)));
+            } else {
+                used.add(sizeOf(v) - sizeOf(old));
             }
             return true;
         }
@@ -98,6 +162,7 @@ public final class Keyspace {
                 return false;
             }
             if (old == null ? map.putIfAbsent(k.copy(), v) == null : map.replace(k, old, v)) {
+                used.add(old == null ? entrySize(k, v) : sizeOf(v) - sizeOf(old));
                 return true;
             }
         }
@@ -106,6 +171,9 @@ public final class Keyspace {
     /** {@code DEL} of one key: true when a live value was removed. */
     boolean delete(Key k) {
         Object v = map.remove(k);
+        if (v != null) {
+            used.add(-entrySize(k, v) - (v instanceof ListValue list ? list.bytes() : 0));
+        }
         return v != null && !expired(v);
     }
 
@@ -120,13 +188,16 @@ public final class Keyspace {
             Object v = old;
             if (old instanceof Expiring e) {
                 if (expired(e)) {
-                    map.remove(k, e);
+                    if (map.remove(k, e)) {
+                        used.add(-entrySize(k, e));
+                    }
                     continue;
                 }
                 v = e.value;
             }
             if (v == null) {
                 if (map.putIfAbsent(k.copy(), new AtomicLong(delta)) == null) {
+                    used.add(ENTRY_OVERHEAD + k.length() + 24L);
                     return delta;
                 }
             } else if (v instanceof AtomicLong counter) {
@@ -139,6 +210,7 @@ public final class Keyspace {
                 AtomicLong counter = new AtomicLong(next);
                 Object replacement = old instanceof Expiring e ? new Expiring(counter, e.deadline) : counter;
                 if (map.replace(k, old, replacement)) {
+                    used.add(sizeOf(replacement) - sizeOf(old));
                     return next;
                 }
             } else {
@@ -173,9 +245,12 @@ public final class Keyspace {
         while (true) {
             Object v = get(k);
             if (v == null) {
-                if (map.putIfAbsent(k.copy(), new ListValue(values, n, left)) == null) {
+                ListValue fresh = new ListValue(values, n, left, used); // counts its elements
+                if (map.putIfAbsent(k.copy(), fresh) == null) {
+                    used.add(ENTRY_OVERHEAD + k.length() + 24L);
                     return n;
                 }
+                used.add(-fresh.bytes()); // another connection made the list first
                 continue;
             }
             if (!(v instanceof ListValue list)) {
@@ -185,7 +260,9 @@ public final class Keyspace {
             if (size >= 0) {
                 return size;
             }
-            map.remove(k, list); // a dead list: help its popper remove it, then start a new one
+            if (map.remove(k, list)) { // a dead list: help its popper remove it, then start a new one
+                used.add(-(ENTRY_OVERHEAD + k.length() + 24L));
+            }
         }
     }
 
@@ -202,8 +279,8 @@ public final class Keyspace {
             throw CommandError.WRONGTYPE;
         }
         int n = list.pop(left, count, into);
-        if (list.isDead()) {
-            map.remove(k, list);
+        if (list.isDead() && map.remove(k, list)) {
+            used.add(-(ENTRY_OVERHEAD + k.length() + 24L));
         }
         return n == 0 ? -1 : n;
     }
@@ -251,6 +328,7 @@ public final class Keyspace {
     /** Removes every key. */
     public void clear() {
         map.clear();
+        used.reset();
     }
 
     /** Removes the values whose deadline has passed and returns how many; cheap when none has a deadline. */
@@ -268,6 +346,7 @@ public final class Keyspace {
             if (v instanceof Expiring e) {
                 if (e.deadline - now <= 0) {
                     if (map.remove(k, e)) {
+                        used.add(-entrySize(k, e));
                         removed[0]++;
                     }
                 } else {

@@ -1,5 +1,7 @@
 package io.magnetar.protocol.resp.internal;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * A list value: a ring of byte arrays with indexed access (for {@code LRANGE}), pushed and popped at
  * both ends. Elements are never changed once in the list, so they may be written out after the lock is
@@ -17,9 +19,14 @@ final class ListValue {
     private int head;
     private int size;
     private boolean dead;
+    /** The keyspace's memory estimate: pushes add to it, pops take from it. */
+    private final LongAdder used;
+    /** This list's share of it. */
+    private long bytes;
 
     /** A live list of {@code values[0, n)}, pushed as {@link #push} would. */
-    ListValue(byte[][] values, int n, boolean left) {
+    ListValue(byte[][] values, int n, boolean left, LongAdder used) {
+        this.used = used;
         push(values, n, left);
     }
 
@@ -42,6 +49,9 @@ final class ListValue {
                 ring[(head + size) & (ring.length - 1)] = values[i];
             }
             size++;
+            long b = Keyspace.sizeOf(values[i]);
+            bytes += b;
+            used.add(b);
         }
         return size;
     }
@@ -57,6 +67,9 @@ final class ListValue {
         for (int i = 0; i < n; i++) {
             int at = left ? head : (head + size - 1) & mask;
             out[i] = ring[at];
+            long b = Keyspace.sizeOf(out[i]);
+            bytes -= b;
+            used.add(-b);
             ring[at] = null;
             if (left) {
                 head = (head + 1) & mask;
@@ -92,6 +105,11 @@ final class ListValue {
 
     synchronized int size() {
         return size;
+    }
+
+    /** Estimated bytes of the elements. */
+    synchronized long bytes() {
+        return bytes;
     }
 
     synchronized boolean isDead() {

@@ -47,6 +47,17 @@ public final class RespProtocolFactory implements ProtocolFactory {
         @AttributeDefinition(description = "Most argument bytes of one command, all arguments together")
         int maxFrameBytes() default 64 << 20;
 
+        @AttributeDefinition(
+                description = "maxmemory: estimated bytes of keys and values past which writes get -OOM; "
+                        + "-1 (the default) is a quarter of the maximum heap, 0 no limit")
+        long maxMemory() default -1;
+
+        @AttributeDefinition(
+                description = "Bytes all connections together may hold of commands still arriving; a connection "
+                        + "that would pass it is refused and closed; -1 (the default) is a quarter of the "
+                        + "maximum heap, 0 no limit")
+        long maxClientInputBytes() default -1;
+
         @AttributeDefinition(description = "Milliseconds between sweeps of expired keys; 0 removes them only when read")
         long expirySweepMillis() default 1000;
     }
@@ -71,6 +82,9 @@ public final class RespProtocolFactory implements ProtocolFactory {
     synchronized void modified(Config config) {
         limits = new RespServerLimits(
                 config.maxBulkLength(), config.maxArgs(), config.maxInlineLength(), config.maxFrameBytes());
+        long quarterHeap = Runtime.getRuntime().maxMemory() / 4;
+        store.maxMemory(config.maxMemory() < 0 ? quarterHeap : config.maxMemory());
+        store.maxClientInput(config.maxClientInputBytes() < 0 ? quarterHeap : config.maxClientInputBytes());
         long every = config.expirySweepMillis();
         if (every != sweepMillis && sweeper != null) {
             if (sweep != null) {

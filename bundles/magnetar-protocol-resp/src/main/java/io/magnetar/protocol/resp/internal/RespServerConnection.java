@@ -42,7 +42,7 @@ public final class RespServerConnection extends Connection {
     private RespServerConnection(Keyspace keyspace, ServerStats stats, RespServerLimits limits, Consumers consumers) {
         super(consumers);
         this.stats = stats;
-        this.parser = new CommandParser(limits);
+        this.parser = new CommandParser(limits, keyspace.inputBudget());
         this.serverCommands = new ServerCommands(keyspace, writer, stats);
         this.commands = new Commands(parser.args(), writer, keyspace, serverCommands);
     }
@@ -114,6 +114,7 @@ public final class RespServerConnection extends Connection {
     @Override
     public void connectionLost(Throwable cause) {
         linger.cancel();
+        parser.args().release();
         stats.connectionLost();
         super.connectionLost(cause);
     }

@@ -53,6 +53,16 @@ class RespProtocolFactoryTest {
             public long expirySweepMillis() {
                 return sweepMillis;
             }
+
+            @Override
+            public long maxMemory() {
+                return -1;
+            }
+
+            @Override
+            public long maxClientInputBytes() {
+                return -1;
+            }
         };
     }
 

@@ -40,6 +40,24 @@ class RespServerCommandsTest {
         assertThat(call("PING", "a", "b")).isEqualTo("-ERR wrong number of arguments for 'ping' command");
     }
 
+    /** As redis-server past maxmemory: writes refused with its words, reads and deletes served, and back below it writes work. */
+    @Test
+    void pastMaxMemoryWritesGetOomWhileReadsAndDeletesAreServed() {
+        server.keyspace.maxMemory(1000);
+        assertThat(call("SET", "a", "x".repeat(600))).isEqualTo("OK");
+        assertThat(call("RPUSH", "l", "y".repeat(600))).isEqualTo(1L);
+        assertThat(server.keyspace.usedMemory()).isGreaterThan(1000);
+        String oom = "-OOM command not allowed when used memory > 'maxmemory'.";
+        assertThat(call("SET", "b", "z")).isEqualTo(oom);
+        assertThat(call("INCR", "n")).isEqualTo(oom);
+        assertThat(call("LPUSH", "l", "z")).isEqualTo(oom);
+        assertThat(call("GET", "a")).isEqualTo("x".repeat(600));
+        assertThat(call("LPOP", "l")).isEqualTo("y".repeat(600));
+        assertThat(call("DEL", "a")).isEqualTo(1L);
+        assertThat(server.keyspace.usedMemory()).isZero();
+        assertThat(call("SET", "b", "z")).isEqualTo("OK");
+    }
+
     @Test
     void setGetDelExists() {
         assertThat(call("GET", "k")).isNull();
