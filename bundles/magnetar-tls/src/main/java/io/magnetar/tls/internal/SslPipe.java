@@ -53,6 +53,10 @@ public final class SslPipe {
     private static final int HEADER = 5;
 
     private final SSLEngine engine;
+    private final RecordGuard guard = new RecordGuard();
+    /** The record layer was refused before any record passed: the alert goes out in plaintext. */
+    private boolean refusedInPlaintext;
+
     private final Peer peer;
     private final RecordOutput out;
     /** Decrypted bytes, reused across calls. */
@@ -91,6 +95,12 @@ public final class SslPipe {
     // pending != kept asks whether pending is still the same buffer object; ByteBuffer.equals compares contents.
     @SuppressWarnings("ReferenceEquality")
     public void receive(ByteBuffer data) throws SSLException {
+        try {
+            guard.check(data);
+        } catch (SSLException e) {
+            refusedInPlaintext = guard.beforeFirstRecord();
+            throw e;
+        }
         // First what is kept: records left while paused, or the start of one incomplete record.
         while (pending != null && canRead()) {
             ByteBuffer kept = pending;
@@ -257,6 +267,10 @@ public final class SslPipe {
     /** After an {@link SSLException}: hands out the alert the engine has queued, if any. Never throws. */
     public void flushAlert() {
         shutdown = true;
+        if (refusedInPlaintext) {
+            peer.sslData(ByteBuffer.wrap(RecordGuard.UNEXPECTED_MESSAGE.clone()));
+            return;
+        }
         try {
             engine.closeOutbound();
             for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
