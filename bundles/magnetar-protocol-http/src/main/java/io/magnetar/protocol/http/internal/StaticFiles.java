@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.ZonedDateTime;
@@ -329,7 +329,9 @@ public final class StaticFiles implements HttpHandler {
         try {
             Path real = p.toRealPath();
             return real.startsWith(root) ? real : null;
-        } catch (NoSuchFileException | java.nio.file.InvalidPathException e) {
+        } catch (FileSystemException | java.nio.file.InvalidPathException e) {
+            // Absent, not a directory on the way (a file, or a link to one, followed by more path), not
+            // readable: all a 404 for the client, whose path it is.
             return null;
         }
     }
