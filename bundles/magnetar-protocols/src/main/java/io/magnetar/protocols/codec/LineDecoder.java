@@ -1,6 +1,7 @@
 package io.magnetar.protocols.codec;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Lines ended by LF, or CRLF (a CR right before the LF belongs to the line ending, also when the two
@@ -25,16 +26,40 @@ public final class LineDecoder extends FrameDecoder {
     protected int scan(ByteBuffer buf, int from, int to, long scannedBefore) {
         // Past this index the line could no longer fit: the search stops there (one comparison per byte).
         int stop = (int) Math.min(to, from + Math.max(0, maxFrame - scannedBefore));
-        for (int i = from; i < stop; i++) {
-            if (buf.get(i) == '\n') {
-                crlf = i > from ? buf.get(i - 1) == '\r' : lastCr;
-                return i + 1;
-            }
+        int lf = find(buf, from, stop);
+        if (lf >= 0) {
+            crlf = lf > from ? buf.get(lf - 1) == '\r' : lastCr;
+            return lf + 1;
         }
         if (stop < to) {
             throw new FrameTooLongException("line longer than " + maxFrame + " bytes", maxFrame);
         }
         lastCr = to > from && buf.get(to - 1) == '\r';
+        return -1;
+    }
+
+    /**
+     * The index of the first LF in {@code buf[from, to)}, or -1: eight bytes at a time (a zero byte of
+     * {@code word ^ 0x0A…} is an LF; the lowest flagged byte of the classic has-zero test is exact), the
+     * last few one by one.
+     */
+    private static int find(ByteBuffer buf, int from, int to) {
+        boolean bigEndian = buf.order() == ByteOrder.BIG_ENDIAN;
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long word = buf.getLong(i);
+            // Least significant byte first, as in memory: the test's lowest flag is then the first LF.
+            long v = (bigEndian ? Long.reverseBytes(word) : word) ^ 0x0A0A0A0A0A0A0A0AL;
+            long found = (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (buf.get(i) == '\n') {
+                return i;
+            }
+        }
         return -1;
     }
 
