@@ -90,6 +90,16 @@ public final class TlsSettings {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
+    static {
+        // Client-initiated renegotiation (TLS 1.2) is refused anyway (SslPipe closes the connection), but
+        // only the JDK's own refusal sends the fatal alert clients and scanners recognise; a close_notify
+        // looks like a renegotiation that went through. Read once by the JDK, so set before the first
+        // server handshake, and never over a value the user chose.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
     private static final Set<String> KNOWN = Set.of(
             KEY_STORE,
             KEY_STORE_PASSWORD,

@@ -292,8 +292,7 @@ public final class SslPipe {
         for (; ; ) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (handshakeDone && hs != HandshakeStatus.NOT_HANDSHAKING && isRenegotiation()) {
-                throw new SSLException("TLS renegotiation refused ("
-                        + engine.getSession().getProtocol() + "): only the first handshake is allowed");
+                refuseRenegotiation(hs);
             }
             switch (hs) {
                 case NEED_TASK -> {
@@ -355,6 +354,24 @@ public final class SslPipe {
                 && !engine.isInboundDone()
                 && !engine.isOutboundDone()
                 && !"TLSv1.3".equals(engine.getSession().getProtocol());
+    }
+
+    /**
+     * Lets the engine see the renegotiating ClientHello first: with
+     * {@code jdk.tls.rejectClientInitiatedRenegotiation} (set by {@code TlsSettings}) it refuses it with a
+     * fatal handshake_failure alert, which clients and scanners recognise (a close_notify looks like a
+     * renegotiation that succeeded). Refuses it here either way.
+     */
+    private void refuseRenegotiation(HandshakeStatus hs) throws SSLException {
+        if (hs == HandshakeStatus.NEED_TASK) {
+            Runnable task;
+            while ((task = engine.getDelegatedTask()) != null) {
+                task.run();
+            }
+            engine.wrap(EMPTY, out.room(packetSize(), 0)); // throws the engine's refusal, its alert queued
+        }
+        throw new SSLException("TLS renegotiation refused ("
+                + engine.getSession().getProtocol() + "): only the first handshake is allowed");
     }
 
     private boolean sessionEstablished() {
