@@ -93,28 +93,93 @@ final class Arguments {
         used += n;
     }
 
-    /** Splits the arena, an inline line without its line end, on blanks; false past {@code maxArgs}. */
-    boolean splitLine() {
+    /** {@link #splitLine} results. */
+    static final int SPLIT = 0;
+
+    static final int TOO_MANY_ARGS = 1;
+    static final int UNBALANCED_QUOTES = 2;
+
+    /**
+     * Splits the arena, an inline line without its line end, as redis-server does: on blanks, with
+     * {@code "..."} (escapes {@code \n \r \t \b \a \\ \" \xHH}) and {@code '...'} (escape {@code \'})
+     * quoting, a closing quote followed by a blank or the end. Unescaping never lengthens an argument, so
+     * the arguments are written back over the line in place.
+     */
+    int splitLine() {
         if (used > 0 && arena[used - 1] == '\r') {
             used--;
         }
-        int i = 0;
-        while (i < used) {
-            while (i < used && isBlank(arena[i])) {
-                i++;
+        int n = used;
+        int r = 0;
+        int w = 0;
+        while (true) {
+            while (r < n && isBlank(arena[r])) {
+                r++;
             }
-            int start = i;
-            while (i < used && !isBlank(arena[i])) {
-                i++;
+            if (r >= n) {
+                break;
             }
-            if (i > start) {
-                if (count == limits.maxArgs()) {
-                    return false;
+            int start = w;
+            int quote = 0;
+            while (true) {
+                if (quote == 0) {
+                    if (r >= n || isBlank(arena[r])) {
+                        break;
+                    }
+                    byte c = arena[r++];
+                    if (c == '"' || c == '\'') {
+                        quote = c;
+                    } else {
+                        arena[w++] = c;
+                    }
+                    continue;
                 }
-                add(start, i - start);
+                if (r >= n) {
+                    return UNBALANCED_QUOTES;
+                }
+                byte c = arena[r];
+                if (c == quote) {
+                    r++;
+                    if (r < n && !isBlank(arena[r])) {
+                        return UNBALANCED_QUOTES; // redis: a closing quote must be followed by a blank
+                    }
+                    break;
+                }
+                if (c == '\\' && r + 1 < n) {
+                    byte e = arena[r + 1];
+                    if (quote == '\'') {
+                        arena[w++] = e == '\'' ? (byte) '\'' : c;
+                        r += e == '\'' ? 2 : 1;
+                    } else if (e == 'x' && r + 3 < n && hex(arena[r + 2]) >= 0 && hex(arena[r + 3]) >= 0) {
+                        arena[w++] = (byte) (hex(arena[r + 2]) * 16 + hex(arena[r + 3]));
+                        r += 4;
+                    } else {
+                        arena[w++] = switch (e) {
+                            case 'n' -> (byte) '\n';
+                            case 'r' -> (byte) '\r';
+                            case 't' -> (byte) '\t';
+                            case 'b' -> (byte) '\b';
+                            case 'a' -> (byte) 7;
+                            default -> e;
+                        };
+                        r += 2;
+                    }
+                    continue;
+                }
+                arena[w++] = c;
+                r++;
             }
+            if (count == limits.maxArgs()) {
+                return TOO_MANY_ARGS;
+            }
+            add(start, w - start);
         }
-        return true;
+        used = w;
+        return SPLIT;
+    }
+
+    private static int hex(byte b) {
+        return Character.digit(b, 16);
     }
 
     private static boolean isBlank(byte b) {

@@ -279,8 +279,13 @@ final class CommandParser {
             return false;
         }
         data.get(); // the LF
-        if (!args.splitLine()) {
+        int split = args.splitLine();
+        if (split == Arguments.TOO_MANY_ARGS) {
             fail("Protocol error: inline request of more than " + limits.maxArgs() + " arguments");
+            return false;
+        }
+        if (split == Arguments.UNBALANCED_QUOTES) {
+            fail("Protocol error: unbalanced quotes in request"); // redis-server's words
             return false;
         }
         return true;

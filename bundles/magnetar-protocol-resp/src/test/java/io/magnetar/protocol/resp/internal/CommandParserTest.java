@@ -70,6 +70,30 @@ class CommandParserTest {
                 .isEqualTo(COMMANDS);
     }
 
+    /** Inline commands split as redis-server's sdssplitargs does, quotes and escapes included. */
+    @Test
+    void inlineQuotesAndEscapesAsRedisServer() {
+        CommandParser p = new CommandParser(RespServerLimits.DEFAULTS);
+        assertThat(p.parse(bytes("SET \"a b\" 'c\\'d' \"\\x41\\n\\\"\" \"\"\r\n")))
+                .isEqualTo(CommandParser.COMMAND);
+        Arguments a = p.args();
+        assertThat(a.count()).isEqualTo(5);
+        assertThat(arg(a, 0)).isEqualTo("SET");
+        assertThat(arg(a, 1)).isEqualTo("a b");
+        assertThat(arg(a, 2)).isEqualTo("c'd");
+        assertThat(arg(a, 3)).isEqualTo("A\n\"");
+        assertThat(arg(a, 4)).isEmpty();
+        for (String bad : new String[] {"PING \"abc\r\n", "PING 'abc\r\n", "PING \"a\"b\r\n"}) {
+            CommandParser q = new CommandParser(RespServerLimits.DEFAULTS);
+            assertThat(q.parse(bytes(bad))).as(bad).isEqualTo(CommandParser.ERROR);
+            assertThat(q.error()).isEqualTo("Protocol error: unbalanced quotes in request");
+        }
+    }
+
+    private static String arg(Arguments a, int i) {
+        return new String(a.bytes(), a.start(i), a.length(i), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     @Test
     void stopsAfterEachCommandLeavingTheNextInTheBuffer() {
         CommandParser p = new CommandParser(RespServerLimits.DEFAULTS);

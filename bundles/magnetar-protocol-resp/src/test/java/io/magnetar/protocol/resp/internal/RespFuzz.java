@@ -119,7 +119,7 @@ public final class RespFuzz {
             return false;
         }
         for (byte b : arg) {
-            if (b <= ' ' || b == 0x7f) {
+            if (b <= ' ' || b == 0x7f || b == '"' || b == '\'') { // quotes are inline syntax
                 return false;
             }
         }
