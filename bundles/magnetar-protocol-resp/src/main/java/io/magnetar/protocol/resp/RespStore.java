@@ -74,6 +74,17 @@ public final class RespStore {
         keyspace.maxClientInput(bytes);
     }
 
+    /**
+     * redis's {@code requirepass}: every command but {@code AUTH} and {@code QUIT} gets
+     * {@code -NOAUTH Authentication required.} until the connection sends {@code AUTH password}. Null or
+     * empty: no authentication (the default).
+     *
+     * @since 1.2
+     */
+    public void requirePass(String password) {
+        keyspace.requirePass(password);
+    }
+
     Keyspace keyspace() {
         return keyspace;
     }

@@ -37,7 +37,8 @@ enum Command {
     COMMAND(-1),
     CONFIG(-2),
     SELECT(2),
-    QUIT(-1);
+    QUIT(-1),
+    AUTH(-2);
 
     /** Commands by name length: a lookup compares only the few names of the right length. */
     private static final Command[][] BY_LENGTH = byLength();

@@ -25,6 +25,11 @@ final class Commands {
     /** redis-server's answer to a write past {@code maxmemory}, word for word. */
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
+    private static final byte[] DEFAULT_USER = ReplyWriter.ascii("DEFAULT");
+
+    /** The connection authenticated with {@code AUTH} (or needs not). */
+    private boolean authenticated;
+
     private final Arguments args;
     private final ReplyWriter reply;
     private final Keyspace keyspace;
@@ -51,6 +56,14 @@ final class Commands {
         int argc = args.count();
         if (!c.accepts(argc) || c == Command.MSET && argc % 2 == 0 || c == Command.PING && argc > 2) {
             reply.error("ERR wrong number of arguments for '" + c.lower + "' command");
+            return c;
+        }
+        if (c == Command.AUTH) {
+            auth(argc);
+            return c;
+        }
+        if (!authenticated && c != Command.QUIT && keyspace.requirePass() != null) {
+            reply.error("NOAUTH Authentication required.");
             return c;
         }
         if (c.denyOom && keyspace.overMaxMemory()) {
@@ -87,6 +100,30 @@ final class Commands {
             case MSET -> mset();
             case LPUSH, RPUSH, LPOP, RPOP, LRANGE, LLEN -> lists.run(c);
             default -> server.run(c, args);
+        }
+    }
+
+    /** {@code AUTH [default] password}, answered in redis-server's words; compared in constant time. */
+    private void auth(int argc) {
+        byte[] expected = keyspace.requirePass();
+        if (argc > 3) {
+            reply.error("ERR syntax error");
+        } else if (expected == null) {
+            reply.error("ERR AUTH <password> called without any password configured for the default user. "
+                    + "Are you sure your configuration is correct?");
+        } else {
+            int p = argc - 1;
+            boolean user =
+                    argc == 2 || Ascii.equalsIgnoreCase(args.bytes(), args.start(1), args.length(1), DEFAULT_USER);
+            byte[] given = java.util.Arrays.copyOfRange(args.bytes(), args.start(p), args.start(p) + args.length(p));
+            // Compared whatever the user: the time taken tells nothing about the password.
+            boolean match = java.security.MessageDigest.isEqual(expected, given);
+            if (user && match) {
+                authenticated = true;
+                reply.raw(ReplyWriter.OK);
+            } else {
+                reply.error("WRONGPASS invalid username-password pair or user is disabled.");
+            }
         }
     }
 

@@ -100,6 +100,19 @@ public final class Keyspace {
         maxMemory = bytes;
     }
 
+    /** redis's {@code requirepass}, or null when clients need not authenticate. */
+    private volatile byte[] requirePass;
+
+    public void requirePass(String password) {
+        requirePass = password == null || password.isEmpty()
+                ? null
+                : password.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    byte[] requirePass() {
+        return requirePass;
+    }
+
     /** True when a command that adds data must be refused with redis's {@code -OOM}. */
     boolean overMaxMemory() {
         long max = maxMemory;

@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -58,6 +59,11 @@ public final class RespProtocolFactory implements ProtocolFactory {
                         + "maximum heap, 0 no limit")
         long maxClientInputBytes() default -1;
 
+        @AttributeDefinition(
+                type = AttributeType.PASSWORD,
+                description = "requirepass: clients must AUTH with it before any other command; empty: none")
+        String requirepass() default "";
+
         @AttributeDefinition(description = "Milliseconds between sweeps of expired keys; 0 removes them only when read")
         long expirySweepMillis() default 1000;
     }
@@ -85,6 +91,7 @@ public final class RespProtocolFactory implements ProtocolFactory {
         long quarterHeap = Runtime.getRuntime().maxMemory() / 4;
         store.maxMemory(config.maxMemory() < 0 ? quarterHeap : config.maxMemory());
         store.maxClientInput(config.maxClientInputBytes() < 0 ? quarterHeap : config.maxClientInputBytes());
+        store.requirePass(config.requirepass());
         long every = config.expirySweepMillis();
         if (every != sweepMillis && sweeper != null) {
             if (sweep != null) {

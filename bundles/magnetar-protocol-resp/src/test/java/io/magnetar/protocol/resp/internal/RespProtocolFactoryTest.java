@@ -63,6 +63,11 @@ class RespProtocolFactoryTest {
             public long maxClientInputBytes() {
                 return -1;
             }
+
+            @Override
+            public String requirepass() {
+                return "";
+            }
         };
     }
 

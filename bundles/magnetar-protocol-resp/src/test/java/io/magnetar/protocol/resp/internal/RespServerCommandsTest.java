@@ -40,6 +40,27 @@ class RespServerCommandsTest {
         assertThat(call("PING", "a", "b")).isEqualTo("-ERR wrong number of arguments for 'ping' command");
     }
 
+    /** requirepass as redis-server: NOAUTH before AUTH (QUIT aside), WRONGPASS, AUTH with or without the default user. */
+    @Test
+    void requirepassAsRedisServer() {
+        assertThat(call("AUTH", "x"))
+                .asString()
+                .startsWith("-ERR AUTH <password> called without any password configured");
+        server.keyspace.requirePass("s3cret");
+        InMemoryServer.Client other = server.connect();
+        assertThat(v(other.call("PING"))).isEqualTo("-NOAUTH Authentication required.");
+        assertThat(v(other.call("SET", "k", "v"))).isEqualTo("-NOAUTH Authentication required.");
+        assertThat(v(other.call("AUTH", "wrong")))
+                .isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.");
+        assertThat(v(other.call("AUTH", "alice", "s3cret")))
+                .isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.");
+        assertThat(v(other.call("AUTH", "s3cret"))).isEqualTo("OK");
+        assertThat(v(other.call("PING"))).isEqualTo("PONG");
+        InMemoryServer.Client third = server.connect();
+        assertThat(v(third.call("AUTH", "default", "s3cret"))).isEqualTo("OK");
+        assertThat(v(third.call("AUTH", "a", "b", "c"))).isEqualTo("-ERR syntax error");
+    }
+
     /** As redis-server past maxmemory: writes refused with its words, reads and deletes served, and back below it writes work. */
     @Test
     void pastMaxMemoryWritesGetOomWhileReadsAndDeletesAreServed() {
