@@ -46,6 +46,12 @@ public final class EchoClientConsumer extends ProtocolConsumer {
         framing.decodeOne(data, onEcho);
     }
 
+    /** An echo cut off by the close gives its buffer back to the process-wide budget. */
+    @Override
+    protected void onConnectionLost(Throwable cause) {
+        framing.release();
+    }
+
     private void echo(ByteBuffer message) {
         byte[] bytes = new byte[message.remaining()];
         message.get(bytes);

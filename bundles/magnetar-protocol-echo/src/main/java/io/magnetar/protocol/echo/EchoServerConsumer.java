@@ -49,8 +49,8 @@ public final class EchoServerConsumer extends ProtocolConsumer {
         try {
             framing.decodeOne(data, onMessage);
         } catch (FrameTooLongException e) {
-            MessageTooLongException refused =
-                    new MessageTooLongException("echo message longer than " + maxMessage + " bytes");
+            MessageTooLongException refused = new MessageTooLongException(
+                    e.limit() == framingLimit() ? "echo message longer than " + maxMessage + " bytes" : e.getMessage());
             refused.initCause(e);
             throw refused;
         }
@@ -71,6 +71,16 @@ public final class EchoServerConsumer extends ProtocolConsumer {
         }
         // The result is the frame in the read buffer, valid during post_request (the decoder resets it after).
         finished(frame.limit(start + length).position(start));
+    }
+
+    private long framingLimit() {
+        return Math.min(Integer.MAX_VALUE, (long) maxMessage + SEPARATOR);
+    }
+
+    /** A message cut off by the close gives its buffer back to the process-wide budget. */
+    @Override
+    protected void onConnectionLost(Throwable cause) {
+        framing.release();
     }
 
     /** Reused for the connection's next message: the framing is already between messages. */

@@ -1,6 +1,7 @@
 package io.magnetar.protocols.codec;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Splits a byte stream into frames, however the reads cut it. A frame that lies wholly within the
@@ -14,6 +15,9 @@ import java.nio.ByteBuffer;
  * <p>Confined to its connection's event loop (one decoder per connection).
  */
 public abstract class FrameDecoder {
+
+    private static final AtomicLong PARTIAL_BYTES = new AtomicLong();
+    private static volatile long partialLimit = Runtime.getRuntime().maxMemory() / 4;
 
     /** Largest frame on the wire, in bytes. */
     protected final int maxFrame;
@@ -99,7 +103,11 @@ public abstract class FrameDecoder {
                     sink.frame(partial);
                 } finally {
                     // A buffer grown for one long frame is let go: an idle connection keeps no large buffer.
-                    partial = partial.capacity() > 64 * 1024 ? null : partial.clear();
+                    if (partial.capacity() > 64 * 1024) {
+                        release();
+                    } else {
+                        partial.clear();
+                    }
                 }
             }
             frameLength = 0;
@@ -117,9 +125,12 @@ public abstract class FrameDecoder {
     private void keep(ByteBuffer data, int from, int to) {
         int n = to - from;
         if (partial == null) {
-            partial = ByteBuffer.allocate(Math.min(maxFrame, Math.max(256, n)));
+            int size = Math.min(maxFrame, Math.max(256, n));
+            reserve(size);
+            partial = ByteBuffer.allocate(size);
         } else if (partial.remaining() < n) {
             int size = Math.min(maxFrame, Math.max(partial.position() + n, partial.capacity() * 2));
+            reserve(size - partial.capacity());
             ByteBuffer bigger = ByteBuffer.allocate(size);
             partial.flip();
             bigger.put(partial);
@@ -127,6 +138,53 @@ public abstract class FrameDecoder {
         }
         partial.put(partial.position(), data, from, n);
         partial.position(partial.position() + n);
+    }
+
+    /**
+     * Bytes all decoders of the process may hold in frames split across reads (default a quarter of the
+     * maximum heap): thousands of connections each part-way through a large frame must not fill the heap
+     * every endpoint shares. A decoder that would pass it throws {@link FrameTooLongException} naming it,
+     * which closes that connection. Thread-safe.
+     *
+     * @since 1.1
+     */
+    public static void totalPartialLimit(long bytes) {
+        partialLimit = bytes;
+    }
+
+    /** Bytes held now in split frames by all decoders of the process. Thread-safe. @since 1.1 */
+    public static long totalPartialBytes() {
+        return PARTIAL_BYTES.get();
+    }
+
+    /**
+     * Gives back the buffer of a frame split across reads: call it when the connection is gone (the
+     * codec's own protocols do, from {@code onConnectionLost}), or its bytes stay counted against
+     * {@link #totalPartialLimit}. The decoder stays usable. Confined to the decoder's loop.
+     *
+     * @since 1.1
+     */
+    public final void release() {
+        if (partial != null) {
+            PARTIAL_BYTES.addAndGet(-partial.capacity());
+            partial = null;
+        }
+        frameLength = 0;
+    }
+
+    private void reserve(long bytes) {
+        while (true) {
+            long held = PARTIAL_BYTES.get();
+            long limit = partialLimit;
+            if (limit > 0 && held + bytes > limit) {
+                release();
+                throw new FrameTooLongException(
+                        "partial frames of all connections over the limit of " + limit + " bytes", limit);
+            }
+            if (PARTIAL_BYTES.compareAndSet(held, held + bytes)) {
+                return;
+            }
+        }
     }
 
     /** True when part of a frame is buffered, waiting for the rest. */

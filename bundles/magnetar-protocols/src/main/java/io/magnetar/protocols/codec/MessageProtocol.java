@@ -111,5 +111,11 @@ public abstract class MessageProtocol<M> extends Connection {
         protected boolean recycle() {
             return true;
         }
+
+        /** A frame cut off by the close gives its buffer back to the process-wide budget. */
+        @Override
+        protected void onConnectionLost(Throwable cause) {
+            owner.decoder.release();
+        }
     }
 }
