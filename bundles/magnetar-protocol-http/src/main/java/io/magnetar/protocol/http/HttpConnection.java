@@ -161,6 +161,7 @@ final class HttpConnection extends Connection {
     @Override
     public void connectionLost(Throwable cause) {
         cancelTimers();
+        parser().release();
         super.connectionLost(cause);
     }
 

@@ -1,7 +1,7 @@
 package io.magnetar.protocols.codec;
 
+import io.magnetar.protocols.InputBudget;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Splits a byte stream into frames, however the reads cut it. A frame that lies wholly within the
@@ -15,9 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Confined to its connection's event loop (one decoder per connection).
  */
 public abstract class FrameDecoder {
-
-    private static final AtomicLong PARTIAL_BYTES = new AtomicLong();
-    private static volatile long partialLimit = Runtime.getRuntime().maxMemory() / 4;
 
     /** Largest frame on the wire, in bytes. */
     protected final int maxFrame;
@@ -141,49 +138,27 @@ public abstract class FrameDecoder {
     }
 
     /**
-     * Bytes all decoders of the process may hold in frames split across reads (default a quarter of the
-     * maximum heap): thousands of connections each part-way through a large frame must not fill the heap
-     * every endpoint shares. A decoder that would pass it throws {@link FrameTooLongException} naming it,
-     * which closes that connection. Thread-safe.
-     *
-     * @since 1.1
-     */
-    public static void totalPartialLimit(long bytes) {
-        partialLimit = bytes;
-    }
-
-    /** Bytes held now in split frames by all decoders of the process. Thread-safe. @since 1.1 */
-    public static long totalPartialBytes() {
-        return PARTIAL_BYTES.get();
-    }
-
-    /**
      * Gives back the buffer of a frame split across reads: call it when the connection is gone (the
-     * codec's own protocols do, from {@code onConnectionLost}), or its bytes stay counted against
-     * {@link #totalPartialLimit}. The decoder stays usable. Confined to the decoder's loop.
+     * codec's own protocols do, from {@code onConnectionLost}), or its bytes stay counted against the
+     * process-wide {@link InputBudget}. The decoder stays usable. Confined to the decoder's loop.
      *
      * @since 1.1
      */
     public final void release() {
         if (partial != null) {
-            PARTIAL_BYTES.addAndGet(-partial.capacity());
+            InputBudget.give(partial.capacity());
             partial = null;
         }
         frameLength = 0;
     }
 
+    /** Takes {@code bytes} from the process-wide budget, or refuses this frame (and gives back what it held). */
     private void reserve(long bytes) {
-        while (true) {
-            long held = PARTIAL_BYTES.get();
-            long limit = partialLimit;
-            if (limit > 0 && held + bytes > limit) {
-                release();
-                throw new FrameTooLongException(
-                        "partial frames of all connections over the limit of " + limit + " bytes", limit);
-            }
-            if (PARTIAL_BYTES.compareAndSet(held, held + bytes)) {
-                return;
-            }
+        if (!InputBudget.take(bytes)) {
+            release();
+            long limit = InputBudget.limit();
+            throw new FrameTooLongException(
+                    "input held by all connections over the limit of " + limit + " bytes", limit);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.magnetar.websocket.internal;
 
+import io.magnetar.protocols.InputBudget;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -33,15 +34,21 @@ final class MessageBuffer {
         return content;
     }
 
-    void append(byte[] a, int from, int to) {
+    /** Adds {@code a[from, to)}; false, adding nothing, when growing would pass the process-wide budget. */
+    boolean append(byte[] a, int from, int to) {
         int n = to - from;
         if (length + n > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(length + n, buffer.length * 2));
+            int size = Math.max(length + n, buffer.length * 2);
+            if (!InputBudget.take(size - buffer.length)) {
+                return false;
+            }
+            buffer = Arrays.copyOf(buffer, size);
             bufferView = ByteBuffer.wrap(buffer);
             content = buffer;
         }
         System.arraycopy(a, from, buffer, length, n);
         length += n;
+        return true;
     }
 
     /** Replaces the content with its inflation; false, content unchanged, when that passes {@code max} bytes. */
@@ -72,9 +79,17 @@ final class MessageBuffer {
     void clear() {
         length = 0;
         if (buffer.length > KEEP) {
-            buffer = new byte[INITIAL];
-            bufferView = ByteBuffer.wrap(buffer);
+            release();
         }
         content = buffer;
+    }
+
+    /** Gives the grown buffer back to the budget: after a large message, or when the connection is gone. */
+    void release() {
+        InputBudget.give(buffer.length - INITIAL);
+        buffer = new byte[INITIAL];
+        bufferView = ByteBuffer.wrap(buffer);
+        content = buffer;
+        length = 0;
     }
 }

@@ -22,6 +22,9 @@ import java.util.zip.DataFormatException;
  */
 final class WebSocketSession extends ProtocolConsumer implements WebSocket, FrameReader.Frames {
 
+    /** RFC 6455 close code 1013 (IANA registry): the server is overloaded, try again later. */
+    private static final int TRY_AGAIN_LATER = 1013;
+
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
     /** Messages smaller than this go uncompressed (legal per message): deflate would only add bytes. */
     private static final int MIN_COMPRESS = 32;
@@ -142,7 +145,9 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         if (messageOpcode == FrameWriter.TEXT && !messageCompressed && !utf8.feed(a, from, to)) {
             return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text is not UTF-8");
         }
-        message.append(a, from, to);
+        if (!message.append(a, from, to)) {
+            return fail(TRY_AGAIN_LATER, "server input buffers full");
+        }
         return true;
     }
 
@@ -389,6 +394,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     @Override
     protected void onConnectionLost(Throwable cause) {
         reader.stop();
+        message.release();
         notifyClosed(WebSocketWhiteboard.ABNORMAL, cause == null ? "" : String.valueOf(cause.getMessage()));
         if (deflate != null) {
             deflate.close();

@@ -1,5 +1,6 @@
 package io.magnetar.protocol.http.internal;
 
+import io.magnetar.protocols.InputBudget;
 import java.nio.ByteBuffer;
 
 /**
@@ -23,25 +24,34 @@ public final class BodyBuffer {
         this.max = max;
     }
 
-    /** Copies {@code n} bytes from {@code src}; callers have checked that the total stays within the limit. */
-    void append(ByteBuffer src, int n) {
+    /**
+     * Copies {@code n} bytes from {@code src}; callers have checked that the total stays within the limit.
+     * False, copying nothing, when growing would pass the process-wide {@link InputBudget}.
+     */
+    boolean append(ByteBuffer src, int n) {
         int needed = length + n;
-        if (needed > bytes.length) {
-            grow(needed);
+        if (needed > bytes.length && !grow(needed)) {
+            return false;
         }
         src.get(bytes, length, n);
         length = needed;
+        return true;
     }
 
-    private void grow(int needed) {
+    private boolean grow(int needed) {
         assert needed <= max : needed + " > " + max;
         long size = Math.max(INITIAL, bytes.length);
         while (size < needed) {
             size *= 2;
         }
-        byte[] bigger = new byte[(int) Math.min(size, max)];
+        int capacity = (int) Math.min(size, max);
+        if (!InputBudget.take(capacity - bytes.length)) {
+            return false;
+        }
+        byte[] bigger = new byte[capacity];
         System.arraycopy(bytes, 0, bigger, 0, length);
         bytes = bigger;
+        return true;
     }
 
     public int length() {
@@ -61,7 +71,14 @@ public final class BodyBuffer {
     void reset() {
         length = 0;
         if (bytes.length > KEEP) {
-            bytes = EMPTY;
+            release();
         }
+    }
+
+    /** Gives the array back to the budget: after a large body, or when the connection is gone. */
+    void release() {
+        InputBudget.give(bytes.length);
+        bytes = EMPTY;
+        length = 0;
     }
 }

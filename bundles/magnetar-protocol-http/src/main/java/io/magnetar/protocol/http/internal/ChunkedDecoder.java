@@ -65,7 +65,9 @@ final class ChunkedDecoder {
         while (data.hasRemaining()) {
             if (state == DATA) {
                 int n = (int) Math.min(chunkRemaining, data.remaining());
-                body.append(data, n);
+                if (!body.append(data, n)) {
+                    return error(503, "server input buffers full");
+                }
                 chunkRemaining -= n;
                 if (chunkRemaining == 0) {
                     state = DATA_CR;

@@ -71,7 +71,9 @@ public final class RequestParser {
             }
             case FIXED_BODY: {
                 int n = (int) Math.min(remaining, data.remaining());
-                body.append(data, n);
+                if (!body.append(data, n)) {
+                    return fail(503, "server input buffers full");
+                }
                 remaining -= n;
                 if (remaining > 0) {
                     return NEED_MORE;
@@ -158,6 +160,11 @@ public final class RequestParser {
 
     RequestHead head() {
         return head;
+    }
+
+    /** The connection is gone: its body buffer goes back to the process-wide input budget. */
+    public void release() {
+        body.release();
     }
 
     BodyBuffer body() {
