@@ -33,8 +33,7 @@ class ArchetypeJourneyIT {
     @Test
     void generateBuildDeployServeUpdateDelete() throws Exception {
         Path home = Magnetar.copyOfDist(tmp.resolve("home"));
-        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
-        Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = 0"));
+        Magnetar.setEchoPort(home, 0);
         try (LauncherProcess launcher = LauncherProcess.start(
                 List.of(home.resolve("bin/magnetar").toString()), home, tmp.resolve("launcher.out"))) {
             launcher.awaitStarted(Magnetar.DEADLINE);

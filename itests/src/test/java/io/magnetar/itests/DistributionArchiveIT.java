@@ -44,19 +44,12 @@ class DistributionArchiveIT {
         assertThat(entries(home)).containsExactlyElementsOf(zipEntries(Path.of(base + ".zip"), dirName));
 
         int port = Sockets.freePort();
-        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
-        Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = " + port));
+        Magnetar.setEchoPort(home, port);
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         try (LauncherProcess p = LauncherProcess.start(
                 List.of(home.resolve("bin/magnetar").toString()), elsewhere, tmp.resolve("out.txt"))) {
             p.awaitStarted(Magnetar.DEADLINE);
-            Magnetar.await("echo on " + port, () -> {
-                try {
-                    return Sockets.echo(port, "dist").equals("dist");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
+            Magnetar.await("echo on " + port, () -> Sockets.echoes(port));
             Path log = home.resolve("data/log/magnetar.0.log");
             Magnetar.await("the log file has the endpoint line", () -> {
                 try {

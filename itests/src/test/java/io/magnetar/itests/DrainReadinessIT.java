@@ -26,8 +26,7 @@ class DrainReadinessIT {
     @Test
     void readinessTurns503AsSoonAsTheDrainStartsAndTheProcessStillExitsCleanly() throws Exception {
         Path home = Magnetar.copyOfDist(tmp.resolve("home"));
-        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
-        Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = 0"));
+        Magnetar.setEchoPort(home, 0);
         int web = Sockets.freePort();
         Files.writeString(
                 home.resolve("etc/io.magnetar.endpoint-web.cfg"),

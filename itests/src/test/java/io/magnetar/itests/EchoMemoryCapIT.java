@@ -39,13 +39,12 @@ class EchoMemoryCapIT {
     void bigMessagesOnASmallHeapAreEchoedOrRefusedAndNeverRunTheHeapOut() throws Exception {
         Path home = Magnetar.copyOfDist(tmp.resolve("home"));
         int port = Sockets.freePort();
-        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
-        Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = " + port));
+        Magnetar.setEchoPort(home, port);
         Path out = tmp.resolve("out.txt");
         try (LauncherProcess p =
                 LauncherProcess.start(List.of("bash", "-c", "JAVA_OPTS=-Xmx256m exec bin/magnetar"), home, out)) {
             p.awaitStarted(Magnetar.DEADLINE);
-            Magnetar.await("echo serving", () -> echoes(port));
+            Magnetar.await("echo serving", () -> Sockets.echoes(port));
             byte[] message = new byte[MESSAGE + 4];
             Arrays.fill(message, (byte) 'x');
             message[MESSAGE] = '\r';
@@ -64,7 +63,7 @@ class EchoMemoryCapIT {
             assertThat(Files.readString(out)).doesNotContain("OutOfMemoryError");
             assertThat(outcomes).containsKey("echoed");
             assertThat(outcomes.keySet()).isSubsetOf("echoed", "closed");
-            assertThat(echoes(port)).isTrue();
+            assertThat(Sockets.echoes(port)).isTrue();
             assertThat(p.stop()).isZero();
         }
     }
@@ -92,14 +91,6 @@ class EchoMemoryCapIT {
             return b != null && Arrays.equals(b, message) ? "echoed" : "closed";
         } catch (Exception e) {
             return "closed";
-        }
-    }
-
-    private static boolean echoes(int port) {
-        try {
-            return Sockets.echo(port, "up").equals("up");
-        } catch (IOException e) {
-            return false;
         }
     }
 }

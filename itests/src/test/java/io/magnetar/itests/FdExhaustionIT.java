@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,17 +33,16 @@ class FdExhaustionIT {
     void outOfDescriptorsItRestsLogsOnceAndServesAgainWhenClientsLeave() throws Exception {
         Path home = Magnetar.copyOfDist(tmp.resolve("home"));
         int port = Sockets.freePort();
-        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
+        Magnetar.setEchoPort(home, port);
         Files.writeString(
-                echoCfg,
-                Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = " + port) + "backlog = 1024\n");
+                home.resolve("etc/io.magnetar.endpoint-echo.cfg"), "backlog = 1024\n", StandardOpenOption.APPEND);
         // -XX:-MaxFDLimit: the JVM keeps the soft limit instead of raising it to the hard one.
         List<String> command = List.of("bash", "-c", "ulimit -Sn 320 && JAVA_OPTS=-XX:-MaxFDLimit exec bin/magnetar");
         Path out = tmp.resolve("out.txt");
         List<Socket> clients = new ArrayList<>();
         try (LauncherProcess p = LauncherProcess.start(command, home, out)) {
             p.awaitStarted(Magnetar.DEADLINE);
-            Magnetar.await("echo serving", () -> echoes(port));
+            Magnetar.await("echo serving", () -> Sockets.echoes(port));
             for (int i = 0; i < CLIENTS; i++) {
                 clients.add(new Socket("127.0.0.1", port)); // completes in the backlog even when not accepted
             }
@@ -62,20 +62,12 @@ class FdExhaustionIT {
                 s.close();
             }
             clients.clear();
-            Magnetar.await("served again once clients left", () -> echoes(port));
+            Magnetar.await("served again once clients left", () -> Sockets.echoes(port));
             assertThat(p.stop()).isZero();
         } finally {
             for (Socket s : clients) {
                 s.close();
             }
-        }
-    }
-
-    private static boolean echoes(int port) {
-        try {
-            return Sockets.echo(port, "up").equals("up");
-        } catch (IOException e) {
-            return false;
         }
     }
 

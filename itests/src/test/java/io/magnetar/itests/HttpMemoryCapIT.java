@@ -37,8 +37,7 @@ class HttpMemoryCapIT {
     @Test
     void stalledUploadsOnASmallHeapGet503PastTheBudgetAndNeverRunTheHeapOut() throws Exception {
         Path home = Magnetar.copyOfDist(tmp.resolve("home"));
-        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
-        Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = 0"));
+        Magnetar.setEchoPort(home, 0);
         int port = Sockets.freePort();
         Files.writeString(
                 home.resolve("etc/io.magnetar.endpoint-web.cfg"),

@@ -33,8 +33,7 @@ class LauncherRestartIT {
     void killedUnderLoadItServesEveryEndpointAgainWithinThreeSecondsWithoutAnError() throws Exception {
         Path home = Magnetar.copyOfDist(tmp.resolve("home"));
         int echoPort = Sockets.freePort();
-        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
-        Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = " + echoPort));
+        Magnetar.setEchoPort(home, echoPort);
         List<String> command = List.of(home.resolve("bin/magnetar").toString());
 
         int extraPort;
@@ -83,12 +82,6 @@ class LauncherRestartIT {
     }
 
     private static void awaitEcho(int port, Duration deadline) {
-        Magnetar.await("echo on " + port, deadline, () -> {
-            try {
-                return Sockets.echo(port, "up").equals("up");
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        Magnetar.await("echo on " + port, deadline, () -> Sockets.echoes(port));
     }
 }

@@ -34,9 +34,14 @@ final class Magnetar implements AutoCloseable {
     /** Copies the assembled home into {@code dir} (the default echo endpoint on port 0) and boots it. */
     static Magnetar boot(Path dir, Map<String, String> overrides) throws Exception {
         Path home = copyOfDist(dir.resolve("home"));
-        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
-        Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = 0"));
+        setEchoPort(home, 0);
         return new Magnetar(home, Launcher.start(home, overrides));
+    }
+
+    /** Points the home's default echo endpoint at {@code port} (0: any free one). */
+    static void setEchoPort(Path home, int port) throws IOException {
+        Path echoCfg = home.resolve("etc/io.magnetar.endpoint-echo.cfg");
+        Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = " + port));
     }
 
     /** A copy of the assembled home in {@code target}, file dates kept. */

@@ -28,6 +28,15 @@ final class Sockets {
         }
     }
 
+    /** True when the echo endpoint on {@code port} answers a message now. */
+    static boolean echoes(int port) {
+        try {
+            return echo(port, "up").equals("up");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** True when nothing listens on {@code port}: we can bind it ourselves. */
     static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket()) {

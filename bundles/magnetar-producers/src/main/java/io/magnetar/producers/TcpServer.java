@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 /**
  * Serves a protocol on a listening socket (pulsar's {@code TcpServer}). {@code maxConnections} is a
@@ -280,29 +281,26 @@ public class TcpServer extends Producer {
      * @since 1.2
      */
     public long bytesReceived() {
-        long sum = closedBytesReceived.get();
-        for (ServerSession s : open) {
-            sum += s.bytesReceived();
-        }
-        return reportedReceived.accumulateAndGet(sum, Math::max);
+        return sum(closedBytesReceived, ServerSession::bytesReceived, reportedReceived);
     }
 
     /** Bytes written on this server's connections since it started, as {@link #bytesReceived()}. @since 1.2 */
     public long bytesSent() {
-        long sum = closedBytesSent.get();
-        for (ServerSession s : open) {
-            sum += s.bytesSent();
-        }
-        return reportedSent.accumulateAndGet(sum, Math::max);
+        return sum(closedBytesSent, ServerSession::bytesSent, reportedSent);
     }
 
     /** How often a transport asked a connection to pause writing (its peer reads slower than it sends). @since 1.2 */
     public long writePauses() {
-        long sum = closedWritePauses.get();
+        return sum(closedWritePauses, ServerSession::writePauses, reportedPauses);
+    }
+
+    /** What closed connections left plus what open ones count now, never below a total reported before. */
+    private long sum(AtomicLong closed, ToLongFunction<ServerSession> counter, AtomicLong reported) {
+        long sum = closed.get();
         for (ServerSession s : open) {
-            sum += s.writePauses();
+            sum += counter.applyAsLong(s);
         }
-        return reportedPauses.accumulateAndGet(sum, Math::max);
+        return reported.accumulateAndGet(sum, Math::max);
     }
 
     /** Connections that ended with an error: a reset, a refused frame, a protocol that threw. @since 1.2 */

@@ -147,32 +147,29 @@ interface RunningEndpoint {
         @Override
         public void collect(MetricWriter out, String... labels) {
             out.gauge("connections_open", "Connections open now.", server.connections(), labels);
-            out.counter("connections_total", "Connections accepted.", (double) server.sessions(), labels);
+            out.counter("connections_total", "Connections accepted.", server.sessions(), labels);
             out.counter(
-                    "connections_refused_total",
-                    "Connections refused at maxConnections.",
-                    (double) server.refused(),
-                    labels);
+                    "connections_refused_total", "Connections refused at maxConnections.", server.refused(), labels);
             out.counter(
                     "requests_total",
                     "Exchanges finished (requests answered, messages echoed).",
-                    (double) server.requestsProcessed(),
+                    server.requestsProcessed(),
                     labels);
             out.counter(
                     "request_errors_total",
                     "Connections that ended with an error (reset, refused frame, protocol fault).",
-                    (double) server.connectionErrors(),
+                    server.connectionErrors(),
                     labels);
-            out.counter("bytes_received_total", "Bytes received.", (double) server.bytesReceived(), labels);
+            out.counter("bytes_received_total", "Bytes received.", server.bytesReceived(), labels);
             out.counter(
                     "bytes_sent_total",
                     "Bytes written (on the wire: TLS records included).",
-                    (double) server.bytesSent(),
+                    server.bytesSent(),
                     labels);
             out.counter(
                     "write_paused_total",
                     "Times a connection's writes were paused (its peer reads slower).",
-                    (double) server.writePauses(),
+                    server.writePauses(),
                     labels);
         }
     }
@@ -247,14 +244,14 @@ interface RunningEndpoint {
 
         @Override
         public void collect(MetricWriter out, String... labels) {
-            out.counter("datagrams_received_total", "Datagrams received.", (double) server.datagramsReceived(), labels);
-            out.counter("datagrams_sent_total", "Datagrams sent.", (double) server.datagramsSent(), labels);
+            out.counter("datagrams_received_total", "Datagrams received.", server.datagramsReceived(), labels);
+            out.counter("datagrams_sent_total", "Datagrams sent.", server.datagramsSent(), labels);
             out.counter(
                     "datagrams_dropped_total",
                     "Datagrams the kernel dropped (receive buffer full).",
-                    (double) server.receiveBufferDrops(),
+                    server.receiveBufferDrops(),
                     labels);
-            out.counter("requests_total", "Datagrams processed.", (double) server.requestsProcessed(), labels);
+            out.counter("requests_total", "Datagrams processed.", server.requestsProcessed(), labels);
         }
     }
 }
