@@ -24,6 +24,7 @@ final class Arguments {
 
     private final RespServerLimits limits;
     private final InputBudget budget;
+    private final InputBudget.Share share;
     private byte[] arena;
     private int used;
     private int[] starts = new int[INITIAL_ARGS];
@@ -32,9 +33,10 @@ final class Arguments {
     private int peakArena;
     private int peakArgs = INITIAL_ARGS;
 
-    Arguments(RespServerLimits limits, InputBudget budget) {
+    Arguments(RespServerLimits limits, InputBudget budget, InputBudget.Share share) {
         this.limits = limits;
         this.budget = budget;
+        this.share = share;
         this.arena = new byte[initialArena()];
         this.peakArena = arena.length;
     }
@@ -45,7 +47,7 @@ final class Arguments {
 
     /** Gives back what the arena holds beyond its initial size: the connection is gone. */
     void release() {
-        budget.give(arena.length - initialArena());
+        budget.give(share, arena.length - initialArena());
         arena = new byte[initialArena()];
     }
 
@@ -67,7 +69,7 @@ final class Arguments {
         count = 0;
         used = 0;
         if (arena.length > RETAIN_ARENA) {
-            budget.give(arena.length - initialArena());
+            budget.give(share, arena.length - initialArena());
             arena = new byte[initialArena()];
         }
         if (starts.length > RETAIN_ARGS) {
@@ -202,7 +204,7 @@ final class Arguments {
     private void ensureArena(int needed) {
         if (needed > arena.length) {
             int n = (int) Math.min(Math.max(arena.length * 2L, needed), limits.maxFrameBytes());
-            if (!budget.take(n - arena.length)) {
+            if (!budget.take(share, n - arena.length)) {
                 throw new OverBudgetException(budget.limit());
             }
             arena = Arrays.copyOf(arena, n);

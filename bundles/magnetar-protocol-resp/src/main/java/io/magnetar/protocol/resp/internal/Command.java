@@ -38,7 +38,8 @@ enum Command {
     CONFIG(-2),
     SELECT(2),
     QUIT(-1),
-    AUTH(-2);
+    AUTH(-2),
+    HELLO(-1);
 
     /** Commands by name length: a lookup compares only the few names of the right length. */
     private static final Command[][] BY_LENGTH = byLength();

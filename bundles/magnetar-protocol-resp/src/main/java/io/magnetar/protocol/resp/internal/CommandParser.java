@@ -56,14 +56,15 @@ final class CommandParser {
 
     /** A parser whose input no other connection shares a budget with (tests). */
     CommandParser(RespServerLimits limits) {
-        this(limits, new InputBudget(0));
+        this(limits, new InputBudget(0), new InputBudget.Share(reason -> {}));
     }
 
-    CommandParser(RespServerLimits limits, InputBudget budget) {
+    /** A parser whose arena counts against {@code budget} as {@code share}. */
+    CommandParser(RespServerLimits limits, InputBudget budget, InputBudget.Share share) {
         this.limits = limits;
         // The arena holds inline lines too: it must never outgrow the frame limit for them either.
         this.inlineLimit = Math.min(limits.maxInlineLength(), limits.maxFrameBytes());
-        this.args = new Arguments(limits, budget);
+        this.args = new Arguments(limits, budget, share);
     }
 
     /**

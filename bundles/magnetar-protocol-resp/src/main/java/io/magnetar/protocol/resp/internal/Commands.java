@@ -25,11 +25,6 @@ final class Commands {
     /** redis-server's answer to a write past {@code maxmemory}, word for word. */
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
-    private static final byte[] DEFAULT_USER = ReplyWriter.ascii("DEFAULT");
-
-    /** The connection authenticated with {@code AUTH} (or needs not). */
-    private boolean authenticated;
-
     private final Arguments args;
     private final ReplyWriter reply;
     private final Keyspace keyspace;
@@ -37,6 +32,7 @@ final class Commands {
     private final long[] number = new long[1];
     private final ListCommands lists;
     private final ServerCommands server;
+    private final Handshake handshake;
 
     Commands(Arguments args, ReplyWriter reply, Keyspace keyspace, ServerCommands server) {
         this.args = args;
@@ -44,6 +40,7 @@ final class Commands {
         this.keyspace = keyspace;
         this.server = server;
         this.lists = new ListCommands(this, args, reply, keyspace);
+        this.handshake = new Handshake(args, reply, keyspace);
     }
 
     /** Runs the parsed command; returns it, or {@code null} when the name is unknown. */
@@ -59,10 +56,14 @@ final class Commands {
             return c;
         }
         if (c == Command.AUTH) {
-            auth(argc);
+            handshake.auth();
             return c;
         }
-        if (!authenticated && c != Command.QUIT && keyspace.requirePass() != null) {
+        if (c == Command.HELLO) {
+            handshake.hello();
+            return c;
+        }
+        if (c != Command.QUIT && !handshake.mayRun()) {
             reply.error("NOAUTH Authentication required.");
             return c;
         }
@@ -100,30 +101,6 @@ final class Commands {
             case MSET -> mset();
             case LPUSH, RPUSH, LPOP, RPOP, LRANGE, LLEN -> lists.run(c);
             default -> server.run(c, args);
-        }
-    }
-
-    /** {@code AUTH [default] password}, answered in redis-server's words; compared in constant time. */
-    private void auth(int argc) {
-        byte[] expected = keyspace.requirePass();
-        if (argc > 3) {
-            reply.error("ERR syntax error");
-        } else if (expected == null) {
-            reply.error("ERR AUTH <password> called without any password configured for the default user. "
-                    + "Are you sure your configuration is correct?");
-        } else {
-            int p = argc - 1;
-            boolean user =
-                    argc == 2 || Ascii.equalsIgnoreCase(args.bytes(), args.start(1), args.length(1), DEFAULT_USER);
-            byte[] given = java.util.Arrays.copyOfRange(args.bytes(), args.start(p), args.start(p) + args.length(p));
-            // Compared whatever the user: the time taken tells nothing about the password.
-            boolean match = java.security.MessageDigest.isEqual(expected, given);
-            if (user && match) {
-                authenticated = true;
-                reply.raw(ReplyWriter.OK);
-            } else {
-                reply.error("WRONGPASS invalid username-password pair or user is disabled.");
-            }
         }
     }
 

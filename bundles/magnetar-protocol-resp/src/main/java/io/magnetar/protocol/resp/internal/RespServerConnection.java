@@ -1,5 +1,6 @@
 package io.magnetar.protocol.resp.internal;
 
+import io.magnetar.api.EventLoop;
 import io.magnetar.api.StreamTransport;
 import io.magnetar.api.Transport;
 import io.magnetar.protocol.resp.RespServerLimits;
@@ -38,11 +39,13 @@ public final class RespServerConnection extends Connection {
     private int commandsThisRead;
     private final LingeringClose linger = new LingeringClose();
     private volatile String closeReason;
+    /** Its transport's loop, for a close asked from another thread ({@link #evict}). */
+    private volatile EventLoop loop;
 
     private RespServerConnection(Keyspace keyspace, ServerStats stats, RespServerLimits limits, Consumers consumers) {
         super(consumers);
         this.stats = stats;
-        this.parser = new CommandParser(limits, keyspace.inputBudget());
+        this.parser = new CommandParser(limits, keyspace.inputBudget(), new InputBudget.Share(this::evict));
         this.serverCommands = new ServerCommands(keyspace, writer, stats);
         this.commands = new Commands(parser.args(), writer, keyspace, serverCommands);
     }
@@ -68,6 +71,7 @@ public final class RespServerConnection extends Connection {
     @Override
     public void connectionMade(StreamTransport t) {
         writer.attach(t);
+        loop = t.loop();
         if (t.extraInfo(Transport.SOCKNAME) instanceof InetSocketAddress local) {
             serverCommands.port(local.getPort());
         }
@@ -168,6 +172,20 @@ public final class RespServerConnection extends Connection {
         writer.error("ERR " + reason);
         writer.flush();
         linger.start(transport());
+    }
+
+    /** Closed for holding the most input when all connections' input passed the limit; any thread. */
+    private void evict(String reason) {
+        EventLoop l = loop;
+        if (l == null) {
+            return;
+        }
+        l.execute(() -> {
+            if (!isClosed() && !linger.isLingering()) {
+                refuse(ByteBuffer.allocate(0), reason, null);
+                parser.args().release(); // the reply is queued: the arena's bytes can go now
+            }
+        });
     }
 
     boolean isLingering() {

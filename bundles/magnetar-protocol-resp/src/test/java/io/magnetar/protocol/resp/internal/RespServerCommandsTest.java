@@ -61,6 +61,33 @@ class RespServerCommandsTest {
         assertThat(v(third.call("AUTH", "a", "b", "c"))).isEqualTo("-ERR syntax error");
     }
 
+    /** HELLO as redis-server 7 answers it when only RESP2 is spoken, with and without requirepass. */
+    @Test
+    void helloAsRedisServer() {
+        assertThat(v(call("HELLO")))
+                .asList()
+                .startsWith("server", "redis", "version", ServerCommands.VERSION, "proto", 2L, "id")
+                .endsWith("mode", "standalone", "role", "master", "modules", List.of());
+        assertThat(v(call("HELLO", "2"))).asList().hasSize(14);
+        assertThat(v(call("HELLO", "3"))).isEqualTo("-NOPROTO unsupported protocol version");
+        assertThat(v(call("HELLO", "1"))).isEqualTo("-NOPROTO unsupported protocol version");
+        assertThat(v(call("HELLO", "x"))).isEqualTo("-ERR Protocol version is not an integer or out of range");
+        assertThat(v(call("HELLO", "2", "AUTH", "default"))).isEqualTo("-ERR Syntax error in HELLO option 'AUTH'");
+        assertThat(v(call("HELLO", "2", "FOO"))).isEqualTo("-ERR Syntax error in HELLO option 'FOO'");
+        assertThat(v(call("HELLO", "2", "SETNAME", "me"))).asList().hasSize(14);
+
+        server.keyspace.requirePass("s3cret");
+        InMemoryServer.Client other = server.connect();
+        assertThat(v(other.call("HELLO", "2"))).isEqualTo("-" + Handshake.NOAUTH_HELLO);
+        assertThat(v(other.call("HELLO", "2", "AUTH", "default", "wrong")))
+                .isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.");
+        assertThat(v(other.call("PING"))).isEqualTo("-NOAUTH Authentication required.");
+        assertThat(v(other.call("HELLO", "2", "AUTH", "default", "s3cret")))
+                .asList()
+                .contains("proto");
+        assertThat(v(other.call("PING"))).isEqualTo("PONG");
+    }
+
     /** As redis-server past maxmemory: writes refused with its words, reads and deletes served, and back below it writes work. */
     @Test
     void pastMaxMemoryWritesGetOomWhileReadsAndDeletesAreServed() {

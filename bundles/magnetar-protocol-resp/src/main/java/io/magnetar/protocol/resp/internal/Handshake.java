@@ -1,0 +1,129 @@
+package io.magnetar.protocol.resp.internal;
+
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code AUTH} and {@code HELLO}, and whether the connection has authenticated: answered in redis-server's
+ * words, so that clients that match on them (falling back to RESP2 on {@code -NOPROTO}, say) behave as
+ * against redis. Only RESP2 is spoken: {@code HELLO 3} gets {@code -NOPROTO}.
+ *
+ * <p>Confined to its connection's event loop.
+ */
+final class Handshake {
+
+    private static final AtomicLong CLIENT_IDS = new AtomicLong();
+    private static final byte[] DEFAULT_USER = ReplyWriter.ascii("DEFAULT");
+    private static final byte[] AUTH = ReplyWriter.ascii("AUTH");
+    private static final byte[] SETNAME = ReplyWriter.ascii("SETNAME");
+    static final String NOAUTH_HELLO = "NOAUTH HELLO must be called with the client already authenticated, "
+            + "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+            + "select the RESP protocol version at the same time";
+
+    private final Arguments args;
+    private final ReplyWriter reply;
+    private final Keyspace keyspace;
+    private boolean authenticated;
+    private long clientId;
+
+    Handshake(Arguments args, ReplyWriter reply, Keyspace keyspace) {
+        this.args = args;
+        this.reply = reply;
+        this.keyspace = keyspace;
+    }
+
+    /** True when commands may run: authenticated, or no password is set. */
+    boolean mayRun() {
+        return authenticated || keyspace.requirePass() == null;
+    }
+
+    /** {@code AUTH [username] password}; compared in constant time. */
+    void auth() {
+        int argc = args.count();
+        if (argc > 3) {
+            reply.error("ERR syntax error");
+        } else if (keyspace.requirePass() == null) {
+            reply.error("ERR AUTH <password> called without any password configured for the default user. "
+                    + "Are you sure your configuration is correct?");
+        } else if (check(argc == 3 ? 1 : -1, argc - 1)) {
+            reply.raw(ReplyWriter.OK);
+        } else {
+            reply.error("WRONGPASS invalid username-password pair or user is disabled.");
+        }
+    }
+
+    /** {@code HELLO [protover [AUTH username password] [SETNAME clientname]]}. */
+    void hello() {
+        int argc = args.count();
+        if (argc >= 2) {
+            long[] version = new long[1];
+            if (!Ascii.parseLong(args.bytes(), args.start(1), args.length(1), version)) {
+                reply.error("ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            if (version[0] != 2) {
+                reply.error("NOPROTO unsupported protocol version");
+                return;
+            }
+        }
+        int user = -1;
+        for (int j = 2; j < argc; j++) {
+            int more = argc - 1 - j;
+            if (is(j, AUTH) && more >= 2) {
+                user = j + 1;
+                j += 2;
+            } else if (is(j, SETNAME) && more >= 1) {
+                j++; // accepted, not kept: CLIENT LIST is not offered
+            } else {
+                reply.error("ERR Syntax error in HELLO option '" + args.text(j, 128) + "'");
+                return;
+            }
+        }
+        if (user >= 0 && keyspace.requirePass() != null && !check(user, user + 1)) {
+            reply.error("WRONGPASS invalid username-password pair or user is disabled.");
+            return;
+        }
+        if (!mayRun()) {
+            reply.error(NOAUTH_HELLO);
+            return;
+        }
+        if (clientId == 0) {
+            clientId = CLIENT_IDS.incrementAndGet();
+        }
+        reply.arrayHeader(14);
+        field("server", "redis");
+        field("version", ServerCommands.VERSION);
+        reply.bulk(ReplyWriter.ascii("proto"));
+        reply.integer(2);
+        reply.bulk(ReplyWriter.ascii("id"));
+        reply.integer(clientId);
+        field("mode", "standalone");
+        field("role", "master");
+        reply.bulk(ReplyWriter.ascii("modules"));
+        reply.raw(ReplyWriter.EMPTY_ARRAY);
+    }
+
+    private void field(String name, String value) {
+        reply.bulk(ReplyWriter.ascii(name));
+        reply.bulk(ReplyWriter.ascii(value));
+    }
+
+    private boolean is(int arg, byte[] upper) {
+        return Ascii.equalsIgnoreCase(args.bytes(), args.start(arg), args.length(arg), upper);
+    }
+
+    /** Checks the password at {@code pass} for the user at {@code user} (-1: none given, the default user). */
+    private boolean check(int user, int pass) {
+        byte[] expected = keyspace.requirePass();
+        boolean defaultUser = user < 0 || is(user, DEFAULT_USER);
+        byte[] given = Arrays.copyOfRange(args.bytes(), args.start(pass), args.start(pass) + args.length(pass));
+        // Compared whatever the user: the time taken tells nothing about the password.
+        boolean match = MessageDigest.isEqual(expected, given);
+        if (defaultUser && match) {
+            authenticated = true;
+            return true;
+        }
+        return false;
+    }
+}
