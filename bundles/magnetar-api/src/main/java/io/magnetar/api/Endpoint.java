@@ -35,7 +35,7 @@ public final class Endpoint {
         this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
     }
 
-    /** A builder with the defaults: 127.0.0.1, port 0, backlog 128, reuse-address and no-delay on. */
+    /** A builder with the defaults: 127.0.0.1, port 0, backlog 1024, reuse-address and no-delay on. */
     public static Builder builder() {
         return new Builder();
     }
@@ -112,7 +112,7 @@ public final class Endpoint {
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port;
-        private int backlog = 128;
+        private int backlog = 1024;
         private boolean reuseAddress = true;
         private boolean reusePort;
         private boolean tcpNoDelay = true;

@@ -432,6 +432,7 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
             info.put("maxRequests", settings.maxRequests());
         } else {
             info.put("maxConnections", settings.maxConnections());
+            info.put("backlog", settings.endpoint().backlog());
             info.put("keepAlive", settings.keepAlive().toMillis() / 1000.0);
             info.put("protocolGrace", settings.protocolGrace().toMillis() / 1000.0);
         }

@@ -30,8 +30,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Port to bind; 0 picks a free one")
     int port() default 0;
 
-    @AttributeDefinition(description = "Listen backlog")
-    int backlog() default 128;
+    @AttributeDefinition(
+            description = "Listen backlog; -1 (the default) takes the kernel's net.core.somaxconn, at least 1024")
+    int backlog() default -1;
 
     @AttributeDefinition(
             description = "Concurrent connection limit; -1 (the default) derives it from the process's "

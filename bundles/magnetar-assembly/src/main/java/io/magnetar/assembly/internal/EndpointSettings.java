@@ -35,13 +35,15 @@ record EndpointSettings(
             "protocolGrace");
 
     static EndpointSettings from(EndpointConfig c, Map<String, Object> properties) {
-        String protocol = c.protocol() == null ? "" : c.protocol().trim();
+        String protocol = c.protocol() == null ? "" : c.protocol().strip();
         if (protocol.isEmpty()) {
             throw new IllegalArgumentException(
                     "endpoint configuration " + properties.get("service.pid") + " names no protocol");
         }
-        Endpoint.Builder b =
-                Endpoint.builder().host(c.host().trim()).port(c.port()).backlog(c.backlog());
+        Endpoint.Builder b = Endpoint.builder()
+                .host(c.host().strip())
+                .port(c.port())
+                .backlog(c.backlog() < 0 ? SafeDefaults.backlog() : c.backlog());
         properties.forEach((k, v) -> {
             if (!OWN_KEYS.contains(k)
                     && !k.startsWith("service.")
@@ -53,36 +55,48 @@ record EndpointSettings(
         });
         return new EndpointSettings(
                 nameOf(c, properties),
-                c.transport().trim(),
+                c.transport().strip(),
                 protocol,
                 b.build(),
                 c.maxConnections() < 0 ? SafeDefaults.maxConnections() : c.maxConnections(),
                 c.maxRequests(),
-                seconds(c.keepAlive()),
-                seconds(c.closeTimeout()),
-                seconds(c.protocolGrace()));
+                seconds("keepAlive", c.keepAlive()),
+                seconds("closeTimeout", c.closeTimeout()),
+                seconds("protocolGrace", c.protocolGrace()));
     }
 
-    private static Duration seconds(double s) {
+    /** A day: past it a timeout is a typo, and nanosecond arithmetic on it stays far from overflow. */
+    private static final double MAX_SECONDS = 86_400;
+
+    private static Duration seconds(String key, double s) {
+        if (!(s >= 0 && s <= MAX_SECONDS)) { // NaN too
+            throw new IllegalArgumentException(key + " must be between 0 and " + (long) MAX_SECONDS + " seconds: " + s);
+        }
         return Duration.ofMillis(Math.round(s * 1000));
     }
 
-    /** The configured name, else the part after {@code io.magnetar.endpoint-} of the file, else the PID. */
+    /**
+     * The configured name, else the part after {@code io.magnetar.endpoint-} of the file, else the part after
+     * the {@code ~} of the PID, else the PID: the first that is not blank.
+     */
     private static String nameOf(EndpointConfig c, Map<String, Object> properties) {
         if (!c.name().isBlank()) {
-            return c.name().trim();
+            return c.name().strip();
         }
         Object file = properties.get("felix.fileinstall.filename");
         if (file != null) {
             String f = file.toString();
             f = f.substring(f.lastIndexOf('/') + 1);
             if (f.startsWith(FACTORY_PID + "-") && f.endsWith(".cfg")) {
-                return f.substring(FACTORY_PID.length() + 1, f.length() - 4);
+                String n = f.substring(FACTORY_PID.length() + 1, f.length() - 4);
+                if (!n.isBlank()) {
+                    return n.strip();
+                }
             }
         }
         String pid = String.valueOf(properties.get("service.pid"));
-        int tilde = pid.indexOf('~');
-        return tilde >= 0 ? pid.substring(tilde + 1) : pid;
+        String afterTilde = pid.substring(pid.indexOf('~') + 1);
+        return !afterTilde.isBlank() ? afterTilde.strip() : pid.isBlank() ? FACTORY_PID : pid.strip();
     }
 
     String address() {

@@ -1,6 +1,9 @@
 package io.magnetar.assembly.internal;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.management.JMException;
 import javax.management.ObjectName;
 
@@ -14,6 +17,7 @@ import javax.management.ObjectName;
 final class SafeDefaults {
 
     static final int MAX_CONNECTIONS_CAP = 10_000;
+    static final int MIN_BACKLOG = 1024;
 
     private SafeDefaults() {}
 
@@ -29,5 +33,19 @@ final class SafeDefaults {
             limit = MAX_CONNECTIONS_CAP; // not a Unix JVM
         }
         return (int) Math.max(64, Math.min(MAX_CONNECTIONS_CAP, limit * 3 / 4));
+    }
+
+    /**
+     * The kernel's accept queue cap ({@code net.core.somaxconn}, 4096 on current Linux), at least {@value
+     * #MIN_BACKLOG}: as Netty does, so that a burst of connections waits in the queue rather than being refused
+     * (the JDK's own default is 50). The kernel silently caps a larger value at somaxconn anyway.
+     */
+    static int backlog() {
+        try {
+            String v = Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim();
+            return Math.max(MIN_BACKLOG, Integer.parseInt(v));
+        } catch (IOException | RuntimeException notLinux) {
+            return MIN_BACKLOG;
+        }
     }
 }
