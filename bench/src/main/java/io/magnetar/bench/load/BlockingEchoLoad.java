@@ -13,7 +13,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Echo load with one blocking socket per thread, plain or TLS ({@code --tls-truststore p12
  * --tls-password pw}): each connection writes a message of {@code --size} bytes and reads it back,
- * for {@code --seconds} after {@code --warmup}. Prints {@code RESULT msgs_per_sec=… mb_per_sec=…}.
+ * for {@code --seconds} after {@code --warmup}. Prints {@code RESULT msgs_per_sec=… mb_per_sec=…}, after
+ * {@code MEASURE start}/{@code MEASURE end} lines around the measured interval ({@link EchoLoad#mark}).
  * Plain and TLS runs use the same code, so their ratio is the cost of TLS.
  */
 public final class BlockingEchoLoad {
@@ -42,11 +43,23 @@ public final class BlockingEchoLoad {
             t.start();
             threads.add(t);
         }
+        // The connections run on their own threads; this one marks the measured interval for bench/run.
+        sleepUntil(measureFrom);
+        EchoLoad.mark("start");
+        sleepUntil(end);
+        EchoLoad.mark("end");
         for (Thread t : threads) {
             t.join();
         }
         double rate = done.get() / seconds;
         System.out.printf("RESULT msgs_per_sec=%.0f mb_per_sec=%.1f p50_us=0 p99_us=0%n", rate, rate * size / 1e6);
+    }
+
+    private static void sleepUntil(long deadline) throws InterruptedException {
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+        }
     }
 
     private static void run(Socket socket, int size, long measureFrom, long end, AtomicLong done) {

@@ -14,7 +14,8 @@ import java.util.Arrays;
 /**
  * Closed-loop echo load from one thread: {@code --connections C --inflight K --size S} keeps K
  * messages of S bytes in flight on each of C connections for {@code --seconds} after
- * {@code --warmup} seconds, and prints one {@code RESULT} line: messages/s and latency percentiles.
+ * {@code --warmup} seconds, and prints one {@code RESULT} line: messages/s and latency percentiles
+ * (before it, {@code MEASURE start} and {@code MEASURE end} lines mark the measured interval, see {@link #mark}).
  * With {@code --framed true} each message ends with the echo protocol's separator. The same program
  * drives every server, so the comparison is the servers', not the clients'.
  */
@@ -108,10 +109,15 @@ public final class EchoLoad {
         long measureFrom = start + (long) (warmup * 1e9);
         long end = measureFrom + (long) (seconds * 1e9);
         long replies = 0;
+        boolean measuring = false;
         while (true) {
             long t = System.nanoTime();
             if (t >= end) {
                 break;
+            }
+            if (!measuring && t >= measureFrom) {
+                measuring = true;
+                mark("start");
             }
             selector.select(
                     key -> {
@@ -129,6 +135,7 @@ public final class EchoLoad {
                     },
                     100);
         }
+        mark("end");
         replies = histogram.total();
         double rate = replies / seconds;
         System.out.printf(
@@ -142,6 +149,16 @@ public final class EchoLoad {
             c.channel.close();
         }
         selector.close();
+    }
+
+    /**
+     * Prints {@code MEASURE start} when the measured part begins (the warm-up is over) and {@code MEASURE
+     * end} when it ends, flushed at once: {@code bench/run} samples the server's CPU time at these lines, so
+     * that its CPU per message covers the measured messages only. Every load program prints them.
+     */
+    static void mark(String what) {
+        System.out.println("MEASURE " + what);
+        System.out.flush();
     }
 
     private static void read(

@@ -12,7 +12,8 @@ import java.nio.channels.Selector;
 /**
  * Closed-loop datagram echo load from one thread: {@code --sockets S --inflight K --size B} keeps K
  * datagrams in flight per connected socket; a socket that hears nothing for 50 ms refills its window
- * (the missing replies count as lost). Prints {@code RESULT msgs_per_sec=… p50_us=… p99_us=… lost=…}.
+ * (the missing replies count as lost). Prints {@code RESULT msgs_per_sec=… p50_us=… p99_us=… lost=…}, after
+ * {@code MEASURE start}/{@code MEASURE end} lines around the measured interval ({@link EchoLoad#mark}).
  */
 public final class UdpEchoLoad {
 
@@ -60,17 +61,25 @@ public final class UdpEchoLoad {
         long end = measureFrom + (long) (seconds * 1e9);
         long[] lost = new long[1];
         long now;
+        boolean measuring = false;
         while ((now = System.nanoTime()) < end) {
+            if (!measuring && now >= measureFrom) {
+                measuring = true;
+                EchoLoad.mark("start");
+            }
             selector.select(
                     key -> {
                         Sock s = (Sock) key.attachment();
                         try {
-                            long t = System.nanoTime();
                             while (true) {
                                 in.clear();
                                 if (s.channel.receive(in) == null) {
                                     break;
                                 }
+                                // A clock read per reply: a fast server answers the datagram sent below
+                                // before the next receive, and a time taken once per wake-up made that
+                                // round trip 0 µs.
+                                long t = System.nanoTime();
                                 if (s.outstanding == 0) {
                                     continue; // a late reply to a datagram already written off
                                 }
@@ -97,6 +106,7 @@ public final class UdpEchoLoad {
                 }
             }
         }
+        EchoLoad.mark("end");
         System.out.printf(
                 "RESULT msgs_per_sec=%.0f p50_us=%d p99_us=%d p999_us=%d lost=%d%n",
                 histogram.total() / seconds,
