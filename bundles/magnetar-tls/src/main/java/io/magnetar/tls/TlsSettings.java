@@ -6,6 +6,8 @@ import io.magnetar.tls.internal.KeyProperties;
 import io.magnetar.tls.internal.PropertyReader;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.security.Security;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -86,6 +88,14 @@ public final class TlsSettings {
     public static final String SERVER_NAME = "tls.serverName";
     /** Client: check the server certificate against the host name (default {@code true}). */
     public static final String VERIFY_HOSTNAME = "tls.verifyHostname";
+    /**
+     * The JSSE provider that makes the engines, by name ({@code SunJSSE}, {@code Conscrypt}, ...): any provider
+     * installed in {@link java.security.Security}; default the JDK's first TLS provider. A named provider that
+     * is not installed refuses the settings, naming the installed ones.
+     *
+     * @since 1.2
+     */
+    public static final String PROVIDER = "tls.provider";
 
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -117,7 +127,8 @@ public final class TlsSettings {
             ALPN,
             HANDSHAKE_TIMEOUT,
             SERVER_NAME,
-            VERIFY_HOSTNAME);
+            VERIFY_HOSTNAME,
+            PROVIDER);
 
     /** Whether a server asks for a client certificate ({@code want}: asks, {@code need}: refuses without). Immutable. */
     public enum ClientAuth {
@@ -140,10 +151,13 @@ public final class TlsSettings {
     private final boolean verifyHostname;
 
     private TlsSettings(PropertyReader p) {
-        KeyManager[] keys = KeyMaterial.keyManagers(p);
+        String provider = p.string(PROVIDER);
+        boolean jdkProvider =
+                provider == null || provider.isBlank() || provider.strip().equals("SunJSSE");
+        KeyManager[] keys = KeyMaterial.keyManagers(p, jdkProvider ? "PKIX" : "SunX509");
         this.hasKeyMaterial = keys != null;
         try {
-            context = SSLContext.getInstance("TLS");
+            context = context(provider);
             context.init(keys, KeyMaterial.trustManagers(p), null);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
@@ -170,6 +184,31 @@ public final class TlsSettings {
                         SERVER_NAME + " '" + serverName + "' is not a host name: " + e.getMessage(), e);
             }
         }
+    }
+
+    private static SSLContext context(String provider) throws GeneralSecurityException {
+        if (provider == null || provider.isBlank()) {
+            return SSLContext.getInstance("TLS");
+        }
+        Provider named = Security.getProvider(provider.strip());
+        if (named == null) {
+            List<String> installed = Arrays.stream(Security.getProviders())
+                    .filter(x -> x.getService("SSLContext", "TLS") != null)
+                    .map(Provider::getName)
+                    .toList();
+            throw new IllegalArgumentException(
+                    PROVIDER + ": '" + provider + "' is not installed; TLS providers installed: "
+                            + installed
+                            + (provider.strip().equalsIgnoreCase("Conscrypt")
+                                    ? " (the magnetar-tls-conscrypt feature installs Conscrypt)"
+                                    : ""));
+        }
+        return SSLContext.getInstance("TLS", named);
+    }
+
+    /** The name of the provider whose engines these settings make. */
+    public String provider() {
+        return context.getProvider().getName();
     }
 
     /**

@@ -5,7 +5,7 @@
  * done; {@link io.magnetar.tls.TlsSettings} reads the {@code tls.*} endpoint properties.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.magnetar.tls;
 
 import org.osgi.annotation.bundle.Export;

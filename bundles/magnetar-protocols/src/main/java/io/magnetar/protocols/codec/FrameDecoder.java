@@ -100,9 +100,10 @@ public abstract class FrameDecoder {
                     sink.frame(partial);
                 } finally {
                     // A buffer grown for one long frame is let go: an idle connection keeps no large buffer.
-                    if (partial.capacity() > 64 * 1024) {
+                    // The sink may have closed the connection, which released it already.
+                    if (partial != null && partial.capacity() > 64 * 1024) {
                         release();
-                    } else {
+                    } else if (partial != null) {
                         partial.clear();
                     }
                 }

@@ -58,6 +58,16 @@ public final class KeyMaterial {
 
     /** The key managers, or {@code null} when no key material is configured. */
     public static KeyManager[] keyManagers(PropertyReader p) {
+        return keyManagers(p, "PKIX");
+    }
+
+    /**
+     * The key managers of {@code algorithm} ({@code PKIX}: picks among keys by the SNI name the client sent and
+     * checks the handshake's algorithm constraints; {@code SunX509}: by key type only, which engines of other
+     * providers need, since the PKIX one finds no key for their handshake sessions), or {@code null} when no key
+     * material is configured.
+     */
+    public static KeyManager[] keyManagers(PropertyReader p, String algorithm) {
         Path store = p.file(KEY_STORE);
         Path certificate = p.file(CERTIFICATE);
         Path privateKey = p.file(PRIVATE_KEY);
@@ -84,8 +94,7 @@ public final class KeyMaterial {
             return null;
         }
         try {
-            // PKIX (not the default SunX509) picks among several keys by the SNI host name the client sent.
-            KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(algorithm);
             factory.init(keys, IN_MEMORY_PASSWORD);
             return factory.getKeyManagers();
         } catch (UnrecoverableKeyException e) {
