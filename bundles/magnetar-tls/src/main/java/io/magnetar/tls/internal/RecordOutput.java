@@ -4,15 +4,17 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * The buffers an {@link SslPipe}'s engine encrypts into. Records go into a chunk; each hand-off is a
- * slice of the chunk that the receiver then owns, and the next records go to the free space after it,
- * so many small writes share one allocation and a large write is encrypted in a few big chunks.
+ * The buffers an {@link SslPipe}'s engine encrypts into. Records go into a chunk, handed to the receiver as
+ * one slice per flush. The chunk is the thread's shared one ({@link ThreadBuffers}) whenever it is free: the
+ * receiver must then copy what it cannot write at once (the socket transport's {@code writeCopy} does), and
+ * the chunk goes back at the flush, so an idle connection keeps no output buffer. When another connection of
+ * the thread holds it, records go to a chunk of this call's own, which the receiver may keep.
  *
  * <p>Confined to its pipe's thread.
  */
 final class RecordOutput {
 
-    /** A fresh chunk for small writes holds this many maximal records. */
+    /** A fresh chunk of its own for small writes holds this many maximal records. */
     private static final int RECORDS_PER_CHUNK = 2;
     /** Large writes get chunks of up to this many records (~256 KiB) per hand-off. */
     private static final int MAX_RECORDS_PER_CHUNK = 16;
@@ -26,6 +28,8 @@ final class RecordOutput {
     private ByteBuffer chunk;
 
     private int handedOut;
+    /** The chunk is the thread's shared one, given back at the next flush. */
+    private boolean shared;
 
     RecordOutput(Consumer<ByteBuffer> receiver) {
         this.receiver = receiver;
@@ -45,12 +49,16 @@ final class RecordOutput {
     /** Hands out what is written and starts a new chunk (also after the engine reported an overflow). */
     ByteBuffer fresh(int packetSize, long plaintext) {
         flush();
-        long records = plaintext / MAX_PLAINTEXT + 1;
-        long wanted = plaintext + records * RECORD_OVERHEAD;
-        int capacity = (int) Math.max(
-                (long) RECORDS_PER_CHUNK * packetSize, Math.min(wanted, (long) MAX_RECORDS_PER_CHUNK * packetSize));
-        chunk = ByteBuffer.allocate(capacity);
         handedOut = 0;
+        chunk = ThreadBuffers.get().lendRecords(MAX_RECORDS_PER_CHUNK * packetSize);
+        shared = chunk != null;
+        if (!shared) {
+            long records = plaintext / MAX_PLAINTEXT + 1;
+            long wanted = plaintext + records * RECORD_OVERHEAD;
+            int capacity = (int) Math.max(
+                    (long) RECORDS_PER_CHUNK * packetSize, Math.min(wanted, (long) MAX_RECORDS_PER_CHUNK * packetSize));
+            chunk = ByteBuffer.allocate(capacity);
+        }
         return chunk;
     }
 
@@ -63,13 +71,12 @@ final class RecordOutput {
             handedOut = chunk.position();
             receiver.accept(records.slice());
         }
-    }
-
-    /** Forgets a large chunk, so an idle connection does not keep it; slices handed out stay valid. */
-    void trim(int packetSize) {
-        if (chunk != null && chunk.capacity() > RECORDS_PER_CHUNK * packetSize) {
-            flush();
-            chunk = null;
+        if (shared) {
+            ThreadBuffers.get().returnRecords();
         }
+        // A chunk of its own is let go too: the receiver holds what it was handed, and an idle connection
+        // keeps nothing. Such chunks are rare (only inside another connection's callback).
+        shared = false;
+        chunk = null;
     }
 }

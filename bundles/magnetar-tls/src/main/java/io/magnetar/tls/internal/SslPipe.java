@@ -59,7 +59,7 @@ public final class SslPipe {
 
     private final Peer peer;
     private final RecordOutput out;
-    /** Decrypted bytes, reused across calls. */
+    /** Decrypted bytes, during {@link #unwrapAll} only: the thread's shared buffer when free. */
     private ByteBuffer appIn;
     /** Ciphertext kept between receive calls (write mode): an incomplete record, or all of it while paused. */
     private ByteBuffer pending;
@@ -83,17 +83,18 @@ public final class SslPipe {
     /** Begins the handshake; a client hands out its ClientHello. */
     public void start() throws SSLException {
         started = true;
-        engine.beginHandshake();
-        step();
-        out.flush();
+        try {
+            engine.beginHandshake();
+            step();
+        } finally {
+            out.flush(); // also on failure: the thread's shared record buffer goes back
+        }
     }
 
     /**
      * Takes ciphertext from the network. {@code data} is read completely: what cannot be decrypted
      * yet (an incomplete record, or everything while paused) is copied and kept for the next call.
      */
-    // pending != kept asks whether pending is still the same buffer object; ByteBuffer.equals compares contents.
-    @SuppressWarnings("ReferenceEquality")
     public void receive(ByteBuffer data) throws SSLException {
         try {
             guard.check(data);
@@ -101,6 +102,16 @@ public final class SslPipe {
             refusedInPlaintext = guard.beforeFirstRecord();
             throw e;
         }
+        try {
+            receiveChecked(data);
+        } finally {
+            out.flush(); // also on failure: the thread's shared record buffer goes back
+        }
+    }
+
+    // pending != kept asks whether pending is still the same buffer object; ByteBuffer.equals compares contents.
+    @SuppressWarnings("ReferenceEquality")
+    private void receiveChecked(ByteBuffer data) throws SSLException {
         // First what is kept: records left while paused, or the start of one incomplete record.
         while (pending != null && canRead()) {
             ByteBuffer kept = pending;
@@ -125,7 +136,6 @@ public final class SslPipe {
         if (data.hasRemaining() && !stopped && !closeNotifyReceived) {
             keep(data);
         }
-        out.flush();
     }
 
     private boolean canRead() {
@@ -133,11 +143,27 @@ public final class SslPipe {
     }
 
     private void unwrapAll(ByteBuffer src) throws SSLException {
+        if (!canRead() || !src.hasRemaining()) {
+            return;
+        }
+        ThreadBuffers buffers = ThreadBuffers.get();
+        int size = engine.getSession().getApplicationBufferSize();
+        ByteBuffer lent = buffers.lendApp(size);
+        // Lent out already: this runs inside another connection's delivery on the same thread.
+        appIn = lent != null ? lent : ByteBuffer.allocate(size);
+        try {
+            unwrapInto(src);
+        } finally {
+            if (lent != null) {
+                buffers.returnApp(appIn); // the same buffer, or the bigger one an overflow made
+            }
+            appIn = null;
+        }
+    }
+
+    private void unwrapInto(ByteBuffer src) throws SSLException {
         int stalls = 0;
         while (canRead() && src.hasRemaining()) {
-            if (appIn == null) {
-                appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
-            }
             SSLEngineResult r = engine.unwrap(src, appIn);
             Status status = r.getStatus();
             if (status == Status.BUFFER_OVERFLOW) {
@@ -233,6 +259,15 @@ public final class SslPipe {
         for (ByteBuffer b : data) {
             remaining += b.remaining();
         }
+        try {
+            wrapAll(data, remaining);
+        } finally {
+            out.flush(); // also on failure: the thread's shared record buffer goes back
+        }
+    }
+
+    private void wrapAll(ByteBuffer[] data, long plaintext) throws SSLException {
+        long remaining = plaintext;
         while (remaining > 0) {
             SSLEngineResult r = engine.wrap(data, out.room(packetSize(), remaining));
             if (r.getStatus() == Status.BUFFER_OVERFLOW) {
@@ -249,8 +284,6 @@ public final class SslPipe {
             remaining -= r.bytesConsumed();
             progress(r);
         }
-        out.flush();
-        out.trim(packetSize());
     }
 
     /** Sends {@code close_notify} after the records already handed out; later {@link #send}s fail. */
@@ -260,8 +293,11 @@ public final class SslPipe {
         }
         shutdown = true;
         engine.closeOutbound();
-        step();
-        out.flush();
+        try {
+            step();
+        } finally {
+            out.flush();
+        }
     }
 
     /** After an {@link SSLException}: hands out the alert the engine has queued, if any. Never throws. */
@@ -417,8 +453,11 @@ public final class SslPipe {
         if (stopped) {
             return;
         }
-        step();
-        out.flush();
+        try {
+            step();
+        } finally {
+            out.flush();
+        }
         receive(EMPTY);
     }
 

@@ -189,7 +189,8 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
 
     @Override
     public void sslData(ByteBuffer records) {
-        plain.write(records);
+        // The records may sit in the thread's shared buffer: what the socket does not take at once is copied.
+        plain.writeCopy(records);
     }
 
     @Override

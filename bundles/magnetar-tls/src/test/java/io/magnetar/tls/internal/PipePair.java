@@ -82,7 +82,7 @@ final class PipePair {
             byte[] copy = new byte[records.remaining()];
             records.duplicate().get(copy);
             wire.writeBytes(copy);
-            toNetwork.add(records);
+            toNetwork.add(ByteBuffer.wrap(copy)); // records may sit in a buffer the pipe reuses: keep a copy
         }
 
         @Override
