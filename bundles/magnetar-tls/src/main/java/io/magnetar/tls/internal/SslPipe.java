@@ -49,8 +49,6 @@ public final class SslPipe {
     }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** TLS record header: type, version, 16-bit length (RFC 8446 section 5.1). */
-    private static final int HEADER = 5;
 
     private final SSLEngine engine;
     private final RecordGuard guard = new RecordGuard();
@@ -208,41 +206,12 @@ public final class SslPipe {
         }
     }
 
-    /** Completes the incomplete record at the start of {@code pending} from {@code data}, and no more. */
     private void topUp(ByteBuffer data) {
-        int have = pending.position();
-        int need;
-        if (have < HEADER) {
-            need = HEADER - have;
-        } else {
-            int length = ((pending.get(3) & 0xff) << 8) | (pending.get(4) & 0xff);
-            need = HEADER + length - have;
-        }
-        if (need <= 0) {
-            need = data.remaining(); // the engine wants more than the header says: give it everything
-        }
-        int n = Math.min(need, data.remaining());
-        ByteBuffer part = data.slice();
-        part.limit(n);
-        ensurePending(n);
-        pending.put(part);
-        data.position(data.position() + n);
+        pending = KeptCiphertext.topUp(pending, data, engine.getSession().getPacketBufferSize());
     }
 
     private void keep(ByteBuffer data) {
-        ensurePending(data.remaining());
-        pending.put(data);
-    }
-
-    private void ensurePending(int more) {
-        if (pending == null) {
-            pending = ByteBuffer.allocate(Math.max(more, engine.getSession().getPacketBufferSize()));
-        } else if (pending.remaining() < more) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(pending.position() + more, pending.capacity() * 2));
-            pending.flip();
-            bigger.put(pending);
-            pending = bigger;
-        }
+        pending = KeptCiphertext.keep(pending, data, engine.getSession().getPacketBufferSize());
     }
 
     /**
