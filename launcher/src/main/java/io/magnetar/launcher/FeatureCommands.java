@@ -156,7 +156,7 @@ public final class FeatureCommands {
 
     private Bundle installed(FeatureRepository.BundleRef ref) {
         String url = MavenLocation.parse(ref.location())
-                .map(m -> bundleDir.resolve(m.fileName()).toUri().toString())
+                .map(m -> Launcher.REFERENCE + bundleDir.resolve(m.fileName()).toUri())
                 .orElse(ref.location());
         return context.getBundle(url);
     }

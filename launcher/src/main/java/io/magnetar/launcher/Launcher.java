@@ -97,7 +97,8 @@ public final class Launcher {
             Set<String> booted = boot.bundles().stream()
                     .map(FeatureRepository.BundleRef::location)
                     .collect(Collectors.toSet());
-            installAndStart(context, bundles, boot.bundles(), true, problems);
+            List<Bundle> later = new ArrayList<>();
+            installAndStart(context, bundles, boot.bundles(), true, problems, later);
             // Before the features start: an endpoint that waits for a service can name the feature at once.
             new FeatureCommands(repository, context, bundles).register();
             context.addBundleListener(new DeployLog(root.resolve("deploy")));
@@ -108,7 +109,9 @@ public final class Launcher {
                             .filter(b -> !booted.contains(b.location()))
                             .toList(),
                     false,
-                    problems);
+                    problems,
+                    later);
+            start(later, true, problems);
             return new Launcher(root, framework, properties, problems);
         } catch (LaunchException | BundleException | RuntimeException e) {
             stopAfterFailure(framework);
@@ -269,6 +272,18 @@ public final class Launcher {
         return resolution;
     }
 
+    /**
+     * Bundles that serve people rather than endpoints (the Gogo shell and its commands): started after every
+     * feature, so that the first endpoint does not wait for them.
+     */
+    private static final List<String> STARTED_LAST = List.of("org.apache.felix.gogo.");
+
+    /**
+     * Prefix of the locations {@code bundle/} jars are installed from: Felix and Equinox both read such a jar
+     * where it is instead of copying it into the framework cache on every start.
+     */
+    static final String REFERENCE = "reference:";
+
     /** Installs all first, then starts, so that start order never decides whether a bundle resolves. */
     static void installAndStart(
             BundleContext context,
@@ -276,6 +291,20 @@ public final class Launcher {
             List<FeatureRepository.BundleRef> refs,
             boolean required,
             List<String> problems)
+            throws LaunchException {
+        List<Bundle> later = new ArrayList<>();
+        installAndStart(context, bundleDir, refs, required, problems, later);
+        start(later, required, problems);
+    }
+
+    /** Like the above, but the bundles {@link #STARTED_LAST} names are added to {@code later}, not started. */
+    private static void installAndStart(
+            BundleContext context,
+            Path bundleDir,
+            List<FeatureRepository.BundleRef> refs,
+            boolean required,
+            List<String> problems,
+            List<Bundle> later)
             throws LaunchException {
         List<Bundle> installed = new ArrayList<>();
         for (FeatureRepository.BundleRef ref : refs) {
@@ -304,7 +333,20 @@ public final class Launcher {
                 fail(required, problems, "cannot install " + what, e);
             }
         }
+        List<Bundle> now = new ArrayList<>();
         for (Bundle bundle : installed) {
+            String name = bundle.getSymbolicName();
+            if (name != null && STARTED_LAST.stream().anyMatch(name::startsWith)) {
+                later.add(bundle);
+            } else {
+                now.add(bundle);
+            }
+        }
+        start(now, required, problems);
+    }
+
+    private static void start(List<Bundle> bundles, boolean required, List<String> problems) throws LaunchException {
+        for (Bundle bundle : bundles) {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
                 continue; // fragments attach to their host; starting one is an error
             }
@@ -323,7 +365,7 @@ public final class Launcher {
             return Optional.of(location);
         }
         Path jar = bundleDir.resolve(maven.get().fileName());
-        return Files.isRegularFile(jar) ? Optional.of(jar.toUri().toString()) : Optional.empty();
+        return Files.isRegularFile(jar) ? Optional.of(REFERENCE + jar.toUri()) : Optional.empty();
     }
 
     private static void fail(boolean required, List<String> problems, String message, Exception cause)
