@@ -64,12 +64,14 @@ public class TcpServer extends Producer {
 
     private final AtomicLong closedBytesSent = new AtomicLong();
     private final AtomicLong closedWritePauses = new AtomicLong();
+    private final AtomicLong closedRequests = new AtomicLong();
     private final AtomicLong connectionErrors = new AtomicLong();
     /** The largest sums reported: a connection moving from open to closed during a read must not make a total drop. */
     private final AtomicLong reportedReceived = new AtomicLong();
 
     private final AtomicLong reportedSent = new AtomicLong();
     private final AtomicLong reportedPauses = new AtomicLong();
+    private final AtomicLong reportedRequests = new AtomicLong();
     private final Owner owner = new Owner();
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
     private volatile Server server;
@@ -294,6 +296,18 @@ public class TcpServer extends Producer {
         return sum(closedWritePauses, ServerSession::writePauses, reportedPauses);
     }
 
+    /** Exchanges finished on this server's connections: summed over them like {@link #bytesReceived()}. */
+    @Override
+    public long requestsProcessed() {
+        return sum(closedRequests, ServerSession::requestsProcessed, reportedRequests);
+    }
+
+    /** Each connection counts its own exchanges ({@link #requestsProcessed()}): no listener per request. */
+    @Override
+    protected boolean countsEachRequest() {
+        return false;
+    }
+
     /** What closed connections left plus what open ones count now, never below a total reported before. */
     private long sum(AtomicLong closed, ToLongFunction<ServerSession> counter, AtomicLong reported) {
         long sum = closed.get();
@@ -354,6 +368,7 @@ public class TcpServer extends Producer {
             closedBytesReceived.addAndGet(session.bytesReceived());
             closedBytesSent.addAndGet(session.bytesSent());
             closedWritePauses.addAndGet(session.writePauses());
+            closedRequests.addAndGet(session.requestsProcessed());
             if (cause != null) {
                 connectionErrors.incrementAndGet();
             }
@@ -370,12 +385,16 @@ public class TcpServer extends Producer {
 
         @Override
         public void preRequest(Object consumer) {
-            fireEvent(PRE_REQUEST, consumer);
+            if (hasListeners(PRE_REQUEST)) {
+                fireEvent(PRE_REQUEST, consumer);
+            }
         }
 
         @Override
         public void postRequest(Object consumer) {
-            fireEvent(POST_REQUEST, consumer);
+            if (hasListeners(POST_REQUEST)) {
+                fireEvent(POST_REQUEST, consumer);
+            }
         }
 
         @Override

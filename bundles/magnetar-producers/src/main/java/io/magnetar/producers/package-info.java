@@ -3,7 +3,7 @@
  * {@link io.magnetar.producers.TcpServer} serves a protocol on a listening socket.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.magnetar.producers;
 
 import org.osgi.annotation.bundle.Export;

@@ -126,7 +126,7 @@ public class Connection extends Protocol {
         return c != null && c.inProgress();
     }
 
-    /** Exchanges finished on this connection. */
+    /** Exchanges finished on this connection. Counted on its loop; another thread (a metrics scrape) reads a recent value. */
     public final long processed() {
         return processed;
     }

@@ -176,9 +176,14 @@ public class EventHandler {
      * after). A listener that throws is logged; the others still run.
      */
     public final boolean fireEvent(String name, Object arg) {
-        if (manyTimesNames.contains(name)) {
-            for (Consumer<Object> l : listenersOf(name)) {
-                call(name, l, arg);
+        int m = manyTimesNames.indexOf(name); // one lookup: this runs on every request
+        if (m >= 0) {
+            Consumer<Object>[][] all = listeners;
+            Consumer<Object>[] those = all == null ? null : all[m];
+            if (those != null) {
+                for (Consumer<Object> l : those) {
+                    call(name, l, arg);
+                }
             }
             return true;
         }

@@ -172,6 +172,11 @@ public final class ServerSession implements Protocol {
     }
 
     /** How often the transport asked this connection to pause writing. Any thread. */
+    /** Exchanges its connection finished so far (0 for a protocol that is not a {@code Connection}). */
+    public long requestsProcessed() {
+        return inner instanceof Connection c ? c.processed() : 0;
+    }
+
     public long writePauses() {
         return writePauses;
     }
