@@ -1,8 +1,10 @@
 package io.magnetar.clients;
 
 import io.magnetar.clients.internal.IdleConnections;
+import io.magnetar.clients.internal.LivePools;
 import io.magnetar.clients.internal.PoolCore;
 import io.magnetar.clients.internal.PoolEntry;
+import io.magnetar.clients.internal.PoolMetrics;
 import io.magnetar.protocols.Connection;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -38,6 +40,8 @@ public final class Pool {
 
     private final String name;
     private final PoolCore<PoolConnection> core;
+    /** How the bundle's metrics component sees this pool while it is open. */
+    private final LivePools.Entry live;
 
     Pool(PoolBuilder b) {
         this.name = b.name != null ? b.name : "pool@" + Integer.toHexString(System.identityHashCode(this));
@@ -65,6 +69,19 @@ public final class Pool {
                         lease.close();
                     }
                 });
+        PoolMetrics metrics = new PoolMetrics(name, this::stats);
+        this.live = new LivePools.Entry() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public PoolMetrics metrics() {
+                return metrics;
+            }
+        };
+        LivePools.add(live);
     }
 
     /** A builder of a pool whose connections come from {@code creator} (for instance {@code client::connect}). */
@@ -98,6 +115,7 @@ public final class Pool {
      * the pool's timer thread. Later calls return the same future.
      */
     public CompletableFuture<Void> close() {
+        LivePools.remove(live);
         return core.close();
     }
 
