@@ -116,4 +116,46 @@ class TlsEndpointIT {
             assertThat(m.shell("info", "secure")).doesNotContain(PASSWORD);
         }
     }
+
+    /** The optional feature installs Conscrypt, and an endpoint naming it gets BoringSSL's engines. */
+    @Test
+    void servesEchoOnConscryptEnginesWithTheOptionalFeature() throws Exception {
+        Path store = keyStore();
+        Map<String, String> features = Map.of(
+                Launcher.FEATURES,
+                "magnetar-core, magnetar-tcp, magnetar-tls, magnetar-tls-conscrypt, magnetar-echo, magnetar-assembly");
+        try (Magnetar m = Magnetar.boot(tmp, features)) {
+            assertThat(m.launcher().problems()).isEmpty();
+            await("Conscrypt installed", () -> java.security.Security.getProvider("Conscrypt") != null);
+            m.writeEtc(
+                    "io.magnetar.endpoint-boring.cfg",
+                    String.join(
+                            "\n",
+                            "transport = tls",
+                            "protocol = echo",
+                            "host = 127.0.0.1",
+                            "port = 0",
+                            "tls.provider = Conscrypt",
+                            "tls.keyStore = " + store,
+                            "tls.keyStorePassword = " + PASSWORD,
+                            ""));
+            int port = m.awaitServing("boring");
+            SSLContext context = trusting(store, PASSWORD);
+            for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
+                try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+                    socket.setEnabledProtocols(new String[] {protocol});
+                    socket.setSoTimeout(10_000);
+                    byte[] message = ("over boringssl " + protocol + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                    socket.getOutputStream().write(message);
+                    byte[] back = new byte[message.length];
+                    new DataInputStream(socket.getInputStream()).readFully(back);
+                    assertThat(back).isEqualTo(message);
+                    assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
+                }
+            }
+        }
+        assertThat(java.security.Security.getProvider("Conscrypt"))
+                .as("removed when its bundle stops")
+                .isNull();
+    }
 }

@@ -205,6 +205,8 @@ public final class Launcher {
         // Every start installs from bundle/ and deploy/ afresh: a kept cache would bring back
         // bundles deleted from deploy/ while Magnetar was down.
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        // Conscrypt's bundle (feature magnetar-tls-conscrypt) imports this JDK-internal package.
+        p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.security.x509");
         // More resolver threads linger after stop and delay JVM exit (STACK.md).
         p.put("felix.resolver.parallelism", "1");
         p.put("felix.fileinstall.dir", home.resolve("etc") + "," + home.resolve("deploy"));

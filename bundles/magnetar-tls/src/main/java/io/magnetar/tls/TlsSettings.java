@@ -138,6 +138,9 @@ public final class TlsSettings {
     }
 
     private final SSLContext context;
+    /** The engines come from the JDK's own provider (SunJSSE). */
+    private final boolean jdkProvider;
+
     private final boolean hasKeyMaterial;
     private final List<String> protocols;
     private final List<String> cipherSuites;
@@ -152,7 +155,7 @@ public final class TlsSettings {
 
     private TlsSettings(PropertyReader p) {
         String provider = p.string(PROVIDER);
-        boolean jdkProvider =
+        this.jdkProvider =
                 provider == null || provider.isBlank() || provider.strip().equals("SunJSSE");
         KeyManager[] keys = KeyMaterial.keyManagers(p, jdkProvider ? "PKIX" : "SunX509");
         this.hasKeyMaterial = keys != null;
@@ -256,8 +259,9 @@ public final class TlsSettings {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters params = commonParameters(engine);
-        if (!serverCipherSuites.isEmpty()) {
-            params.setCipherSuites(serverCipherSuites.toArray(new String[0]));
+        String[] suites = enabledSuites(serverCipherSuites);
+        if (suites.length > 0) {
+            params.setCipherSuites(suites);
         }
         params.setUseCipherSuitesOrder(true);
         if (clientAuth == ClientAuth.NEED) {
@@ -293,13 +297,28 @@ public final class TlsSettings {
     private SSLParameters commonParameters(SSLEngine engine) {
         SSLParameters params = engine.getSSLParameters();
         params.setProtocols(protocols.toArray(new String[0]));
-        if (!cipherSuites.isEmpty()) {
-            params.setCipherSuites(cipherSuites.toArray(new String[0]));
+        String[] suites = enabledSuites(cipherSuites);
+        if (suites.length > 0) {
+            params.setCipherSuites(suites);
         }
         if (!alpn.isEmpty()) {
             params.setApplicationProtocols(alpn.toArray(new String[0]));
         }
         return params;
+    }
+
+    /**
+     * The suites to enable on an engine; none means "leave the provider's". Providers other than the JDK's
+     * (Conscrypt, BoringSSL underneath) always enable TLS 1.3's suites and fail every handshake when given a
+     * list of only those (google/conscrypt#1012): they get the TLS 1.2 names alone.
+     */
+    private String[] enabledSuites(List<String> suites) {
+        if (jdkProvider) {
+            return suites.toArray(new String[0]);
+        }
+        return suites.stream()
+                .filter(n -> !n.startsWith("TLS_AES_") && !n.startsWith("TLS_CHACHA20_"))
+                .toArray(String[]::new);
     }
 
     private static boolean isIpLiteral(String host) {

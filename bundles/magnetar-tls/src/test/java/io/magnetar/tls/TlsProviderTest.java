@@ -56,6 +56,17 @@ class TlsProviderTest {
             assertThat(settings.provider()).isEqualTo("Conscrypt");
             assertThat(settings.newServerEngine().getClass().getName()).startsWith("org.conscrypt.");
             TcpServer echo = fixture.echoServer(server("Conscrypt"));
+            Map<String, Object> onlyTls13Suites = server("Conscrypt");
+            onlyTls13Suites.put(TlsSettings.CIPHER_SUITES, "TLS_AES_128_GCM_SHA256");
+            TcpServer tls13 = fixture.echoServer(onlyTls13Suites);
+            try (SSLSocket client =
+                    Support.jdkClient(tls13.address(), Support.jdkContext(fixture.pki.trustStore, null), "TLSv1.3")) {
+                byte[] message = "only TLS 1.3 suites named\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+                client.getOutputStream().write(message);
+                assertThat(client.getInputStream().readNBytes(message.length))
+                        .as("Conscrypt given only TLS 1.3 suite names (google/conscrypt#1012)")
+                        .isEqualTo(message);
+            }
             for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
                 try (SSLSocket client =
                         Support.jdkClient(echo.address(), Support.jdkContext(fixture.pki.trustStore, null), protocol)) {
