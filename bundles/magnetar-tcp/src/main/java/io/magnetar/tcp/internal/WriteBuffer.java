@@ -37,19 +37,34 @@ public final class WriteBuffer {
     /** Buffers per gathering write; Linux caps iovecs at 1024, smaller batches keep the copy cheap. */
     private static final int MAX_BATCH = 64;
 
-    /** ByteBuffers and FileRegions, in write order. */
-    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /**
+     * The array a gathering write is given, per loop thread: it is filled and emptied within one
+     * {@link #flushTo} call, so an idle connection need not keep one.
+     */
+    private static final ThreadLocal<ByteBuffer[]> BATCH = ThreadLocal.withInitial(() -> new ByteBuffer[MAX_BATCH]);
 
-    private final ByteBuffer[] batch = new ByteBuffer[MAX_BATCH];
+    /**
+     * ByteBuffers and FileRegions, in write order; null while nothing waits, which is most of the time (the
+     * transport writes at once what the socket takes): an idle connection keeps no queue.
+     */
+    private ArrayDeque<Object> queue;
+
     private long size;
 
+    private ArrayDeque<Object> queue() {
+        if (queue == null) {
+            queue = new ArrayDeque<>(4);
+        }
+        return queue;
+    }
+
     public void add(ByteBuffer data) {
-        queue.addLast(data);
+        queue().addLast(data);
         size += data.remaining();
     }
 
     public boolean isEmpty() {
-        return queue.isEmpty();
+        return queue == null || queue.isEmpty();
     }
 
     /** Bytes queued. */
@@ -59,18 +74,20 @@ public final class WriteBuffer {
 
     /** Queues a file region; {@code done} completes when it is sent, or fails when the queue is cleared. */
     public void addFile(FileChannel file, long position, long count, CompletableFuture<Long> done) {
-        queue.addLast(new FileRegion(file, position, count, done));
+        queue().addLast(new FileRegion(file, position, count, done));
         size += count;
     }
 
     /** Drops everything; file regions still waiting fail with {@code cause}. */
     public void clear(IOException cause) {
-        for (Object o : queue) {
-            if (o instanceof FileRegion r) {
-                r.done.completeExceptionally(cause);
+        if (queue != null) {
+            for (Object o : queue) {
+                if (o instanceof FileRegion r) {
+                    r.done.completeExceptionally(cause);
+                }
             }
         }
-        queue.clear();
+        queue = null;
         size = 0;
     }
 
@@ -84,7 +101,8 @@ public final class WriteBuffer {
      */
     public long flushTo(GatheringByteChannel channel) throws IOException {
         long total = 0;
-        while (!queue.isEmpty()) {
+        ByteBuffer[] batch = BATCH.get();
+        while (!isEmpty()) {
             if (queue.peekFirst() instanceof FileRegion r) {
                 long sent = transfer(r, channel);
                 total += sent;
@@ -116,6 +134,9 @@ public final class WriteBuffer {
             if (written < wanted) {
                 break; // the socket send buffer is full
             }
+        }
+        if (queue != null && queue.isEmpty()) {
+            queue = null; // drained: let it go with whatever a burst made it grow to
         }
         return total;
     }
