@@ -180,12 +180,16 @@ public final class RespServerConnection extends Connection {
         if (l == null) {
             return;
         }
-        l.execute(() -> {
-            if (!isClosed() && !linger.isLingering()) {
-                refuse(ByteBuffer.allocate(0), reason, null);
-                parser.args().release(); // the reply is queued: the arena's bytes can go now
-            }
-        });
+        try {
+            l.execute(() -> {
+                if (!isClosed() && !linger.isLingering()) {
+                    refuse(ByteBuffer.allocate(0), reason, null);
+                    parser.args().release(); // the reply is queued: the arena's bytes can go now
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the loop is shutting down and closes this connection anyway
+        }
     }
 
     boolean isLingering() {
