@@ -50,12 +50,13 @@ class KarafFeaturesIT {
             awaitLog(
                     log,
                     Pattern.compile(Pattern.quote("endpoint echo on 127.0.0.1:0: waiting for transport 'tcp' service")),
-                    BOOT);
+                    BOOT,
+                    process);
 
             Path staged = Files.copy(dist.resolve("bundle/magnetar-tcp-" + VERSION + ".jar"), dir.resolve("tcp.jar"));
             Files.move(staged, karaf.resolve("deploy/magnetar-tcp.jar"), StandardCopyOption.ATOMIC_MOVE);
             int port = Integer.parseInt(
-                    awaitLog(log, SERVING, Duration.ofSeconds(30)).group(1));
+                    awaitLog(log, SERVING, Duration.ofSeconds(30), process).group(1));
 
             assertThat(Sockets.echo(port, "hello from karaf")).isEqualTo("hello from karaf");
 
@@ -143,8 +144,11 @@ class KarafFeaturesIT {
         return pb.start();
     }
 
-    /** Polls Karaf's log until {@code pattern} appears; fails with the log's tail at the deadline. */
-    private static Matcher awaitLog(Path log, Pattern pattern, Duration within) throws Exception {
+    /**
+     * Polls Karaf's log until {@code pattern} appears; fails at the deadline with the log's tail, Karaf's console
+     * output and a thread dump of its JVM (a boot that never got that far once, in CI: the dump says where).
+     */
+    private Matcher awaitLog(Path log, Pattern pattern, Duration within, Process karaf) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
         String text = "";
         while (System.nanoTime() < deadline) {
@@ -158,7 +162,24 @@ class KarafFeaturesIT {
             Thread.sleep(100); // polling a file with a deadline, not synchronising on time
         }
         String tail = text.length() > 4000 ? text.substring(text.length() - 4000) : text;
-        throw new AssertionError(
-                "no '" + pattern + "' in Karaf's log within " + within.toSeconds() + " s; log ends:\n" + tail);
+        Path out = dir.resolve("karaf.out");
+        String console = Files.exists(out) ? Files.readString(out) : "";
+        String dump;
+        try {
+            Process jcmd = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(karaf.pid()),
+                            "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
+            dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            dump = "no thread dump: " + e;
+        }
+        throw new AssertionError("no '" + pattern + "' in Karaf's log within " + within.toSeconds()
+                + " s; log ends:\n" + tail + "\nconsole ends:\n"
+                + console.substring(Math.max(0, console.length() - 4000)) + "\nKaraf's threads:\n"
+                + dump.substring(0, Math.min(dump.length(), 30_000)));
     }
 }
