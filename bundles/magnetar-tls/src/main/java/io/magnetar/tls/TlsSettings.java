@@ -144,8 +144,16 @@ public final class TlsSettings {
     private final boolean hasKeyMaterial;
     private final List<String> protocols;
     private final List<String> cipherSuites;
-    /** What a server enables: the configured suites, else the defaults this JDK has. */
-    private final List<String> serverCipherSuites;
+    /**
+     * What every engine gets, worked out once rather than per connection: the protocols, the suites for either
+     * side ({@link #enabledSuites}; empty: the provider's), ALPN names. A server enables the configured suites, else
+     * the defaults this JDK has.
+     */
+    private final String[] protocolNames;
+
+    private final String[] commonSuites;
+    private final String[] serverSuites;
+    private final String[] alpnNames;
 
     private final List<String> alpn;
     private final ClientAuth clientAuth;
@@ -170,10 +178,16 @@ public final class TlsSettings {
         this.protocols = checked(PROTOCOLS, p0.isEmpty() ? DEFAULT_PROTOCOLS : p0, supported.getProtocols());
         this.cipherSuites = checked(CIPHER_SUITES, p.list(CIPHER_SUITES), supported.getCipherSuites());
         List<String> jdk = Arrays.asList(supported.getCipherSuites());
-        this.serverCipherSuites = !cipherSuites.isEmpty()
-                ? cipherSuites
-                : DEFAULT_SERVER_CIPHER_SUITES.stream().filter(jdk::contains).toList();
+        this.protocolNames = protocols.toArray(new String[0]);
+        this.commonSuites = enabledSuites(cipherSuites);
+        this.serverSuites = enabledSuites(
+                !cipherSuites.isEmpty()
+                        ? cipherSuites
+                        : DEFAULT_SERVER_CIPHER_SUITES.stream()
+                                .filter(jdk::contains)
+                                .toList());
         this.alpn = List.copyOf(p.list(ALPN));
+        this.alpnNames = alpn.toArray(new String[0]);
         this.clientAuth = ClientAuth.valueOf(
                 p.choice(CLIENT_AUTH, "none", "none", "want", "need").toUpperCase(Locale.ROOT));
         this.handshakeTimeout = p.seconds(HANDSHAKE_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT);
@@ -259,9 +273,8 @@ public final class TlsSettings {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters params = commonParameters(engine);
-        String[] suites = enabledSuites(serverCipherSuites);
-        if (suites.length > 0) {
-            params.setCipherSuites(suites);
+        if (serverSuites.length > 0) {
+            params.setCipherSuites(serverSuites);
         }
         params.setUseCipherSuitesOrder(true);
         if (clientAuth == ClientAuth.NEED) {
@@ -296,13 +309,12 @@ public final class TlsSettings {
 
     private SSLParameters commonParameters(SSLEngine engine) {
         SSLParameters params = engine.getSSLParameters();
-        params.setProtocols(protocols.toArray(new String[0]));
-        String[] suites = enabledSuites(cipherSuites);
-        if (suites.length > 0) {
-            params.setCipherSuites(suites);
+        params.setProtocols(protocolNames);
+        if (commonSuites.length > 0) {
+            params.setCipherSuites(commonSuites);
         }
-        if (!alpn.isEmpty()) {
-            params.setApplicationProtocols(alpn.toArray(new String[0]));
+        if (alpnNames.length > 0) {
+            params.setApplicationProtocols(alpnNames);
         }
         return params;
     }
