@@ -2,6 +2,7 @@ package io.magnetar.assembly.internal;
 
 import io.magnetar.api.Endpoint;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,7 +22,11 @@ record EndpointSettings(
         Duration protocolGrace) {
 
     static final String FACTORY_PID = "io.magnetar.endpoint";
-    private static final Set<String> OWN_KEYS = Set.of(
+    /**
+     * The keys the endpoint reads itself, in the order the metatype declares them; every other key goes to the
+     * transport as an endpoint property.
+     */
+    static final List<String> OWN_KEYS_IN_ORDER = List.of(
             "name",
             "transport",
             "protocol",
@@ -29,10 +34,12 @@ record EndpointSettings(
             "port",
             "backlog",
             "maxConnections",
-            "maxRequests",
             "keepAlive",
+            "maxRequests",
             "closeTimeout",
             "protocolGrace");
+
+    private static final Set<String> OWN_KEYS = Set.copyOf(OWN_KEYS_IN_ORDER);
 
     static EndpointSettings from(EndpointConfig c, Map<String, Object> properties) {
         String protocol = c.protocol() == null ? "" : c.protocol().strip();

@@ -19,22 +19,11 @@ import java.util.Properties;
  */
 public class EndpointConfigFuzz {
 
-    private static final String[] KEYS = {
-        "name",
-        "transport",
-        "protocol",
-        "host",
-        "port",
-        "backlog",
-        "maxConnections",
-        "keepAlive",
-        "maxRequests",
-        "closeTimeout",
-        "protocolGrace",
-        "tls.certificate",
-        "felix.fileinstall.filename",
-        "service.pid"
-    };
+    /** The endpoint's own keys, and a few another part of Magnetar, File Install or Config Admin sets. */
+    private static final String[] KEYS = java.util.stream.Stream.concat(
+                    EndpointSettings.OWN_KEYS_IN_ORDER.stream(), // this order decodes the kept inputs
+                    java.util.stream.Stream.of("tls.certificate", "felix.fileinstall.filename", "service.pid"))
+            .toArray(String[]::new);
 
     public static void fuzzerTestOneInput(FuzzedDataProvider data) {
         StringBuilder file = new StringBuilder();
