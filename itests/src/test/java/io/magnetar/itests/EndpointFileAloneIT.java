@@ -139,27 +139,11 @@ class EndpointFileAloneIT {
     private static String webSocketEcho(Socket socket, String text) throws Exception {
         try (Socket s = socket) {
             s.setSoTimeout(10_000);
-            s.getOutputStream()
-                    .write(("GET /ws/echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
-                                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                                    + "Sec-WebSocket-Version: 13\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+            assertThat(WebSockets.handshake(s, "/ws/echo"))
+                    .startsWith("HTTP/1.1 101")
+                    .contains(WebSockets.EXAMPLE_ACCEPT);
+            s.getOutputStream().write(WebSockets.clientFrame(0x1, true, text.getBytes(StandardCharsets.UTF_8)));
             DataInputStream in = new DataInputStream(s.getInputStream());
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.readUnsignedByte());
-            }
-            assertThat(head.toString()).startsWith("HTTP/1.1 101").contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-            byte[] mask = {1, 2, 3, 4};
-            java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
-            frame.write(0x81);
-            frame.write(0x80 | payload.length);
-            frame.write(mask);
-            for (int i = 0; i < payload.length; i++) {
-                frame.write(payload[i] ^ mask[i & 3]);
-            }
-            s.getOutputStream().write(frame.toByteArray());
             assertThat(in.readUnsignedByte()).isEqualTo(0x81);
             byte[] back = new byte[in.readUnsignedByte()];
             in.readFully(back);

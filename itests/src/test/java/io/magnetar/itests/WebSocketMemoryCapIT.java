@@ -48,7 +48,7 @@ class WebSocketMemoryCapIT {
                 LauncherProcess.start(List.of("bash", "-c", "JAVA_OPTS=-Xmx256m exec bin/magnetar"), home, out)) {
             p.awaitStarted(Magnetar.DEADLINE);
             Magnetar.await("ws serving", () -> echo(port, "up").equals("up"));
-            byte[] fragment = frame(0x02, false, new byte[SENT]);
+            byte[] fragment = WebSockets.clientFrame(0x02, false, new byte[SENT]);
             for (int i = 0; i < CLIENTS; i++) {
                 Socket s = upgrade(port);
                 clients.add(s);
@@ -101,49 +101,16 @@ class WebSocketMemoryCapIT {
     private static Socket upgrade(int port) throws IOException {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(30_000);
-        s.getOutputStream()
-                .write(("GET /ws/echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
-                                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                                + "Sec-WebSocket-Version: 13\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            head.append((char) in.readUnsignedByte());
-        }
-        if (!head.toString().startsWith("HTTP/1.1 101")) {
+        String head = WebSockets.handshake(s, "/ws/echo");
+        if (!head.startsWith("HTTP/1.1 101")) {
             throw new IOException("no upgrade: " + head);
         }
         return s;
     }
 
-    /** One masked client frame. */
-    private static byte[] frame(int opcode, boolean fin, byte[] payload) {
-        java.io.ByteArrayOutputStream f = new java.io.ByteArrayOutputStream();
-        f.write((fin ? 0x80 : 0) | opcode);
-        if (payload.length < 126) {
-            f.write(0x80 | payload.length);
-        } else if (payload.length < 65536) {
-            f.write(0x80 | 126);
-            f.write(payload.length >> 8);
-            f.write(payload.length);
-        } else {
-            f.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                f.write((int) ((long) payload.length >> shift));
-            }
-        }
-        byte[] mask = {1, 2, 3, 4};
-        f.write(mask, 0, 4);
-        for (int i = 0; i < payload.length; i++) {
-            f.write(payload[i] ^ mask[i & 3]);
-        }
-        return f.toByteArray();
-    }
-
     private static String echo(int port, String text) {
         try (Socket s = upgrade(port)) {
-            s.getOutputStream().write(frame(0x01, true, text.getBytes(StandardCharsets.UTF_8)));
+            s.getOutputStream().write(WebSockets.clientFrame(0x01, true, text.getBytes(StandardCharsets.UTF_8)));
             DataInputStream in = new DataInputStream(s.getInputStream());
             if (in.readUnsignedByte() != 0x81) {
                 return "not a text frame";
