@@ -86,7 +86,7 @@ public final class FeatureCommands {
         }
         List<String> problems = new ArrayList<>();
         try {
-            Launcher.installAndStart(
+            BundleInstaller.installAndStart(
                     context, bundleDir, repository.resolve(List.of(feature)).bundles(), false, problems);
         } catch (LaunchException impossible) {
             return "cannot install " + feature + ": " + impossible.getMessage();
@@ -156,7 +156,8 @@ public final class FeatureCommands {
 
     private Bundle installed(FeatureRepository.BundleRef ref) {
         String url = MavenLocation.parse(ref.location())
-                .map(m -> Launcher.REFERENCE + bundleDir.resolve(m.fileName()).toUri())
+                .map(m -> BundleInstaller.REFERENCE
+                        + bundleDir.resolve(m.fileName()).toUri())
                 .orElse(ref.location());
         return context.getBundle(url);
     }

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -86,6 +85,8 @@ public final class Launcher {
         FeatureRepository.Resolution boot = resolve(repository, properties.get(BOOT_FEATURES), true);
         FeatureRepository.Resolution optional = resolve(repository, properties.get(FEATURES), false);
 
+        FirstEndpoints endpoints = FirstEndpoints.read(root.resolve("etc"));
+
         Framework framework =
                 Frameworks.factory(properties.get(Frameworks.FRAMEWORK)).newFramework(properties);
         created.accept(framework);
@@ -97,26 +98,101 @@ public final class Launcher {
             Set<String> booted = boot.bundles().stream()
                     .map(FeatureRepository.BundleRef::location)
                     .collect(Collectors.toSet());
-            List<Bundle> later = new ArrayList<>();
-            installAndStart(context, bundles, boot.bundles(), true, problems, later);
+            List<Bundle> last = new ArrayList<>();
+            List<Bundle> runtime = BundleInstaller.install(context, bundles, boot.bundles(), true, problems);
+            BundleInstaller.start(startedLast(runtime, last), true, problems);
             // Before the features start: an endpoint that waits for a service can name the feature at once.
             new FeatureCommands(repository, context, bundles).register();
             context.addBundleListener(new DeployLog(root.resolve("deploy")));
-            installAndStart(
+            startFeatures(
                     context,
                     bundles,
-                    optional.bundles().stream()
-                            .filter(b -> !booted.contains(b.location()))
-                            .toList(),
-                    false,
-                    problems,
-                    later);
-            start(later, true, problems);
+                    repository,
+                    names(properties.get(FEATURES)),
+                    optional,
+                    booted,
+                    endpoints,
+                    problems);
+            BundleInstaller.start(last, true, problems);
             return new Launcher(root, framework, properties, problems);
         } catch (LaunchException | BundleException | RuntimeException e) {
             stopAfterFailure(framework);
             throw e instanceof LaunchException le ? le : new LaunchException("framework failed to start: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopAfterFailure(framework);
+            throw new LaunchException("interrupted while starting", e);
         }
+    }
+
+    /**
+     * Installs the optional features' bundles, starts those the endpoint files need, waits (at most
+     * {@value #FIRST_ENDPOINTS_WAIT_MS} ms) until those endpoints serve, then starts the others.
+     */
+    private static void startFeatures(
+            BundleContext context,
+            Path bundles,
+            FeatureRepository repository,
+            List<String> configured,
+            FeatureRepository.Resolution optional,
+            Set<String> booted,
+            FirstEndpoints endpoints,
+            List<String> problems)
+            throws LaunchException, InterruptedException {
+        List<FeatureRepository.BundleRef> refs = optional.bundles().stream()
+                .filter(b -> !booted.contains(b.location()))
+                .toList();
+        Set<String> firstFeatures = endpoints.features(repository, configured, ASSEMBLY);
+        Set<String> first = repository.resolve(firstFeatures).bundles().stream()
+                .map(FeatureRepository.BundleRef::location)
+                .collect(Collectors.toSet());
+        // All installed before any starts, so that start order never decides whether a bundle resolves.
+        List<Bundle> now = BundleInstaller.install(
+                context,
+                bundles,
+                refs.stream().filter(r -> first.contains(r.location())).toList(),
+                false,
+                problems);
+        List<Bundle> after = BundleInstaller.install(
+                context,
+                bundles,
+                refs.stream().filter(r -> !first.contains(r.location())).toList(),
+                false,
+                problems);
+        if (now.isEmpty() || after.isEmpty()) {
+            BundleInstaller.start(now, false, problems);
+            BundleInstaller.start(after, false, problems);
+            return;
+        }
+        endpoints.watch(context);
+        try {
+            BundleInstaller.start(now, false, problems);
+            int servable = endpoints.servable(repository, configured);
+            if (!endpoints.await(servable, FIRST_ENDPOINTS_WAIT_MS)) {
+                LOG.log(
+                        Level.DEBUG,
+                        "not all of {0} endpoints serve after {1} ms; starting the rest of the features",
+                        servable,
+                        FIRST_ENDPOINTS_WAIT_MS);
+            }
+        } finally {
+            endpoints.stopWatching(context);
+        }
+        BundleInstaller.start(after, false, problems);
+    }
+
+    /** The bundles to start now; those {@link #STARTED_LAST} names go to {@code last}. */
+    private static List<Bundle> startedLast(List<Bundle> bundles, List<Bundle> last) {
+        List<Bundle> now = new ArrayList<>();
+        for (Bundle bundle : bundles) {
+            String name = bundle.getSymbolicName();
+            if (name != null && STARTED_LAST.stream().anyMatch(name::startsWith)) {
+                last.add(bundle);
+            } else {
+                now.add(bundle);
+            }
+        }
+        return now;
     }
 
     /** The running framework; its bundle context reaches everything installed. */
@@ -248,12 +324,16 @@ public final class Launcher {
         }
     }
 
-    private static FeatureRepository.Resolution resolve(FeatureRepository repository, String names, boolean required)
-            throws LaunchException {
-        List<String> requested = Arrays.stream(names.split(","))
+    private static List<String> names(String list) {
+        return Arrays.stream(list.split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .toList();
+    }
+
+    private static FeatureRepository.Resolution resolve(FeatureRepository repository, String names, boolean required)
+            throws LaunchException {
+        List<String> requested = names(names);
         List<String> unknown =
                 requested.stream().filter(f -> !repository.defines(f)).toList();
         if (!unknown.isEmpty()) {
@@ -275,110 +355,17 @@ public final class Launcher {
     }
 
     /**
-     * Bundles that serve people rather than endpoints (the Gogo shell and its commands): started after every
-     * feature, so that the first endpoint does not wait for them.
+     * Bundles that serve people rather than endpoints (the Gogo shell and its commands, Metatype, the Log
+     * Service's reader): started after every feature, so that the first endpoint does not wait for them.
      */
-    private static final List<String> STARTED_LAST = List.of("org.apache.felix.gogo.");
+    private static final List<String> STARTED_LAST =
+            List.of("org.apache.felix.gogo.", "org.apache.felix.metatype", "org.apache.felix.log");
 
-    /**
-     * Prefix of the locations {@code bundle/} jars are installed from: Felix and Equinox both read such a jar
-     * where it is instead of copying it into the framework cache on every start.
-     */
-    static final String REFERENCE = "reference:";
+    /** The feature that serves endpoint files; started with the first endpoints' features. */
+    private static final String ASSEMBLY = "magnetar-assembly";
 
-    /** Installs all first, then starts, so that start order never decides whether a bundle resolves. */
-    static void installAndStart(
-            BundleContext context,
-            Path bundleDir,
-            List<FeatureRepository.BundleRef> refs,
-            boolean required,
-            List<String> problems)
-            throws LaunchException {
-        List<Bundle> later = new ArrayList<>();
-        installAndStart(context, bundleDir, refs, required, problems, later);
-        start(later, required, problems);
-    }
-
-    /** Like the above, but the bundles {@link #STARTED_LAST} names are added to {@code later}, not started. */
-    private static void installAndStart(
-            BundleContext context,
-            Path bundleDir,
-            List<FeatureRepository.BundleRef> refs,
-            boolean required,
-            List<String> problems,
-            List<Bundle> later)
-            throws LaunchException {
-        List<Bundle> installed = new ArrayList<>();
-        for (FeatureRepository.BundleRef ref : refs) {
-            String what = ref.location() + " (feature " + ref.feature() + ")";
-            Optional<String> url;
-            try {
-                url = url(bundleDir, ref.location());
-            } catch (IllegalArgumentException e) {
-                fail(required, problems, "bad location " + what, e);
-                continue;
-            }
-            if (url.isEmpty()) {
-                fail(
-                        required,
-                        problems,
-                        "missing " + what + ": no "
-                                + bundleDir.resolve(MavenLocation.parse(ref.location())
-                                        .orElseThrow()
-                                        .fileName()),
-                        null);
-                continue;
-            }
-            try {
-                installed.add(context.installBundle(url.get()));
-            } catch (BundleException e) {
-                fail(required, problems, "cannot install " + what, e);
-            }
-        }
-        List<Bundle> now = new ArrayList<>();
-        for (Bundle bundle : installed) {
-            String name = bundle.getSymbolicName();
-            if (name != null && STARTED_LAST.stream().anyMatch(name::startsWith)) {
-                later.add(bundle);
-            } else {
-                now.add(bundle);
-            }
-        }
-        start(now, required, problems);
-    }
-
-    private static void start(List<Bundle> bundles, boolean required, List<String> problems) throws LaunchException {
-        for (Bundle bundle : bundles) {
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
-                continue; // fragments attach to their host; starting one is an error
-            }
-            try {
-                bundle.start();
-            } catch (BundleException e) {
-                fail(required, problems, "cannot start " + bundle.getSymbolicName() + " " + bundle.getVersion(), e);
-            }
-        }
-    }
-
-    /** A {@code mvn:} location maps to its jar in {@code bundle/}, empty if absent; others are used as they are. */
-    private static Optional<String> url(Path bundleDir, String location) {
-        Optional<MavenLocation> maven = MavenLocation.parse(location);
-        if (maven.isEmpty()) {
-            return Optional.of(location);
-        }
-        Path jar = bundleDir.resolve(maven.get().fileName());
-        return Files.isRegularFile(jar) ? Optional.of(REFERENCE + jar.toUri()) : Optional.empty();
-    }
-
-    private static void fail(boolean required, List<String> problems, String message, Exception cause)
-            throws LaunchException {
-        String full = cause == null ? message : message + ": " + cause.getMessage();
-        if (required) {
-            throw new LaunchException(full, cause);
-        }
-        LOG.log(Level.WARNING, full + "; skipped");
-        problems.add(full);
-    }
+    /** How long the features no endpoint file needs wait for the endpoints that do, at most. */
+    static final long FIRST_ENDPOINTS_WAIT_MS = 1000;
 
     private static void stopAfterFailure(Framework framework) {
         try {

@@ -2,8 +2,6 @@ package io.magnetar.launcher;
 
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -123,30 +121,7 @@ public final class Main {
 
     /** First argument, else -Dmagnetar.home, else the folder above lib/ holding this jar, else the working directory. */
     private static Path home(String[] args) {
-        if (args.length == 1) {
-            return Path.of(args[0]);
-        }
-        String property = System.getProperty(Launcher.HOME);
-        if (property != null && !property.isBlank()) {
-            return Path.of(property);
-        }
-        try {
-            Path jar = Path.of(Main.class
-                    .getProtectionDomain()
-                    .getCodeSource()
-                    .getLocation()
-                    .toURI());
-            Path lib = jar.getParent();
-            if (Files.isRegularFile(jar)
-                    && lib != null
-                    && lib.getFileName().toString().equals("lib")
-                    && lib.getParent() != null) {
-                return lib.getParent();
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            // No usable code source (unusual class loader): fall through to the working directory.
-        }
-        return Path.of("");
+        return Boot.home(args, Boot.ownJar());
     }
 
     /** -D settings for the launcher, Felix, File Install and the shell win over etc/config.properties. */

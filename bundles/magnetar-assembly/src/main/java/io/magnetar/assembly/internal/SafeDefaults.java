@@ -23,16 +23,34 @@ final class SafeDefaults {
 
     /** Three quarters of the descriptor limit, at least 64, at most {@value #MAX_CONNECTIONS_CAP}. */
     static int maxConnections() {
-        long limit;
+        long limit = descriptorLimit();
+        return (int) Math.max(64, Math.min(MAX_CONNECTIONS_CAP, limit * 3 / 4));
+    }
+
+    /**
+     * The process's open-file limit: from {@code /proc/self/limits} on Linux (what the JVM set at start), else
+     * through JMX, whose first use starts the platform MBean server (about 45 ms, on the first endpoint's path).
+     */
+    private static long descriptorLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String[] words =
+                            line.substring("Max open files".length()).trim().split("\\s+");
+                    return words[0].equals("unlimited") ? MAX_CONNECTIONS_CAP * 2L : Long.parseLong(words[0]);
+                }
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            // fall through to JMX
+        }
         try {
             // Through JMX: the com.sun.management interface is not visible to a bundle.
             Object max = ManagementFactory.getPlatformMBeanServer()
                     .getAttribute(new ObjectName("java.lang:type=OperatingSystem"), "MaxFileDescriptorCount");
-            limit = max instanceof Number n ? n.longValue() : MAX_CONNECTIONS_CAP;
+            return max instanceof Number n ? n.longValue() : MAX_CONNECTIONS_CAP;
         } catch (JMException | RuntimeException e) {
-            limit = MAX_CONNECTIONS_CAP; // not a Unix JVM
+            return MAX_CONNECTIONS_CAP; // not a Unix JVM
         }
-        return (int) Math.max(64, Math.min(MAX_CONNECTIONS_CAP, limit * 3 / 4));
     }
 
     /**
