@@ -384,6 +384,11 @@ public class TcpServer extends Producer {
         }
 
         @Override
+        public boolean hasRequestListeners() {
+            return hasListeners(PRE_REQUEST) || hasListeners(POST_REQUEST);
+        }
+
+        @Override
         public void preRequest(Object consumer) {
             if (hasListeners(PRE_REQUEST)) {
                 fireEvent(PRE_REQUEST, consumer);

@@ -41,6 +41,8 @@ public final class ServerSession implements Protocol {
     private StreamTransport transport;
     private IdleTimeout idle;
     private boolean draining;
+    /** Whether this session listens to its connection's {@code post_request} (loop only). */
+    private boolean postRequestBound;
     /** Draining because the protocol was replaced: a connection that received nothing yet gets one exchange. */
     private boolean servingFirstRequest;
 
@@ -76,16 +78,9 @@ public final class ServerSession implements Protocol {
             idle = new IdleTimeout(t.loop(), keepAlive, this::idleExpired);
             idle.start();
         }
-        if (inner instanceof Connection c) {
+        if (inner instanceof Connection c && owner.hasRequestListeners()) {
             c.onPreRequest(owner::preRequest);
-            c.onPostRequest(consumer -> {
-                owner.postRequest(consumer);
-                if (draining && !reading) {
-                    // Finished outside a read (an async handler answered): the code that finished it
-                    // may still write, and may serve requests it held back; end after it returns.
-                    runLater(this::endIfDrained);
-                }
-            });
+            bindPostRequest(c, true);
         }
         inner.connectionMade(t);
         owner.connectionMade(inner);
@@ -203,7 +198,31 @@ public final class ServerSession implements Protocol {
         }
     }
 
+    /**
+     * Hears each exchange's end: for the server's listeners, and while draining, to close once the exchange
+     * in progress is answered. Bound only when needed: a listener costs every request a call.
+     */
+    private void bindPostRequest(Connection c, boolean forServer) {
+        if (postRequestBound) {
+            return;
+        }
+        postRequestBound = true;
+        c.onPostRequest(consumer -> {
+            if (forServer) {
+                owner.postRequest(consumer);
+            }
+            if (draining && !reading) {
+                // Finished outside a read (an async handler answered): the code that finished it
+                // may still write, and may serve requests it held back; end after it returns.
+                runLater(this::endIfDrained);
+            }
+        });
+    }
+
     private void drainNow(boolean firstRequestFirst) {
+        if (inner instanceof Connection c) {
+            bindPostRequest(c, false); // before endIfDrained: a busy connection's post_request brings us back
+        }
         draining = true;
         servingFirstRequest = firstRequestFirst && !received;
         if (servingFirstRequest && firstRequestTimer == null) {

@@ -11,6 +11,13 @@ public interface SessionOwner {
 
     void connectionMade(Protocol inner);
 
+    /**
+     * True when the server has {@code pre_request} or {@code post_request} listeners, asked as a connection is
+     * made: as in pulsar, a connection carries the server's request listeners bound by then, and a connection
+     * made without any fires nothing per request.
+     */
+    boolean hasRequestListeners();
+
     void preRequest(Object consumer);
 
     void postRequest(Object consumer);
