@@ -1,6 +1,7 @@
 package io.magnetar.tls;
 
 import io.magnetar.api.Endpoint;
+import io.magnetar.tls.internal.ConscryptTickets;
 import io.magnetar.tls.internal.KeyMaterial;
 import io.magnetar.tls.internal.KeyProperties;
 import io.magnetar.tls.internal.PropertyReader;
@@ -283,6 +284,9 @@ public final class TlsSettings {
             params.setWantClientAuth(true);
         }
         engine.setSSLParameters(params);
+        if (!jdkProvider) {
+            ConscryptTickets.enable(engine); // resumption, as the JDK's engines offer it by default
+        }
         return engine;
     }
 

@@ -83,4 +83,57 @@ class TlsProviderTest {
             }
         }
     }
+
+    /**
+     * A megabyte in one burst, the first write after the handshake included: Conscrypt keeps the plaintext of a
+     * record it could not deliver (an overflow that consumed input) and puts its TLS 1.3 tickets before the first
+     * record it wraps, stopping at one packet. Both left bytes inside the engine until the next input or write:
+     * the echo stalled.
+     */
+    @Test
+    void conscryptEchoesABurstWholeFromItsFirstWriteOn() throws Exception {
+        boolean added = Security.getProvider("Conscrypt") == null;
+        if (added) {
+            Security.addProvider(Conscrypt.newProvider());
+        }
+        try (Fixture fixture = new Fixture()) {
+            TcpServer echo = fixture.echoServer(server("Conscrypt"));
+            byte[] message = new byte[16 * 1024];
+            java.util.Arrays.fill(message, (byte) 'x');
+            message[message.length - 4] = '\r';
+            message[message.length - 3] = '\n';
+            message[message.length - 2] = '\r';
+            message[message.length - 1] = '\n';
+            int count = 64;
+            for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
+                try (SSLSocket client =
+                        Support.jdkClient(echo.address(), Support.jdkContext(fixture.pki.trustStore, null), protocol)) {
+                    client.startHandshake();
+                    java.util.concurrent.CompletableFuture<Void> writes =
+                            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                                try {
+                                    java.io.OutputStream out = client.getOutputStream();
+                                    for (int i = 0; i < count; i++) {
+                                        out.write(message);
+                                    }
+                                    out.flush();
+                                } catch (java.io.IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                            });
+                    byte[] back = client.getInputStream().readNBytes(message.length * count);
+                    writes.get();
+                    assertThat(back.length).as(protocol).isEqualTo(message.length * count);
+                    for (int i = 0; i < count; i++) {
+                        assertThat(java.util.Arrays.copyOfRange(back, i * message.length, (i + 1) * message.length))
+                                .isEqualTo(message);
+                    }
+                }
+            }
+        } finally {
+            if (added) {
+                Security.removeProvider("Conscrypt");
+            }
+        }
+    }
 }

@@ -49,6 +49,7 @@ public final class SslPipe {
     }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final ByteBuffer[] EMPTY_ARRAY = {EMPTY};
 
     private final SSLEngine engine;
     private final RecordGuard guard = new RecordGuard();
@@ -161,9 +162,13 @@ public final class SslPipe {
 
     private void unwrapInto(ByteBuffer src) throws SSLException {
         int stalls = 0;
-        while (canRead() && src.hasRemaining()) {
+        // Conscrypt may take a record and keep its plaintext (an overflow that consumed bytes) and hands it out
+        // at the next unwrap, even of nothing: while it may hold some, unwrapping goes on after src is empty.
+        boolean engineHolds = false;
+        while (canRead() && (src.hasRemaining() || engineHolds)) {
             SSLEngineResult r = engine.unwrap(src, appIn);
             Status status = r.getStatus();
+            engineHolds = r.bytesConsumed() > 0 ? status == Status.BUFFER_OVERFLOW : r.bytesProduced() > 0;
             if (status == Status.BUFFER_OVERFLOW) {
                 if (appIn.position() == 0) {
                     appIn = ByteBuffer.allocate(
@@ -171,6 +176,7 @@ public final class SslPipe {
                 } else {
                     deliver();
                 }
+                engineHolds |= r.bytesConsumed() > 0;
                 continue;
             }
             if (status == Status.BUFFER_UNDERFLOW) {
@@ -237,10 +243,19 @@ public final class SslPipe {
 
     private void wrapAll(ByteBuffer[] data, long plaintext) throws SSLException {
         long remaining = plaintext;
-        while (remaining > 0) {
-            SSLEngineResult r = engine.wrap(data, out.room(packetSize(), remaining));
+        int produced = 0;
+        while (remaining > 0 || produced >= packetSize()) {
+            // A wrap that filled a whole packet may have left bytes in the engine: Conscrypt writes what it
+            // had pending (its TLS 1.3 tickets, queued until the first write) before the new record, and
+            // stops at one packet. Those are drained by wrapping nothing until a wrap comes out short.
+            SSLEngineResult r = engine.wrap(remaining > 0 ? data : EMPTY_ARRAY, out.room(packetSize(), remaining));
             if (r.getStatus() == Status.BUFFER_OVERFLOW) {
                 out.fresh(packetSize(), remaining);
+                continue;
+            }
+            produced = r.bytesProduced();
+            if (remaining == 0) {
+                progress(r);
                 continue;
             }
             if (r.getStatus() == Status.CLOSED) {
