@@ -460,6 +460,36 @@ public final class SslPipe {
         pending = null;
     }
 
+    /**
+     * Frees what the engine holds outside the heap, once the connection is gone. Conscrypt frees its native SSL
+     * object (and the pipe pair it opens for each) only when both sides are closed and nothing is left to
+     * write, else in a finalizer: under load the descriptors ran out first (2 per connection). The JDK's engines
+     * hold nothing native and are left alone: closing their inbound side before a close_notify would invalidate
+     * the session. Loop thread only, after {@link #stop()}.
+     */
+    public void release() {
+        if (engine.getClass().getName().startsWith("sun.security.")) {
+            return;
+        }
+        engine.closeOutbound();
+        ByteBuffer discard = ByteBuffer.allocate(packetSize());
+        for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+            try {
+                discard.clear();
+                if (engine.wrap(EMPTY, discard).bytesProduced() == 0) {
+                    break;
+                }
+            } catch (SSLException | RuntimeException e) {
+                break; // the engine failed already: closing the inbound side below still frees it
+            }
+        }
+        try {
+            engine.closeInbound();
+        } catch (SSLException noCloseNotify) {
+            // expected when the peer just went away: nobody is left to tell
+        }
+    }
+
     /** True while delegated tasks run elsewhere, until {@link #tasksCompleted()}. */
     public boolean isRunningTasks() {
         return tasksRunning;

@@ -169,6 +169,7 @@ public final class SslProtocol implements Protocol, SslPipe.Peer {
         output.lost(cause);
         cancelTimer();
         pipe.stop();
+        pipe.release();
         Throwable reason = cause != null ? cause : failure;
         if (app != null) {
             try {
