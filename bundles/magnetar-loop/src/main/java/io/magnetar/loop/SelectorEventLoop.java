@@ -221,7 +221,7 @@ public final class SelectorEventLoop implements EventLoop {
                 runTasks();
             }
         } catch (Throwable t) {
-            LOG.log(Level.ERROR, "event loop " + name() + " failed; closing it", t);
+            log(Level.ERROR, "event loop " + name() + " failed; closing it", t);
         } finally {
             shutdown();
         }
@@ -261,7 +261,23 @@ public final class SelectorEventLoop implements EventLoop {
         try {
             handler.ready(ready);
         } catch (Throwable t) {
-            handler.abort(t);
+            try {
+                handler.abort(t);
+            } catch (Throwable alsoAbort) {
+                log(Level.ERROR, "a channel of " + name() + " failed and could not be aborted", alsoAbort);
+            }
+        }
+    }
+
+    /**
+     * Logs, and never throws: out of descriptors, a logger's lazy set-up (its time zone data, a file handler)
+     * can throw an Error, which would otherwise end this loop and every connection on it.
+     */
+    private static void log(Level level, String message, Throwable t) {
+        try {
+            LOG.log(level, message, t);
+        } catch (Throwable loggingFailed) {
+            // nothing better to do: the loop must go on
         }
     }
 
@@ -299,7 +315,7 @@ public final class SelectorEventLoop implements EventLoop {
         try {
             r.run();
         } catch (Throwable t) {
-            LOG.log(Level.ERROR, "task failed on " + name(), t);
+            log(Level.ERROR, "task failed on " + name(), t);
         }
     }
 

@@ -145,4 +145,34 @@ class SelectorEventLoopTaskTest {
 
         ran.get(OnLoop.TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
+
+    /** Out of descriptors a logger's first use can throw an Error; the loop logs task failures and must go on. */
+    @Test
+    void aTaskThatFailsWhenLoggingFailsTooLeavesTheLoopRunning() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(SelectorEventLoop.class.getName());
+        java.util.logging.Handler failing = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                throw new ExceptionInInitializerError("the logger cannot start either");
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        jul.addHandler(failing);
+        try {
+            loop.execute(() -> {
+                throw new IllegalStateException("a task fails");
+            });
+            CompletableFuture<Boolean> later = new CompletableFuture<>();
+            loop.execute(() -> later.complete(loop.inEventLoop()));
+            assertThat(later.get(OnLoop.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(loop.isClosed()).as("the loop is still open").isFalse();
+        } finally {
+            jul.removeHandler(failing);
+        }
+    }
 }

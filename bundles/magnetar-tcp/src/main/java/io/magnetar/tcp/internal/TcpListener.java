@@ -124,11 +124,16 @@ public final class TcpListener implements Server, ChannelHandler {
         backoffMillis = backoffMillis == 0 ? 50 : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
         long now = System.nanoTime();
         if (now - lastReport >= REPORT_EVERY_NANOS) {
-            LOG.log(
-                    Level.WARNING,
-                    "accept failed on " + localAddress + ": " + e.getMessage() + " (" + unreportedFailures
-                            + " time(s) since the last report); resting " + backoffMillis
-                            + " ms, up to 1 s, between tries while it fails; clients wait in the backlog");
+            try {
+                LOG.log(
+                        Level.WARNING,
+                        "accept failed on " + localAddress + ": " + e.getMessage() + " (" + unreportedFailures
+                                + " time(s) since the last report); resting " + backoffMillis
+                                + " ms, up to 1 s, between tries while it fails; clients wait in the backlog");
+            } catch (Throwable loggingFailed) {
+                // Out of descriptors, a logger's first use can fail too (its time zone data is a file):
+                // that must not close the listener, which resting is meant to keep.
+            }
             lastReport = now;
             unreportedFailures = 0;
         }
