@@ -18,19 +18,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/magnetar} killed with SIGKILL under load starts again on the same home and serves every
- * endpoint, including one added while it ran, within 3 s and without an error in its log (measured from
- * outside at 0.8–1.4 s when this test was written: it guards start-up work against breaking it).
+ * endpoint, including one added while it ran, without an error in its log. The time it took is printed
+ * (1.0–1.5 s in most CI runs, up to 3.1 s on a busy CI machine: a start after SIGKILL has no class-data
+ * archive, which is written at exit); the bound only catches a start that hangs or waits for a timeout.
+ * How fast Magnetar starts is measured by {@code bench/startup}, not asserted here.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LauncherRestartIT {
 
-    private static final Duration RESTART_BOUND = Duration.ofSeconds(3);
+    private static final Duration RESTART_BOUND = Duration.ofSeconds(10);
 
     @TempDir
     Path tmp;
 
     @Test
-    void killedUnderLoadItServesEveryEndpointAgainWithinThreeSecondsWithoutAnError() throws Exception {
+    void killedUnderLoadItServesEveryEndpointAgainWithoutAnError() throws Exception {
         Path home = Magnetar.copyOfDist(tmp.resolve("home"));
         int echoPort = Sockets.freePort();
         Magnetar.setEchoPort(home, echoPort);
@@ -68,8 +70,8 @@ class LauncherRestartIT {
 
         long begin = System.nanoTime();
         try (LauncherProcess second = LauncherProcess.start(command, home, tmp.resolve("second.out"))) {
-            awaitEcho(echoPort, RESTART_BOUND.plusSeconds(7));
-            awaitEcho(extraPort, RESTART_BOUND.plusSeconds(7));
+            awaitEcho(echoPort, RESTART_BOUND.plusSeconds(5));
+            awaitEcho(extraPort, RESTART_BOUND.plusSeconds(5));
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
             System.out.println("restart after SIGKILL under load: both endpoints serving " + took.toMillis()
                     + " ms after the start");
