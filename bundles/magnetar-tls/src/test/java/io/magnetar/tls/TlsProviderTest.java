@@ -25,6 +25,15 @@ class TlsProviderTest {
         return p;
     }
 
+    /** Conscrypt as a JSSE provider for one test; removed after it unless it was installed already. */
+    private static AutoCloseable conscrypt() {
+        if (Security.getProvider("Conscrypt") != null) {
+            return () -> {};
+        }
+        Security.addProvider(Conscrypt.newProvider());
+        return () -> Security.removeProvider("Conscrypt");
+    }
+
     @Test
     void theJdkProviderByName() {
         assertThat(TlsSettings.from(server("SunJSSE")).provider()).isEqualTo("SunJSSE");
@@ -47,11 +56,8 @@ class TlsProviderTest {
 
     @Test
     void conscryptEnginesServeEchoToAJdkClient() throws Exception {
-        boolean added = Security.getProvider("Conscrypt") == null;
-        if (added) {
-            Security.addProvider(Conscrypt.newProvider());
-        }
-        try (Fixture fixture = new Fixture()) {
+        try (AutoCloseable provider = conscrypt();
+                Fixture fixture = new Fixture()) {
             TlsSettings settings = TlsSettings.from(server("Conscrypt"));
             assertThat(settings.provider()).isEqualTo("Conscrypt");
             assertThat(settings.newServerEngine().getClass().getName()).startsWith("org.conscrypt.");
@@ -77,10 +83,6 @@ class TlsProviderTest {
                     assertThat(client.getSession().getProtocol()).isEqualTo(protocol);
                 }
             }
-        } finally {
-            if (added) {
-                Security.removeProvider("Conscrypt");
-            }
         }
     }
 
@@ -92,11 +94,8 @@ class TlsProviderTest {
      */
     @Test
     void conscryptEchoesABurstWholeFromItsFirstWriteOn() throws Exception {
-        boolean added = Security.getProvider("Conscrypt") == null;
-        if (added) {
-            Security.addProvider(Conscrypt.newProvider());
-        }
-        try (Fixture fixture = new Fixture()) {
+        try (AutoCloseable provider = conscrypt();
+                Fixture fixture = new Fixture()) {
             TcpServer echo = fixture.echoServer(server("Conscrypt"));
             byte[] message = new byte[16 * 1024];
             java.util.Arrays.fill(message, (byte) 'x');
@@ -130,10 +129,6 @@ class TlsProviderTest {
                     }
                 }
             }
-        } finally {
-            if (added) {
-                Security.removeProvider("Conscrypt");
-            }
         }
     }
 
@@ -144,15 +139,12 @@ class TlsProviderTest {
      */
     @Test
     void finishedConscryptConnectionsGiveTheirDescriptorsBack() throws Exception {
-        boolean added = Security.getProvider("Conscrypt") == null;
-        if (added) {
-            Security.addProvider(Conscrypt.newProvider());
-        }
         java.lang.management.OperatingSystemMXBean os =
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         org.junit.jupiter.api.Assumptions.assumeTrue(os instanceof com.sun.management.UnixOperatingSystemMXBean);
         com.sun.management.UnixOperatingSystemMXBean unix = (com.sun.management.UnixOperatingSystemMXBean) os;
-        try (Fixture fixture = new Fixture()) {
+        try (AutoCloseable provider = conscrypt();
+                Fixture fixture = new Fixture()) {
             TcpServer echo = fixture.echoServer(server("Conscrypt"));
             javax.net.ssl.SSLContext context = Support.jdkContext(fixture.pki.trustStore, null);
             byte[] message = "hello\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -174,10 +166,6 @@ class TlsProviderTest {
             assertThat(open - before)
                     .as("descriptors still open after %d finished connections", connections)
                     .isLessThan(connections / 4);
-        } finally {
-            if (added) {
-                Security.removeProvider("Conscrypt");
-            }
         }
     }
 }
