@@ -103,13 +103,9 @@ final class FirstEndpoints implements ServiceListener {
      */
     Set<String> features(FeatureRepository repository, List<String> configured, String assembly) {
         Set<String> wanted = new LinkedHashSet<>();
-        for (Endpoint e : endpoints) {
-            String transport = providing(repository, configured, "transport:" + e.transport());
-            String protocol = providing(repository, configured, "protocol:" + e.protocol());
-            if (transport != null && protocol != null) {
-                wanted.add(transport);
-                wanted.add(protocol);
-            }
+        for (String[] pair : servedBy(repository, configured)) {
+            wanted.add(pair[0]);
+            wanted.add(pair[1]);
         }
         if (!wanted.isEmpty() && configured.contains(assembly)) {
             wanted.add(assembly);
@@ -119,14 +115,20 @@ final class FirstEndpoints implements ServiceListener {
 
     /** How many endpoints {@link #features} can serve: those whose transport and protocol a feature brings. */
     int servable(FeatureRepository repository, List<String> configured) {
-        int n = 0;
+        return servedBy(repository, configured).size();
+    }
+
+    /** Per endpoint that a configured feature can serve: the features bringing its transport and its protocol. */
+    private List<String[]> servedBy(FeatureRepository repository, List<String> configured) {
+        List<String[]> pairs = new ArrayList<>();
         for (Endpoint e : endpoints) {
-            if (providing(repository, configured, "transport:" + e.transport()) != null
-                    && providing(repository, configured, "protocol:" + e.protocol()) != null) {
-                n++;
+            String transport = providing(repository, configured, "transport:" + e.transport());
+            String protocol = providing(repository, configured, "protocol:" + e.protocol());
+            if (transport != null && protocol != null) {
+                pairs.add(new String[] {transport, protocol});
             }
         }
-        return n;
+        return pairs;
     }
 
     private static String providing(FeatureRepository repository, List<String> configured, String service) {
