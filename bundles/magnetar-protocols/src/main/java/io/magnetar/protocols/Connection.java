@@ -22,6 +22,9 @@ public class Connection extends Protocol {
     public static final String PRE_REQUEST = ProtocolConsumer.PRE_REQUEST;
     public static final String POST_REQUEST = ProtocolConsumer.POST_REQUEST;
     private static final java.util.List<String> MANY_TIMES = java.util.List.of(PRE_REQUEST, POST_REQUEST);
+    // Indexes into MANY_TIMES: fired on every request, so by number, not by name.
+    private static final int PRE = 0;
+    private static final int POST = 1;
 
     private Supplier<? extends ProtocolConsumer> consumerFactory;
     private Supplier<? extends ProtocolConsumer> upgradeTo;
@@ -202,9 +205,7 @@ public class Connection extends Protocol {
     }
 
     void consumerStarted(ProtocolConsumer c) {
-        if (hasListeners(PRE_REQUEST)) {
-            fireEvent(PRE_REQUEST, c);
-        }
+        fireManyTimes(PRE, PRE_REQUEST, c);
     }
 
     void consumerFinished(ProtocolConsumer c) {
@@ -219,8 +220,6 @@ public class Connection extends Protocol {
             generation++;
             spare = null;
         }
-        if (hasListeners(POST_REQUEST)) {
-            fireEvent(POST_REQUEST, c);
-        }
+        fireManyTimes(POST, POST_REQUEST, c);
     }
 }

@@ -112,7 +112,12 @@ public class EventHandler {
 
     /** True when one-time event {@code name} has fired. */
     public final boolean fired(String name) {
-        return FIRED.getVolatile(fired, oneTimeIndex(name)) != null;
+        return firedAt(oneTimeIndex(name));
+    }
+
+    /** {@link #fired(String)} by the event's index in the one-time list (per-request paths skip the name lookup). */
+    final boolean firedAt(int oneTime) {
+        return FIRED.getVolatile(fired, oneTime) != null;
     }
 
     /**
@@ -162,6 +167,12 @@ public class EventHandler {
         return listenersOf(name).length > 0;
     }
 
+    /** {@link #hasListeners(String)} by the event's index in the many-times list. */
+    final boolean hasListenersAt(int manyTimes) {
+        Consumer<Object>[][] all = listeners;
+        return all != null && all[manyTimes] != null;
+    }
+
     private Consumer<Object>[] listenersOf(String name) {
         Consumer<Object>[][] all = listeners;
         if (all == null) {
@@ -176,18 +187,28 @@ public class EventHandler {
      * after). A listener that throws is logged; the others still run.
      */
     public final boolean fireEvent(String name, Object arg) {
-        int m = manyTimesNames.indexOf(name); // one lookup: this runs on every request
+        int m = manyTimesNames.indexOf(name);
         if (m >= 0) {
-            Consumer<Object>[][] all = listeners;
-            Consumer<Object>[] those = all == null ? null : all[m];
-            if (those != null) {
-                for (Consumer<Object> l : those) {
-                    call(name, l, arg);
-                }
-            }
+            fireManyTimes(m, name, arg);
             return true;
         }
-        CompletableFuture<Object> f = settle(oneTimeIndex(name), arg == null ? NULL : arg);
+        return fireOneTime(oneTimeIndex(name), arg);
+    }
+
+    /** Calls the listeners of many-times event number {@code m} ({@code name} is for the log). */
+    final void fireManyTimes(int m, String name, Object arg) {
+        Consumer<Object>[][] all = listeners;
+        Consumer<Object>[] those = all == null ? null : all[m];
+        if (those != null) {
+            for (Consumer<Object> l : those) {
+                call(name, l, arg);
+            }
+        }
+    }
+
+    /** Fires one-time event number {@code i} (its index in the one-time list); as {@link #fireEvent}. */
+    final boolean fireOneTime(int i, Object arg) {
+        CompletableFuture<Object> f = settle(i, arg == null ? NULL : arg);
         if (f == null) {
             return false;
         }

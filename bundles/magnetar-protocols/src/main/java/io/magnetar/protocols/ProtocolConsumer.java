@@ -27,6 +27,11 @@ public abstract class ProtocolConsumer extends EventHandler {
     public static final String DATA_PROCESSED = "data_processed";
     private static final java.util.List<String> ONE_TIME = java.util.List.of(PRE_REQUEST, POST_REQUEST);
     private static final java.util.List<String> MANY_TIMES = java.util.List.of(DATA_RECEIVED, DATA_PROCESSED);
+    // Indexes into the lists above: every request fires and tests these, so by number, not by name.
+    private static final int PRE = 0;
+    private static final int POST = 1;
+    private static final int RECEIVED = 0;
+    private static final int PROCESSED = 1;
 
     private static final System.Logger LOG = System.getLogger(ProtocolConsumer.class.getName());
 
@@ -58,7 +63,7 @@ public abstract class ProtocolConsumer extends EventHandler {
     /** Readies a finished consumer for reuse; false when it is not finished, observed, or refuses. */
     final boolean tryRecycle() {
         // Observation is checked before recycle(), so a watched consumer keeps its state intact.
-        if (!started || !fired(POST_REQUEST) || isObserved() || !recycle() || !resetEvents()) {
+        if (!started || !firedAt(POST) || isObserved() || !recycle() || !resetEvents()) {
             return false;
         }
         started = false;
@@ -92,7 +97,7 @@ public abstract class ProtocolConsumer extends EventHandler {
         }
         started = true;
         this.request = request;
-        fireEvent(PRE_REQUEST, this);
+        fireOneTime(PRE, this);
         if (connection != null) {
             connection.consumerStarted(this);
         }
@@ -105,18 +110,18 @@ public abstract class ProtocolConsumer extends EventHandler {
      * listeners of this consumer's {@link #postRequest()} may start the next exchange at once.
      */
     public final void finished(Object result) {
-        if (fired(POST_REQUEST)) {
+        if (firedAt(POST)) {
             return;
         }
         if (connection != null) {
             connection.consumerFinished(this);
         }
-        fireEvent(POST_REQUEST, result);
+        fireOneTime(POST, result);
     }
 
     /** Ends the exchange with an error; the connection moves on as after {@link #finished}. */
     public final void failed(Throwable error) {
-        if (fired(POST_REQUEST)) {
+        if (firedAt(POST)) {
             return;
         }
         if (connection != null) {
@@ -130,11 +135,11 @@ public abstract class ProtocolConsumer extends EventHandler {
         if (!started) {
             start(null);
         }
-        if (hasListeners(DATA_RECEIVED)) {
+        if (hasListenersAt(RECEIVED)) {
             fireEvent(DATA_RECEIVED, data.asReadOnlyBuffer());
         }
         dataReceived(data);
-        if (hasListeners(DATA_PROCESSED)) {
+        if (hasListenersAt(PROCESSED)) {
             fireEvent(DATA_PROCESSED, this);
         }
     }
@@ -151,7 +156,7 @@ public abstract class ProtocolConsumer extends EventHandler {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "onConnectionLost of " + this + " threw", e);
         }
-        if (!fired(POST_REQUEST)) {
+        if (!firedAt(POST)) {
             Throwable error =
                     cause != null ? cause : new java.io.EOFException("connection closed before the exchange finished");
             fireEventError(POST_REQUEST, error);
@@ -178,7 +183,7 @@ public abstract class ProtocolConsumer extends EventHandler {
 
     /** True once started and not yet finished. */
     public final boolean inProgress() {
-        return started && !fired(POST_REQUEST);
+        return started && !firedAt(POST);
     }
 
     public final boolean isStarted() {

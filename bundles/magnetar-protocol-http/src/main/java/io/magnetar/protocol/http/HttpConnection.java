@@ -4,7 +4,9 @@ import io.magnetar.api.EventLoop;
 import io.magnetar.api.StreamTransport;
 import io.magnetar.api.TimerHandle;
 import io.magnetar.api.Transport;
+import io.magnetar.protocol.http.internal.AnsweredRequests;
 import io.magnetar.protocol.http.internal.RequestParser;
+import io.magnetar.protocol.http.internal.RouteMetrics;
 import io.magnetar.protocols.Connection;
 import io.magnetar.protocols.LingeringClose;
 import java.lang.System.Logger.Level;
@@ -65,6 +67,10 @@ final class HttpConnection extends Connection {
     private TimerHandle timer;
 
     private long timerDeadline;
+    /** The loop time read once when the current read began, or NONE outside a read: see {@link #now()}. */
+    private long readTime = NONE;
+
+    private final AnsweredRequests answeredInRead = new AnsweredRequests();
     private int readPause;
     private final LingeringClose linger = new LingeringClose();
     private boolean handlerPending;
@@ -122,12 +128,43 @@ final class HttpConnection extends Connection {
         if (linger.discard(data)) {
             return;
         }
-        if (bodyLastRead != NONE) {
-            bodyLastRead = transport().loop().time();
+        EventLoop loop = transport().loop();
+        readTime = loop.time();
+        try {
+            if (bodyLastRead != NONE) {
+                bodyLastRead = readTime;
+            }
+            super.dataReceived(data);
+            // The responses to every request of this read leave together.
+            writer.flush();
+        } finally {
+            readTime = NONE;
         }
-        super.dataReceived(data);
-        // The responses to every request of this read leave together.
-        writer.flush();
+        if (!answeredInRead.isEmpty()) {
+            answeredInRead.record(loop.time());
+        }
+    }
+
+    /**
+     * Loop time for what happens within a read: the clock is read once when the read begins, so a
+     * pipelined batch does not read it per request (its requests all arrived then). Outside a read
+     * (a timer, an asynchronous handler's answer) the clock itself.
+     */
+    long now() {
+        return readTime != NONE ? readTime : transport().loop().time();
+    }
+
+    /**
+     * A request of route {@code cell} was answered with {@code status}: its latency, from its first
+     * byte, is recorded when the read ends (with the clock read then), or at once outside a read.
+     */
+    void answered(RouteMetrics.Cell cell, int status) {
+        if (readTime == NONE) {
+            cell.record(status, transport().loop().time() - requestStart);
+        } else if (!answeredInRead.add(cell, status, requestStart)) {
+            answeredInRead.record(transport().loop().time());
+            answeredInRead.add(cell, status, requestStart);
+        }
     }
 
     @Override
@@ -198,7 +235,7 @@ final class HttpConnection extends Connection {
     void requestStarted() {
         if (headStart == NONE && !upgraded) {
             EventLoop loop = transport().loop();
-            headStart = loop.time();
+            headStart = now();
             requestStart = headStart;
             idleSince = NONE;
             arm(loop, headStart + headerTimeoutNanos);
@@ -209,7 +246,7 @@ final class HttpConnection extends Connection {
     void headDone() {
         if (headStart != NONE) {
             headStart = NONE;
-            bodyLastRead = transport().loop().time();
+            bodyLastRead = now();
         }
     }
 
@@ -219,23 +256,12 @@ final class HttpConnection extends Connection {
         bodyLastRead = NONE;
     }
 
-    /**
-     * A response was queued and no request is in progress: the keep-alive idle time starts. Returns how
-     * long the request took from its first byte, for its route's metrics (the clock is read once, for both).
-     */
-    long responded() {
-        EventLoop loop = transport().loop();
-        long now = loop.time();
+    /** A response was queued and no request is in progress: the keep-alive idle time starts. */
+    void responded() {
         if (!upgraded && headStart == NONE && bodyLastRead == NONE && !handlerPending) {
-            idleSince = now;
-            arm(loop, idleSince + keepAliveNanos);
+            idleSince = now();
+            arm(transport().loop(), idleSince + keepAliveNanos);
         }
-        return now - requestStart;
-    }
-
-    /** How long the current request has taken since its first byte. */
-    long requestAge() {
-        return transport().loop().time() - requestStart;
     }
 
     /** Schedules the timer for {@code deadline} unless it already fires at or before it. */
@@ -296,7 +322,7 @@ final class HttpConnection extends Connection {
                 "408 request head not complete within " + limits.headerTimeout().toMillis() + " ms";
         LOG.log(Level.DEBUG, "closing {0}: {1}", address(), closeReason);
         if (!parser.isIdle()) {
-            writer.add(TIMEOUT, false, true, false);
+            writer.add(TIMEOUT, false, true, false, now());
             writer.flush();
         }
         t.close();
@@ -373,7 +399,7 @@ final class HttpConnection extends Connection {
         if (data != null) {
             data.position(data.limit());
         }
-        writer.add(HttpResponse.text(status, reason + "\n"), false, true, false);
+        writer.add(HttpResponse.text(status, reason + "\n"), false, true, false, now());
         writer.flush();
         linger.start(transport());
     }

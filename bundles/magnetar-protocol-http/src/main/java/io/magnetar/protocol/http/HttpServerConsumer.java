@@ -30,6 +30,10 @@ public final class HttpServerConsumer extends ProtocolConsumer {
     private int feeds;
     /** The route that took this request: its metrics count the response. */
     private RouteMetrics route = RouteMetrics.UNMATCHED;
+    /** This loop's cell of {@link #cellOf}: the connection stays on its loop, so the cell is kept. */
+    private RouteMetrics.Cell cell;
+
+    private RouteMetrics cellOf;
 
     private boolean awaiting;
     private ByteBuffer stash;
@@ -189,7 +193,7 @@ public final class HttpServerConsumer extends ProtocolConsumer {
     private void respond(ByteBuffer data, HttpResponse response, boolean flushFirst) {
         ResponseWriter writer = http.writer();
         if (response.upgrade() != null) {
-            writer.add(response, false, false, false);
+            writer.add(response, false, false, false, http.now());
             http.parser().reset();
             writer.flush();
             http.upgraded();
@@ -199,7 +203,7 @@ public final class HttpServerConsumer extends ProtocolConsumer {
             http.runOnLoopLater(http::startCurrentConsumer); // opens before the client's first frame
             return;
         }
-        writer.add(response, headRequest, close, keepAlive10);
+        writer.add(response, headRequest, close, keepAlive10, http.now());
         http.parser().reset();
         if (close) {
             writer.flush();
@@ -208,7 +212,8 @@ public final class HttpServerConsumer extends ProtocolConsumer {
         } else if (flushFirst) {
             writer.flush();
         }
-        route.record(response.status(), http.responded());
+        http.responded();
+        record(response.status());
         finished(response);
     }
 
@@ -225,8 +230,16 @@ public final class HttpServerConsumer extends ProtocolConsumer {
         return true;
     }
 
+    private void record(int status) {
+        if (cellOf != route) {
+            cellOf = route;
+            cell = route.cell();
+        }
+        http.answered(cell, status);
+    }
+
     private void reject(ByteBuffer data, int status, String reason, Throwable error) {
-        route.record(status, http.requestAge());
+        record(status);
         http.fail(data, status, reason, error);
         failed(new ProtocolException(status + " " + reason));
     }

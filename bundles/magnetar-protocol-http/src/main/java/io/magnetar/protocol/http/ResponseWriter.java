@@ -51,11 +51,11 @@ final class ResponseWriter {
     /**
      * Adds {@code r} to the pending output. {@code headRequest} drops the body (its length stays);
      * {@code close} adds {@code Connection: close}; {@code keepAlive10} tells an HTTP/1.0 client that
-     * the connection stays.
+     * the connection stays. {@code now} (loop time) dates it.
      */
-    void add(HttpResponse r, boolean headRequest, boolean close, boolean keepAlive10) {
+    void add(HttpResponse r, boolean headRequest, boolean close, boolean keepAlive10, long now) {
         byte[] head = r.encodedHead();
-        byte[] date = HttpDate.line();
+        byte[] date = HttpDate.line(now);
         byte[] connection = close ? CLOSE : keepAlive10 ? KEEP_ALIVE : null;
         HttpResponse.FileBody file = headRequest || !r.hasBody() ? null : r.fileBody();
         byte[] body = headRequest || !r.hasBody() ? null : r.bodyArray();

@@ -103,8 +103,7 @@ final class FramingFields {
                                 || b == ':'
                                 || b == '.'
                                 || (b | 0x20) == 'v'
-                                || isUnreserved(b)
-                                || isSubDelim(b))) {
+                                || isUnreservedOrSubDelim(b))) {
                     return false;
                 }
                 i++;
@@ -123,7 +122,7 @@ final class FramingFields {
                     i += 3;
                     continue;
                 }
-                if (!isUnreserved(b) && !isSubDelim(b)) {
+                if (!isUnreservedOrSubDelim(b)) {
                     return false;
                 }
                 i++;
@@ -142,18 +141,20 @@ final class FramingFields {
         return true;
     }
 
-    private static boolean isUnreserved(byte b) {
-        return (b | 0x20) >= 'a' && (b | 0x20) <= 'z'
-                || RequestHead.isDigit(b)
-                || b == '-'
-                || b == '.'
-                || b == '_'
-                || b == '~';
+    /** RFC 3986 unreserved or sub-delims: a {@code reg-name} byte, one table lookup per Host byte. */
+    private static final boolean[] REG_NAME = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            REG_NAME[c] = (c | 0x20) >= 'a' && (c | 0x20) <= 'z' || c >= '0' && c <= '9';
+        }
+        for (char c : "-._~!$&'()*+,;=".toCharArray()) {
+            REG_NAME[c] = true;
+        }
     }
 
-    private static boolean isSubDelim(byte b) {
-        return b == '!' || b == '$' || b == '&' || b == '\'' || b == '(' || b == ')' || b == '*' || b == '+' || b == ','
-                || b == ';' || b == '=';
+    private static boolean isUnreservedOrSubDelim(byte b) {
+        return REG_NAME[b & 0xff];
     }
 
     private static boolean isHexOrDigit(byte b) {

@@ -8,7 +8,9 @@ import java.util.Locale;
 
 /**
  * The {@code Date} header line (RFC 9110 5.6.7 IMF-fixdate), formatted at most once per second for
- * the whole process so that responses only copy it.
+ * the whole process so that responses only copy it. Asked with the caller's monotonic time, it reads
+ * the wall clock only when that time passes the next second boundary it expects, so a response costs
+ * no clock reading of its own.
  *
  * <p>Thread-safe: loops race to refresh it, and any of the equal results may win.
  */
@@ -18,24 +20,35 @@ public final class HttpDate {
                     "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
             .withZone(ZoneOffset.UTC);
 
-    private static volatile Line current = new Line(Long.MIN_VALUE, new byte[0]);
+    private static volatile Line current = new Line(Long.MIN_VALUE, new byte[0], 0);
 
     private HttpDate() {}
 
-    /** {@code Date: ...\r\n} for now; the array is shared and must not be changed. */
-    public static byte[] line() {
-        return line(System.currentTimeMillis());
+    /**
+     * {@code Date: ...\r\n} for {@code nanoTime} (a recent {@link System#nanoTime()}); the array is shared
+     * and must not be changed.
+     */
+    public static byte[] line(long nanoTime) {
+        Line l = current;
+        long left = l.validUntil - nanoTime;
+        // More than a second left means a clock of another origin set it (a test's manual loop): refresh.
+        if (l.second != Long.MIN_VALUE && left > 0 && left <= 1_000_000_000L) {
+            return l.bytes;
+        }
+        return refresh(System.currentTimeMillis(), nanoTime).bytes;
     }
 
-    static byte[] line(long millis) {
+    /** The line for wall-clock {@code millis}, valid until the next second begins ({@code nanoTime} is now). */
+    static Line refresh(long millis, long nanoTime) {
         long second = Math.floorDiv(millis, 1000);
+        long validUntil = nanoTime + (1000 - Math.floorMod(millis, 1000)) * 1_000_000L;
         Line l = current;
-        if (l.second != second) {
-            String text = "Date: " + format(second * 1000) + "\r\n";
-            l = new Line(second, text.getBytes(StandardCharsets.US_ASCII));
-            current = l;
-        }
-        return l.bytes;
+        byte[] bytes = l.second == second
+                ? l.bytes
+                : ("Date: " + format(second * 1000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        l = new Line(second, bytes, validUntil);
+        current = l;
+        return l;
     }
 
     /** {@code millis} as an IMF-fixdate ({@code Sun, 06 Nov 1994 08:49:37 GMT}), to the second. */
@@ -45,5 +58,5 @@ public final class HttpDate {
 
     // bytes is shared with every response and never written; equals and hashCode are never used.
     @SuppressWarnings("ArrayRecordComponent")
-    private record Line(long second, byte[] bytes) {}
+    record Line(long second, byte[] bytes, long validUntil) {}
 }

@@ -1,15 +1,20 @@
 package io.magnetar.protocol.http.internal;
 
 import io.magnetar.api.metrics.MetricWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Requests of one route (its path pattern, as registered): how many got each status class, and how long
  * they took from their first byte read to their response, in fixed buckets. Kept per pattern for the
- * bundle's life, so a route rebuilt by a whiteboard change keeps counting. Recording is lock-free and
- * allocates nothing once warm (striped adders: each loop thread settles on its own cell).
+ * bundle's life, so a route rebuilt by a whiteboard change keeps counting. Each thread that records
+ * (a loop, mostly) writes only its own cell, without atomic instructions (a lock-prefixed add per
+ * counter cost more than the rest of the recording); readers sum the cells. Allocates nothing once a
+ * thread has its cell.
  *
  * <p>Thread-safe.
  */
@@ -31,14 +36,63 @@ public final class RouteMetrics {
         }
     }
 
+    /** Opaque access to cell elements: single writer, readers on other threads. */
+    private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
+    /** A cell's own longs sit between pads, so two threads' cells never share a cache line. */
+    private static final int PAD = 8;
+
+    private static final int CLASS_AT = PAD;
+    private static final int BUCKET_AT = CLASS_AT + CLASSES.length;
+    private static final int SUM_AT = BUCKET_AT + BOUNDS.length + 1;
+    private static final int CELL_LONGS = SUM_AT + 1 + PAD;
+
     // After the bounds: constructing one reads them.
     /** Requests no route took: 404, 405, 501, and those refused before routing (400, 413, 431 ...). */
     public static final RouteMetrics UNMATCHED = of("unmatched");
 
     private final String route;
-    private final LongAdder[] byClass = adders(CLASSES.length);
-    private final LongAdder[] buckets = adders(BOUNDS.length + 1);
-    private final LongAdder sumNanos = new LongAdder();
+    /** Every thread's cell, kept after the thread ends: counts only grow. */
+    private final List<Cell> cells = new CopyOnWriteArrayList<>();
+
+    private final ThreadLocal<Cell> mine = ThreadLocal.withInitial(() -> {
+        Cell cell = new Cell();
+        cells.add(cell);
+        return cell;
+    });
+
+    /**
+     * One thread's counts of this route. A caller confined to one thread (a connection on its loop) may
+     * keep it and skip the thread-local lookup of {@link #record}.
+     *
+     * <p>Written only by the thread that took it from {@link #cell()}; read by any.
+     */
+    public static final class Cell {
+        private final long[] counts = new long[CELL_LONGS];
+
+        private Cell() {}
+
+        /** As {@link RouteMetrics#record}, on the thread this cell belongs to. */
+        public void record(int status, long nanos) {
+            int c = status / 100 - 1;
+            if (c >= 0 && c < CLASSES.length) {
+                add(CLASS_AT + c, 1);
+            }
+            int i = 0;
+            while (i < BOUNDS_NANOS.length && nanos > BOUNDS_NANOS[i]) {
+                i++;
+            }
+            add(BUCKET_AT + i, 1);
+            add(SUM_AT, nanos);
+        }
+
+        private void add(int i, long n) {
+            COUNT.setOpaque(counts, i, (long) COUNT.getOpaque(counts, i) + n);
+        }
+
+        long get(int i) {
+            return (long) COUNT.getOpaque(counts, i);
+        }
+    }
 
     private RouteMetrics(String route) {
         this.route = route;
@@ -51,25 +105,29 @@ public final class RouteMetrics {
 
     /** One request answered with {@code status}, {@code nanos} after its first byte was read. */
     public void record(int status, long nanos) {
-        int c = status / 100 - 1;
-        if (c >= 0 && c < CLASSES.length) {
-            byClass[c].increment();
+        mine.get().record(status, nanos);
+    }
+
+    /** The calling thread's cell of this route. */
+    public Cell cell() {
+        return mine.get();
+    }
+
+    private long sum(int i) {
+        long total = 0;
+        for (Cell cell : cells) {
+            total += cell.get(i);
         }
-        int i = 0;
-        while (i < BOUNDS_NANOS.length && nanos > BOUNDS_NANOS[i]) {
-            i++;
-        }
-        buckets[i].increment();
-        sumNanos.add(nanos);
+        return total;
     }
 
     /** Every route's requests by status class and its latency histogram, labelled {@code route}. */
     public static void collectAll(MetricWriter out) {
         for (RouteMetrics m : ALL.values()) {
-            long[] counts = new long[m.buckets.length];
+            long[] counts = new long[BOUNDS.length + 1];
             long total = 0;
             for (int i = 0; i < counts.length; i++) {
-                counts[i] = m.buckets[i].sum();
+                counts[i] = m.sum(BUCKET_AT + i);
                 total += counts[i];
             }
             if (total == 0) {
@@ -79,7 +137,7 @@ public final class RouteMetrics {
                 out.counter(
                         "http_requests_total",
                         "HTTP requests answered, by route and status class.",
-                        m.byClass[c].sum(),
+                        m.sum(CLASS_AT + c),
                         "route",
                         m.route,
                         "code",
@@ -90,17 +148,9 @@ public final class RouteMetrics {
                     "HTTP request time, first byte read to response queued.",
                     BOUNDS,
                     counts,
-                    m.sumNanos.sum() / 1e9,
+                    m.sum(SUM_AT) / 1e9,
                     "route",
                     m.route);
         }
-    }
-
-    private static LongAdder[] adders(int n) {
-        LongAdder[] a = new LongAdder[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = new LongAdder();
-        }
-        return a;
     }
 }
