@@ -233,12 +233,16 @@ final class HttpConnection extends Connection {
 
     /** The first byte of a request arrived: its head is timed from now. */
     void requestStarted() {
-        if (headStart == NONE && !upgraded) {
-            EventLoop loop = transport().loop();
-            headStart = now();
-            requestStart = headStart;
+        if (upgraded) {
+            return;
+        }
+        // Set for every request: the first one's head timer runs from the connection (below it is
+        // already armed), but its latency starts at its first byte like the others'.
+        requestStart = now();
+        if (headStart == NONE) {
+            headStart = requestStart;
             idleSince = NONE;
-            arm(loop, headStart + headerTimeoutNanos);
+            arm(transport().loop(), headStart + headerTimeoutNanos);
         }
     }
 
