@@ -4,7 +4,7 @@ import io.magnetar.api.EventLoop;
 import io.magnetar.api.StreamTransport;
 import io.magnetar.api.TimerHandle;
 import io.magnetar.api.Transport;
-import io.magnetar.protocol.http.internal.AnsweredRequests;
+import io.magnetar.protocol.http.internal.ReadClock;
 import io.magnetar.protocol.http.internal.RequestParser;
 import io.magnetar.protocol.http.internal.RouteMetrics;
 import io.magnetar.protocols.Connection;
@@ -67,10 +67,7 @@ final class HttpConnection extends Connection {
     private TimerHandle timer;
 
     private long timerDeadline;
-    /** The loop time read once when the current read began, or NONE outside a read: see {@link #now()}. */
-    private long readTime = NONE;
-
-    private final AnsweredRequests answeredInRead = new AnsweredRequests();
+    private final ReadClock clock = new ReadClock();
     private int readPause;
     private final LingeringClose linger = new LingeringClose();
     private boolean handlerPending;
@@ -129,7 +126,7 @@ final class HttpConnection extends Connection {
             return;
         }
         EventLoop loop = transport().loop();
-        readTime = loop.time();
+        long readTime = clock.readStarted(loop);
         try {
             if (bodyLastRead != NONE) {
                 bodyLastRead = readTime;
@@ -138,33 +135,18 @@ final class HttpConnection extends Connection {
             // The responses to every request of this read leave together.
             writer.flush();
         } finally {
-            readTime = NONE;
-        }
-        if (!answeredInRead.isEmpty()) {
-            answeredInRead.record(loop.time());
+            clock.readEnded(loop);
         }
     }
 
-    /**
-     * Loop time for what happens within a read: the clock is read once when the read begins, so a
-     * pipelined batch does not read it per request (its requests all arrived then). Outside a read
-     * (a timer, an asynchronous handler's answer) the clock itself.
-     */
+    /** Loop time, read once per read ({@link ReadClock}). */
     long now() {
-        return readTime != NONE ? readTime : transport().loop().time();
+        return clock.now(transport().loop());
     }
 
-    /**
-     * A request of route {@code cell} was answered with {@code status}: its latency, from its first
-     * byte, is recorded when the read ends (with the clock read then), or at once outside a read.
-     */
+    /** The current request, of route {@code cell}, was answered with {@code status}: its latency is recorded. */
     void answered(RouteMetrics.Cell cell, int status) {
-        if (readTime == NONE) {
-            cell.record(status, transport().loop().time() - requestStart);
-        } else if (!answeredInRead.add(cell, status, requestStart)) {
-            answeredInRead.record(transport().loop().time());
-            answeredInRead.add(cell, status, requestStart);
-        }
+        clock.answered(cell, status, requestStart, transport().loop());
     }
 
     @Override
