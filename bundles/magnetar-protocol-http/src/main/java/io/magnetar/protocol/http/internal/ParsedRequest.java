@@ -102,7 +102,9 @@ public final class ParsedRequest implements HttpRequest {
 
     /** {@link String#hashCode()} of {@link #path()}, computed on the bytes. */
     public int pathHash() {
-        return head.pathHash;
+        return head.pathStart == head.pathEnd
+                ? Ascii.hash(SLASH, 0, 1)
+                : Ascii.hash(head.buf, head.pathStart, head.pathEnd);
     }
 
     /** True when the path is exactly {@code path} (Latin-1 bytes). */

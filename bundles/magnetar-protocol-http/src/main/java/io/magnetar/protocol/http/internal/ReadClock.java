@@ -14,7 +14,7 @@ import io.magnetar.api.EventLoop;
  */
 public final class ReadClock {
 
-    static final int CAPACITY = 16;
+    private static final int CAPACITY = 16;
     private static final long NONE = Long.MIN_VALUE;
 
     private final RouteMetrics.Cell[] cells = new RouteMetrics.Cell[CAPACITY];

@@ -42,9 +42,6 @@ final class RequestHead {
     int targetEnd;
     int pathStart;
     int pathEnd;
-    /** {@link Ascii#hash} of the path ({@code /} for an empty one). */
-    int pathHash;
-
     int queryStart;
     boolean http11;
     /** Per field: name start, name end, value start, value end. */
@@ -90,7 +87,6 @@ final class RequestHead {
         c.targetEnd = targetEnd;
         c.pathStart = pathStart;
         c.pathEnd = pathEnd;
-        c.pathHash = pathHash;
         c.queryStart = queryStart;
         c.http11 = http11;
         c.fields = java.util.Arrays.copyOf(fields, fieldCount * FIELD_INTS);
@@ -271,13 +267,10 @@ final class RequestHead {
             }
         }
         pathStart = p;
-        int h = 0;
         while (p < targetEnd && buf[p] != '?') {
-            h = 31 * h + (buf[p] & 0xff); // the router's lookup key, taken on the way
             p++;
         }
         pathEnd = p;
-        pathHash = p == pathStart ? '/' : h;
         queryStart = p < targetEnd ? p + 1 : -1;
         return CONTINUE;
     }

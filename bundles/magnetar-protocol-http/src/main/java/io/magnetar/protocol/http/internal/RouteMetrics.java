@@ -61,8 +61,8 @@ public final class RouteMetrics {
     });
 
     /**
-     * One thread's counts of this route. A caller confined to one thread (a connection on its loop) may
-     * keep it and skip the thread-local lookup of {@link #record}.
+     * One thread's counts of this route. A caller confined to one thread (a connection on its loop)
+     * keeps it, so recording costs no thread-local lookup.
      *
      * <p>Written only by the thread that took it from {@link #cell()}; read by any.
      */
@@ -71,7 +71,7 @@ public final class RouteMetrics {
 
         private Cell() {}
 
-        /** As {@link RouteMetrics#record}, on the thread this cell belongs to. */
+        /** One request answered with {@code status}, {@code nanos} after its first byte was read; on this cell's thread. */
         public void record(int status, long nanos) {
             int c = status / 100 - 1;
             if (c >= 0 && c < CLASSES.length) {
@@ -101,11 +101,6 @@ public final class RouteMetrics {
     /** The metrics of the route registered as {@code pattern} ({@code /hello}, {@code /api/*}). */
     public static RouteMetrics of(String pattern) {
         return ALL.computeIfAbsent(pattern, RouteMetrics::new);
-    }
-
-    /** One request answered with {@code status}, {@code nanos} after its first byte was read. */
-    public void record(int status, long nanos) {
-        mine.get().record(status, nanos);
     }
 
     /** The calling thread's cell of this route. */
