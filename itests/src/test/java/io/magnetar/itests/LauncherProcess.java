@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,12 +25,19 @@ final class LauncherProcess implements AutoCloseable {
 
     /** Starts {@code command} in {@code dir}, its output (both streams) to {@code output}, stdin closed. */
     static LauncherProcess start(List<String> command, Path dir, Path output) throws IOException {
+        return start(command, dir, output, Map.of());
+    }
+
+    /** Like {@link #start(List, Path, Path)}, with {@code env} added to the environment. */
+    static LauncherProcess start(List<String> command, Path dir, Path output, Map<String, String> env)
+            throws IOException {
         ProcessBuilder b = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         b.environment().remove("MAVEN_OPTS");
+        b.environment().putAll(env);
         return new LauncherProcess(b.start(), output);
     }
 

@@ -70,7 +70,9 @@ public final class FeatureRepository {
     public static FeatureRepository read(InputStream xml) throws IOException {
         Element root;
         try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            // The JDK's own parser: newInstance() first searches system properties and the class path for
+            // another (about 10 ms of a start), and a features file needs nothing but the built-in one.
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
             factory.setNamespaceAware(true);
             // A features file is data: no DTD, no external entities.
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
