@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -33,6 +34,8 @@ public final class SelectorEventLoop implements EventLoop {
     private static final System.Logger LOG = System.getLogger(SelectorEventLoop.class.getName());
     /** Size of the shared read buffer: one socket read never delivers more than this. */
     public static final int READ_BUFFER_SIZE = 64 * 1024;
+    /** Selects failing in a row after which the loop gives up and closes. */
+    static final int MAX_FAILED_SELECTS = 16;
     /** Upper bound of tasks run per iteration, so that I/O is not starved by a task storm. */
     private static final int MAX_TASKS_PER_ITERATION = 4096;
 
@@ -55,13 +58,22 @@ public final class SelectorEventLoop implements EventLoop {
 
     /** Opens a selector and starts the loop thread named {@code name}. */
     public SelectorEventLoop(String name) {
+        this(name, open(name));
+    }
+
+    /** Starts the loop thread named {@code name} on {@code selector} (tests give one that fails). */
+    SelectorEventLoop(String name, Selector selector) {
+        this.selector = selector;
+        this.thread = new Thread(this::run, name);
+        thread.start();
+    }
+
+    private static Selector open(String name) {
         try {
-            this.selector = Selector.open();
+            return Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for " + name, e);
         }
-        this.thread = new Thread(this::run, name);
-        thread.start();
     }
 
     /** The loop thread's name. */
@@ -207,9 +219,29 @@ public final class SelectorEventLoop implements EventLoop {
     private void run() {
         try {
             long busySince = System.nanoTime();
+            int failedSelects = 0;
             while (!closeRequested) {
                 busyNanos += System.nanoTime() - busySince;
-                select();
+                try {
+                    select();
+                    failedSelects = 0;
+                } catch (ClosedSelectorException e) {
+                    throw e;
+                } catch (IOException | RuntimeException | Error e) {
+                    // An OutOfMemoryError or a failed epoll_wait may pass; the connections, tasks and timers
+                    // on this loop go on. A selector that fails every time cannot serve: then the loop ends.
+                    if (++failedSelects >= MAX_FAILED_SELECTS) {
+                        throw e;
+                    }
+                    if (failedSelects == 1) {
+                        log(Level.ERROR, "select failed on " + name() + "; the loop goes on", e);
+                    } else {
+                        log(
+                                Level.ERROR,
+                                "select failed again on " + name() + " (" + failedSelects + " in a row): " + e,
+                                null);
+                    }
+                }
                 selects++;
                 busySince = System.nanoTime();
                 if (Thread.interrupted()) {
@@ -341,9 +373,13 @@ public final class SelectorEventLoop implements EventLoop {
         abortRegisteredChannels();
         try {
             selector.selectNow(key -> {});
+        } catch (IOException | RuntimeException | Error e) { // the selector may be why the loop ended
+            log(Level.WARNING, "a last select on " + name() + " failed", e);
+        }
+        try {
             selector.close();
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing selector of " + name() + " failed", e);
+            log(Level.WARNING, "closing selector of " + name() + " failed", e);
         }
         terminated.complete(null);
     }
