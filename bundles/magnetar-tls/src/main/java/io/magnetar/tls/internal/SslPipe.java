@@ -3,7 +3,6 @@ package io.magnetar.tls.internal;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
@@ -23,6 +22,9 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Confined to one thread (its connection's event loop). {@link Peer} callbacks run during the call
  * that caused them and may call back into the pipe ({@code send}, {@code shutdown}, {@code setPaused}).
+ *
+ * <p>The pipe itself writes; the handshake is driven by its {@link PipeHandshake}, reading by its
+ * {@link PipeInbound}.
  */
 public final class SslPipe {
 
@@ -58,33 +60,21 @@ public final class SslPipe {
 
     private final Peer peer;
     private final RecordOutput out;
-    /** Decrypted bytes, during {@link #unwrapAll} only: the thread's shared buffer when free. */
-    private ByteBuffer appIn;
-    /** Ciphertext kept between receive calls (write mode): an incomplete record, or all of it while paused. */
-    private ByteBuffer pending;
-
-    private boolean started;
-    private boolean handshakeDone;
-    private boolean paused;
-    /** Delegated tasks run elsewhere: the engine is not touched until {@link #tasksCompleted()}. */
-    private boolean tasksRunning;
-
-    private boolean stopped;
-    private boolean closeNotifyReceived;
-    private boolean shutdown;
+    private final PipeHandshake handshake;
+    private final PipeInbound inbound;
 
     public SslPipe(SSLEngine engine, Peer peer) {
         this.engine = engine;
         this.peer = peer;
         this.out = new RecordOutput(peer::sslData);
+        this.handshake = new PipeHandshake(engine, peer, out);
+        this.inbound = new PipeInbound(engine, peer, out, handshake);
     }
 
     /** Begins the handshake; a client hands out its ClientHello. */
     public void start() throws SSLException {
-        started = true;
         try {
-            engine.beginHandshake();
-            step();
+            handshake.begin();
         } finally {
             out.flush(); // also on failure: the thread's shared record buffer goes back
         }
@@ -102,122 +92,10 @@ public final class SslPipe {
             throw e;
         }
         try {
-            receiveChecked(data);
+            inbound.receive(data);
         } finally {
             out.flush(); // also on failure: the thread's shared record buffer goes back
         }
-    }
-
-    // pending != kept asks whether pending is still the same buffer object; ByteBuffer.equals compares contents.
-    @SuppressWarnings("ReferenceEquality")
-    private void receiveChecked(ByteBuffer data) throws SSLException {
-        // First what is kept: records left while paused, or the start of one incomplete record.
-        while (pending != null && canRead()) {
-            ByteBuffer kept = pending;
-            kept.flip();
-            unwrapAll(kept);
-            if (pending != kept) {
-                break; // dropped meanwhile: close_notify arrived or the connection is closing
-            }
-            kept.compact();
-            if (kept.position() == 0) {
-                pending = null;
-            } else if (canRead() && data.hasRemaining()) {
-                topUp(data);
-            } else {
-                break;
-            }
-        }
-        if (pending == null && canRead()) {
-            // The common case: records are decrypted straight out of the caller's buffer, no copy.
-            unwrapAll(data);
-        }
-        if (data.hasRemaining() && !stopped && !closeNotifyReceived) {
-            keep(data);
-        }
-    }
-
-    private boolean canRead() {
-        return !paused && !tasksRunning && !stopped && !closeNotifyReceived;
-    }
-
-    private void unwrapAll(ByteBuffer src) throws SSLException {
-        if (!canRead() || !src.hasRemaining()) {
-            return;
-        }
-        ThreadBuffers buffers = ThreadBuffers.get();
-        int size = engine.getSession().getApplicationBufferSize();
-        ByteBuffer lent = buffers.lendApp(size);
-        // Lent out already: this runs inside another connection's delivery on the same thread.
-        appIn = lent != null ? lent : ByteBuffer.allocate(size);
-        try {
-            unwrapInto(src);
-        } finally {
-            if (lent != null) {
-                buffers.returnApp(appIn); // the same buffer, or the bigger one an overflow made
-            }
-            appIn = null;
-        }
-    }
-
-    private void unwrapInto(ByteBuffer src) throws SSLException {
-        int stalls = 0;
-        // Conscrypt may take a record and keep its plaintext (an overflow that consumed bytes) and hands it out
-        // at the next unwrap, even of nothing: while it may hold some, unwrapping goes on after src is empty.
-        boolean engineHolds = false;
-        while (canRead() && (src.hasRemaining() || engineHolds)) {
-            SSLEngineResult r = engine.unwrap(src, appIn);
-            Status status = r.getStatus();
-            engineHolds = r.bytesConsumed() > 0 ? status == Status.BUFFER_OVERFLOW : r.bytesProduced() > 0;
-            if (status == Status.BUFFER_OVERFLOW) {
-                if (appIn.position() == 0) {
-                    appIn = ByteBuffer.allocate(
-                            Math.max(appIn.capacity() * 2, engine.getSession().getApplicationBufferSize()));
-                } else {
-                    deliver();
-                }
-                engineHolds |= r.bytesConsumed() > 0;
-                continue;
-            }
-            if (status == Status.BUFFER_UNDERFLOW) {
-                break; // an incomplete record: the caller keeps it
-            }
-            // Handshake events first: the application hears connectionMade before its first bytes.
-            progress(r);
-            if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && status == Status.OK && ++stalls > 8) {
-                throw new SSLException(
-                        "the TLS engine makes no progress reading (" + engine.getHandshakeStatus() + ")");
-            }
-            if (status == Status.CLOSED) {
-                deliver();
-                closeNotifyReceived = true;
-                pending = null;
-                step(); // TLS 1.2 answers close_notify with close_notify
-                out.flush();
-                peer.closeNotifyReceived();
-                return;
-            }
-        }
-        deliver();
-    }
-
-    private void deliver() {
-        if (appIn != null && appIn.position() > 0) {
-            appIn.flip();
-            try {
-                peer.appData(appIn);
-            } finally {
-                appIn.clear();
-            }
-        }
-    }
-
-    private void topUp(ByteBuffer data) {
-        pending = KeptCiphertext.topUp(pending, data, engine.getSession().getPacketBufferSize());
-    }
-
-    private void keep(ByteBuffer data) {
-        pending = KeptCiphertext.keep(pending, data, engine.getSession().getPacketBufferSize());
     }
 
     /**
@@ -227,7 +105,7 @@ public final class SslPipe {
      * @throws SSLException when the session is closed for writing or the engine fails
      */
     public void send(ByteBuffer... data) throws SSLException {
-        if (!handshakeDone) {
+        if (!handshake.isDone()) {
             throw new IllegalStateException("write before the TLS handshake completed");
         }
         long remaining = 0;
@@ -255,7 +133,7 @@ public final class SslPipe {
             }
             produced = r.bytesProduced();
             if (remaining == 0) {
-                progress(r);
+                handshake.progress(r);
                 continue;
             }
             if (r.getStatus() == Status.CLOSED) {
@@ -266,19 +144,19 @@ public final class SslPipe {
                         "the TLS engine takes no data (handshake status " + r.getHandshakeStatus() + ")");
             }
             remaining -= r.bytesConsumed();
-            progress(r);
+            handshake.progress(r);
         }
     }
 
     /** Sends {@code close_notify} after the records already handed out; later {@link #send}s fail. */
     public void shutdown() throws SSLException {
-        if (shutdown) {
+        if (handshake.isShutdown()) {
             return;
         }
-        shutdown = true;
+        handshake.markShutdown();
         engine.closeOutbound();
         try {
-            step();
+            handshake.step();
         } finally {
             out.flush();
         }
@@ -286,7 +164,7 @@ public final class SslPipe {
 
     /** After an {@link SSLException}: hands out the alert the engine has queued, if any. Never throws. */
     public void flushAlert() {
-        shutdown = true;
+        handshake.markShutdown();
         if (refusedInPlaintext) {
             peer.sslData(ByteBuffer.wrap(RecordGuard.UNEXPECTED_MESSAGE.clone()));
             return;
@@ -307,138 +185,17 @@ public final class SslPipe {
         out.flush();
     }
 
-    /** Runs the handshake as far as it goes without new input. */
-    private void step() throws SSLException {
-        for (; ; ) {
-            HandshakeStatus hs = engine.getHandshakeStatus();
-            if (handshakeDone && hs != HandshakeStatus.NOT_HANDSHAKING && isRenegotiation()) {
-                refuseRenegotiation(hs);
-            }
-            switch (hs) {
-                case NEED_TASK -> {
-                    if (!runTasks()) {
-                        return; // tasksCompleted() goes on
-                    }
-                }
-                case NEED_WRAP -> {
-                    if (!wrapHandshake()) {
-                        return;
-                    }
-                }
-                case NOT_HANDSHAKING -> {
-                    if (started && !handshakeDone && !shutdown && sessionEstablished()) {
-                        handshakeFinished();
-                    }
-                    return;
-                }
-                default -> {
-                    return; // NEED_UNWRAP: wait for the peer
-                }
-            }
-        }
-    }
-
-    /** Wraps one handshake (or alert, close_notify) flight; false once the outbound side is closed. */
-    private boolean wrapHandshake() throws SSLException {
-        SSLEngineResult r = engine.wrap(EMPTY, out.room(packetSize(), 0));
-        if (r.getStatus() == Status.BUFFER_OVERFLOW) {
-            out.fresh(packetSize(), 0);
-            return true;
-        }
-        if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-            handshakeFinished();
-        }
-        if (r.getStatus() == Status.CLOSED) {
-            return false;
-        }
-        if (r.bytesProduced() == 0 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-            throw new SSLException("the TLS engine wants to write but produces nothing");
-        }
-        return true;
-    }
-
-    private void progress(SSLEngineResult r) throws SSLException {
-        if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-            handshakeFinished();
-        }
-        step();
-    }
-
-    /**
-     * TLS 1.3 has no renegotiation: post-handshake messages (tickets, key updates) are fine. Before
-     * 1.3, a new handshake once the first one is done is a renegotiation, which Magnetar refuses for
-     * both sides instead of relying on the JVM-wide {@code jdk.tls.rejectClientInitiatedRenegotiation}.
-     */
-    private boolean isRenegotiation() {
-        return !shutdown
-                && !engine.isInboundDone()
-                && !engine.isOutboundDone()
-                && !"TLSv1.3".equals(engine.getSession().getProtocol());
-    }
-
-    /**
-     * Lets the engine see the renegotiating ClientHello first: with
-     * {@code jdk.tls.rejectClientInitiatedRenegotiation} (set by {@code TlsSettings}) it refuses it with a
-     * fatal handshake_failure alert, which clients and scanners recognise (a close_notify looks like a
-     * renegotiation that succeeded). Refuses it here either way.
-     */
-    private void refuseRenegotiation(HandshakeStatus hs) throws SSLException {
-        if (hs == HandshakeStatus.NEED_TASK) {
-            Runnable task;
-            while ((task = engine.getDelegatedTask()) != null) {
-                task.run();
-            }
-            engine.wrap(EMPTY, out.room(packetSize(), 0)); // throws the engine's refusal, its alert queued
-        }
-        throw new SSLException("TLS renegotiation refused ("
-                + engine.getSession().getProtocol() + "): only the first handshake is allowed");
-    }
-
-    private boolean sessionEstablished() {
-        return !"SSL_NULL_WITH_NULL_NULL".equals(engine.getSession().getCipherSuite());
-    }
-
-    private void handshakeFinished() {
-        if (!handshakeDone) {
-            handshakeDone = true;
-            out.flush(); // the last handshake flight goes out before anything the application writes
-            peer.handshakeCompleted();
-        }
-    }
-
-    /** Runs the delegated tasks now and returns true, or hands them to the peer and returns false. */
-    private boolean runTasks() {
-        // After the first handshake only post-handshake messages (TLS 1.2: none, renegotiation is
-        // refused) could delegate: they are cheap, and running them here keeps send() simple.
-        if (!handshakeDone && peer.offloadTasks(this::runDelegatedTasks)) {
-            tasksRunning = true;
-            return false;
-        }
-        runDelegatedTasks();
-        return true;
-    }
-
-    /** On whichever thread the peer chose: touches nothing but the (thread-safe) engine. */
-    private void runDelegatedTasks() {
-        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
-            task.run();
-        }
-    }
-
     /**
      * The tasks handed to {@link Peer#offloadTasks} have run: goes on with the handshake, then decrypts
      * what was received meanwhile. Does nothing once the pipe is stopped.
      */
     public void tasksCompleted() throws SSLException {
-        if (!tasksRunning) {
-            throw new IllegalStateException("no delegated tasks are running");
-        }
-        tasksRunning = false;
-        if (stopped) {
+        handshake.tasksCompleted();
+        if (inbound.isStopped()) {
             return;
         }
         try {
-            step();
+            handshake.step();
         } finally {
             out.flush();
         }
@@ -451,13 +208,12 @@ public final class SslPipe {
 
     /** Stops (or resumes) decrypting; received ciphertext is kept meanwhile. */
     public void setPaused(boolean paused) {
-        this.paused = paused;
+        inbound.setPaused(paused);
     }
 
     /** Stops decrypting for good and drops what is kept: the connection is closing. */
     public void stop() {
-        stopped = true;
-        pending = null;
+        inbound.stop();
     }
 
     /**
@@ -492,25 +248,25 @@ public final class SslPipe {
 
     /** True while delegated tasks run elsewhere, until {@link #tasksCompleted()}. */
     public boolean isRunningTasks() {
-        return tasksRunning;
+        return handshake.isTasksRunning();
     }
 
     /** True when ciphertext is kept that {@code receive(EMPTY)} would now decrypt. */
     public boolean hasPendingInput() {
-        return pending != null && pending.position() > 0;
+        return inbound.hasPendingInput();
     }
 
     public boolean isHandshakeDone() {
-        return handshakeDone;
+        return handshake.isDone();
     }
 
     /** True once {@code close_notify} was sent (or is queued) or the engine closed its outbound side. */
     public boolean isOutboundClosed() {
-        return shutdown || engine.isOutboundDone();
+        return handshake.isShutdown() || engine.isOutboundDone();
     }
 
     public boolean isCloseNotifyReceived() {
-        return closeNotifyReceived;
+        return inbound.isCloseNotifyReceived();
     }
 
     public SSLSession session() {
