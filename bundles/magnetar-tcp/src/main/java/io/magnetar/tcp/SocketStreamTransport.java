@@ -6,8 +6,6 @@ import io.magnetar.api.StreamTransport;
 import io.magnetar.api.TimerHandle;
 import io.magnetar.loop.SelectorEventLoop;
 import io.magnetar.tcp.internal.Linger;
-import io.magnetar.tcp.internal.WriteBuffer;
-import io.magnetar.tcp.internal.WriteWatermarks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -35,18 +33,15 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     /** Reads per readiness event before other channels get their turn. */
     private static final int MAX_READS_PER_EVENT = 4;
 
-    private final SocketChannel socket;
-    private final Protocol protocol;
-    private final WriteBuffer buffer = new WriteBuffer();
-    private final WriteWatermarks marks = new WriteWatermarks();
+    /** Shared with the output half, which writes to the same socket and pauses the same protocol. */
+    final SocketChannel socket;
+
+    final Protocol protocol;
+    private final SocketStreamOutput output = new SocketStreamOutput(this);
     private boolean readingPaused;
     private boolean eofReceived;
-    private boolean eofRequested;
-    private boolean outputShut;
     /** Closed for the protocol, output shut down; reading and dropping until the peer's FIN. */
     private Linger linger;
-    /** Bytes handed to write since connect; written on the loop, read by metrics from any thread. */
-    private long written;
 
     private TimerHandle lingerTimer;
 
@@ -102,7 +97,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
             return;
         }
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
-            flush();
+            output.flush();
         }
         if ((readyOps & SelectionKey.OP_READ) != 0 && !isLost()) {
             read();
@@ -164,55 +159,13 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
             executeOnLoop(() -> write(data));
             return;
         }
-        if (closing || eofRequested || !data.hasRemaining()) {
-            return;
-        }
-        written += data.remaining();
-        if (writeNow(data) && data.hasRemaining()) {
-            queue(data);
-        }
+        output.write(data);
     }
 
     @Override
     public void writeCopy(ByteBuffer data) {
         assert loop.inEventLoop() : "writeCopy off the loop thread";
-        if (closing || eofRequested || !data.hasRemaining()) {
-            data.position(data.limit());
-            return;
-        }
-        written += data.remaining();
-        if (!writeNow(data) || !data.hasRemaining()) {
-            return; // the common case: no copy, no allocation
-        }
-        ByteBuffer rest = ByteBuffer.allocate(data.remaining());
-        rest.put(data).flip();
-        queue(rest);
-    }
-
-    /**
-     * Writes what the socket takes at once, when nothing is queued before {@code data} (otherwise writes
-     * nothing: order). Returns false when the write failed and the transport is ending.
-     */
-    private boolean writeNow(ByteBuffer data) {
-        if (!buffer.isEmpty()) {
-            return true;
-        }
-        try {
-            socket.write(data);
-            return true;
-        } catch (IOException e) {
-            fatalError(e, "write failed");
-            return false;
-        }
-    }
-
-    /** Queues what the socket did not take, to be flushed when it is writable again. */
-    private void queue(ByteBuffer rest) {
-        if (buffer.isEmpty()) {
-            setInterest(SelectionKey.OP_WRITE, true);
-        }
-        buffer.add(rest);
-        maybePauseProtocol();
+        output.writeCopy(data);
     }
 
     /** The kernel's sendfile ({@code transferTo}) from the queue, in order with the writes around it. */
@@ -224,29 +177,11 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
             return done;
         }
         if (!loop.inEventLoop()) {
-            executeOnLoop(() -> queueFile(file, position, count, done));
+            executeOnLoop(() -> output.queueFile(file, position, count, done));
         } else {
-            queueFile(file, position, count, done);
+            output.queueFile(file, position, count, done);
         }
         return done;
-    }
-
-    private void queueFile(FileChannel file, long position, long count, CompletableFuture<Long> done) {
-        if (closing || eofRequested) {
-            done.completeExceptionally(new IOException("sendFile on a closing transport"));
-            return;
-        }
-        if (count == 0) {
-            done.complete(0L);
-            return;
-        }
-        boolean wasEmpty = buffer.isEmpty();
-        written += count;
-        buffer.addFile(file, position, count, done);
-        if (wasEmpty) {
-            flush(); // sends what the socket takes now, and asks for OP_WRITE for the rest
-        }
-        maybePauseProtocol();
     }
 
     @Override
@@ -255,43 +190,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
             executeOnLoop(() -> writeLines(data));
             return;
         }
-        if (closing || eofRequested) {
-            return;
-        }
-        boolean wasEmpty = buffer.isEmpty();
-        for (ByteBuffer b : data) {
-            if (b.hasRemaining()) {
-                written += b.remaining();
-                buffer.add(b);
-            }
-        }
-        if (wasEmpty && !buffer.isEmpty()) {
-            flush();
-        }
-        maybePauseProtocol();
-    }
-
-    private void flush() {
-        try {
-            buffer.flushTo(socket);
-        } catch (IOException e) {
-            fatalError(e, "write failed");
-            return;
-        }
-        if (!buffer.isEmpty()) {
-            setInterest(SelectionKey.OP_WRITE, true);
-            maybeResumeProtocol();
-            return;
-        }
-        setInterest(SelectionKey.OP_WRITE, false);
-        if (closing) {
-            finishClose();
-            return;
-        }
-        if (eofRequested && !outputShut) {
-            shutdownOutput();
-        }
-        maybeResumeProtocol();
+        output.writeLines(data);
     }
 
     @Override
@@ -305,22 +204,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
             executeOnLoop(this::writeEof);
             return;
         }
-        if (closing || eofRequested) {
-            return;
-        }
-        eofRequested = true;
-        if (buffer.isEmpty()) {
-            shutdownOutput();
-        }
-    }
-
-    private void shutdownOutput() {
-        outputShut = true;
-        try {
-            socket.shutdownOutput();
-        } catch (IOException e) {
-            fatalError(e, "shutdownOutput failed");
-        }
+        output.writeEof();
     }
 
     @Override
@@ -334,25 +218,20 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
         }
         closing = true;
         setInterest(SelectionKey.OP_READ, false);
-        if (buffer.isEmpty()) {
+        if (output.isEmpty()) {
             finishClose();
         }
     }
 
     /** Everything written is flushed: FIN, then linger until the peer's FIN (see the class comment). */
-    private void finishClose() {
+    void finishClose() {
         if (eofReceived || isLost() || !socket.isConnected()) {
             forceClose(null); // the peer sends nothing more: nothing can provoke a reset
             return;
         }
-        if (!outputShut) {
-            outputShut = true;
-            try {
-                socket.shutdownOutput();
-            } catch (IOException e) {
-                forceClose(null);
-                return;
-            }
+        if (!output.shutdownForClose()) {
+            forceClose(null);
+            return;
         }
         linger = new Linger();
         detachProtocol();
@@ -378,7 +257,7 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
 
     @Override
     protected void onForceClose() {
-        buffer.clear();
+        output.clear();
     }
 
     @Override
@@ -414,50 +293,26 @@ public final class SocketStreamTransport extends SocketTransport implements Stre
     @Override
     public void setWriteBufferLimits(int high, int low) {
         assert loop.inEventLoop();
-        marks.set(high, low);
-        maybePauseProtocol();
-        maybeResumeProtocol();
+        output.setLimits(high, low);
     }
 
     @Override
     public long bytesWritten() {
-        return written;
+        return output.written();
     }
 
     @Override
     public long writeBufferSize() {
-        return buffer.size();
+        return output.size();
     }
 
     @Override
     public int writeBufferHighWater() {
-        return marks.high();
+        return output.highWater();
     }
 
     @Override
     public int writeBufferLowWater() {
-        return marks.low();
-    }
-
-    private void maybePauseProtocol() {
-        if (!marks.pauseNow(buffer.size())) {
-            return;
-        }
-        try {
-            protocol.pauseWriting();
-        } catch (Throwable t) {
-            fatalError(t, "pauseWriting threw");
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (isLost() || !marks.resumeNow(buffer.size())) {
-            return;
-        }
-        try {
-            protocol.resumeWriting();
-        } catch (Throwable t) {
-            fatalError(t, "resumeWriting threw");
-        }
+        return output.lowWater();
     }
 }
