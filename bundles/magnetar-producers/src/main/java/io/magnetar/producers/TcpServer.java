@@ -7,7 +7,7 @@ import io.magnetar.api.Server;
 import io.magnetar.api.TransportProvider;
 import io.magnetar.producers.internal.RefusedConnection;
 import io.magnetar.producers.internal.ServerSession;
-import io.magnetar.producers.internal.SessionOwner;
+import io.magnetar.producers.internal.ServerSessions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,11 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToLongFunction;
 
 /**
  * Serves a protocol on a listening socket (pulsar's {@code TcpServer}). {@code maxConnections} is a
@@ -56,32 +52,22 @@ public class TcpServer extends Producer {
     private final int maxConnections;
     private final Duration keepAlive;
     private final Duration closeTimeout;
-    private final Set<ServerSession> open = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger connections = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
-    /** Totals of closed connections; open ones are summed at each read (see {@link #bytesReceived()}). */
-    private final AtomicLong closedBytesReceived = new AtomicLong();
+    /**
+     * Package-private, like {@link #closing}, {@link #retiredBelow} and {@link #checkAllClosed}, for
+     * {@link TcpServerSessionOwner}.
+     */
+    final ServerSessions serverSessions = new ServerSessions();
 
-    private final AtomicLong closedBytesSent = new AtomicLong();
-    private final AtomicLong closedWritePauses = new AtomicLong();
-    private final AtomicLong closedRequests = new AtomicLong();
-    private final AtomicLong connectionErrors = new AtomicLong();
-    /** The largest sums reported: a connection moving from open to closed during a read must not make a total drop. */
-    private final AtomicLong reportedReceived = new AtomicLong();
-
-    private final AtomicLong reportedSent = new AtomicLong();
-    private final AtomicLong reportedPauses = new AtomicLong();
-    private final AtomicLong reportedRequests = new AtomicLong();
-    private final Owner owner = new Owner();
+    private final TcpServerSessionOwner owner = new TcpServerSessionOwner(this);
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
     private volatile Server server;
     /** The factory new connections get, numbered; a session keeps the number it was made with. */
     private volatile Generation current;
     /** Sessions of a generation below this drain: their factory was retired or replaced. */
-    private volatile int retiredBelow;
+    volatile int retiredBelow;
 
     private volatile long startedAt;
-    private volatile boolean closing;
+    volatile boolean closing;
     private CompletableFuture<Void> closeFuture;
 
     protected TcpServer(Builder b) {
@@ -143,19 +129,15 @@ public class TcpServer extends Producer {
         closing = true;
         closeFuture = stopServing()
                 .thenCompose(v -> {
-                    for (ServerSession s : open) {
-                        s.drain();
-                    }
+                    serverSessions.drainAll();
                     checkAllClosed();
                     return allClosed.completeOnTimeout(null, closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 })
                 .thenCompose(v -> {
-                    if (open.isEmpty()) {
+                    if (serverSessions.isEmpty()) {
                         return CompletableFuture.completedFuture(null);
                     }
-                    for (ServerSession s : open) {
-                        s.abort();
-                    }
+                    serverSessions.abortAll();
                     return waitEmpty();
                 })
                 .whenComplete((v, e) -> fireEvent(STOP, this));
@@ -167,7 +149,7 @@ public class TcpServer extends Producer {
         Runnable check = new Runnable() {
             @Override
             public void run() {
-                if (open.isEmpty()) {
+                if (serverSessions.isEmpty()) {
                     empty.complete(null);
                 } else {
                     CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS).execute(this);
@@ -179,17 +161,14 @@ public class TcpServer extends Producer {
         return empty.completeOnTimeout(null, 5, TimeUnit.SECONDS);
     }
 
-    private void checkAllClosed() {
-        if (closing && open.isEmpty()) {
+    void checkAllClosed() {
+        if (closing && serverSessions.isEmpty()) {
             allClosed.complete(null);
         }
     }
 
     private Protocol newSession() {
-        int now = connections.incrementAndGet();
-        if (maxConnections > 0 && now > maxConnections) {
-            connections.decrementAndGet();
-            refused.incrementAndGet();
+        if (!serverSessions.admit(maxConnections)) {
             return new RefusedConnection(maxConnections);
         }
         Generation g = current;
@@ -223,11 +202,7 @@ public class TcpServer extends Producer {
     private void retire(Generation next) {
         current = next;
         retiredBelow = next.number();
-        for (ServerSession s : open) {
-            if (s.generation() < next.number()) {
-                s.retire();
-            }
-        }
+        serverSessions.retireBelow(next.number());
     }
 
     /** Stops taking connections off the backlog; the port stays bound. Thread-safe. */
@@ -260,12 +235,12 @@ public class TcpServer extends Producer {
 
     /** Connections open now. */
     public int connections() {
-        return connections.get();
+        return serverSessions.connections();
     }
 
     /** Connections closed at once because {@code maxConnections} was reached. */
     public long refused() {
-        return refused.get();
+        return serverSessions.refused();
     }
 
     public int maxConnections() {
@@ -283,23 +258,23 @@ public class TcpServer extends Producer {
      * @since 1.2
      */
     public long bytesReceived() {
-        return sum(closedBytesReceived, ServerSession::bytesReceived, reportedReceived);
+        return serverSessions.bytesReceived();
     }
 
     /** Bytes written on this server's connections since it started, as {@link #bytesReceived()}. @since 1.2 */
     public long bytesSent() {
-        return sum(closedBytesSent, ServerSession::bytesSent, reportedSent);
+        return serverSessions.bytesSent();
     }
 
     /** How often a transport asked a connection to pause writing (its peer reads slower than it sends). @since 1.2 */
     public long writePauses() {
-        return sum(closedWritePauses, ServerSession::writePauses, reportedPauses);
+        return serverSessions.writePauses();
     }
 
     /** Exchanges finished on this server's connections: summed over them like {@link #bytesReceived()}. */
     @Override
     public long requestsProcessed() {
-        return sum(closedRequests, ServerSession::requestsProcessed, reportedRequests);
+        return serverSessions.requestsProcessed();
     }
 
     /** Each connection counts its own exchanges ({@link #requestsProcessed()}): no listener per request. */
@@ -308,18 +283,9 @@ public class TcpServer extends Producer {
         return false;
     }
 
-    /** What closed connections left plus what open ones count now, never below a total reported before. */
-    private long sum(AtomicLong closed, ToLongFunction<ServerSession> counter, AtomicLong reported) {
-        long sum = closed.get();
-        for (ServerSession s : open) {
-            sum += counter.applyAsLong(s);
-        }
-        return reported.accumulateAndGet(sum, Math::max);
-    }
-
     /** Connections that ended with an error: a reset, a refused frame, a protocol that threw. @since 1.2 */
     public long connectionErrors() {
-        return connectionErrors.get();
+        return serverSessions.connectionErrors();
     }
 
     /** pulsar's {@code info()}: a {@code server} section and a {@code clients} section. */
@@ -356,61 +322,9 @@ public class TcpServer extends Producer {
         return "TcpServer[" + (address() != null ? address() : endpoint) + "]";
     }
 
-    /** Receives the sessions' reports; kept private so the exported type shows no internal interface. */
-    private final class Owner implements SessionOwner {
-        @Override
-        public void added(ServerSession session) {
-            open.add(session);
-        }
-
-        @Override
-        public void removed(ServerSession session, Protocol inner, Throwable cause) {
-            closedBytesReceived.addAndGet(session.bytesReceived());
-            closedBytesSent.addAndGet(session.bytesSent());
-            closedWritePauses.addAndGet(session.writePauses());
-            closedRequests.addAndGet(session.requestsProcessed());
-            if (cause != null) {
-                connectionErrors.incrementAndGet();
-            }
-            open.remove(session);
-            connections.decrementAndGet();
-            fireEvent(CONNECTION_LOST, inner);
-            checkAllClosed();
-        }
-
-        @Override
-        public void connectionMade(Protocol inner) {
-            fireEvent(CONNECTION_MADE, inner);
-        }
-
-        @Override
-        public boolean hasRequestListeners() {
-            return hasListeners(PRE_REQUEST) || hasListeners(POST_REQUEST);
-        }
-
-        @Override
-        public void preRequest(Object consumer) {
-            if (hasListeners(PRE_REQUEST)) {
-                fireEvent(PRE_REQUEST, consumer);
-            }
-        }
-
-        @Override
-        public void postRequest(Object consumer) {
-            if (hasListeners(POST_REQUEST)) {
-                fireEvent(POST_REQUEST, consumer);
-            }
-        }
-
-        @Override
-        public boolean isClosing() {
-            return closing;
-        }
-
-        @Override
-        public boolean isRetired(int generation) {
-            return generation < retiredBelow;
-        }
+    /** {@code hasListeners} for {@link TcpServerSessionOwner}, which its protected access does not reach. */
+    boolean listensTo(String event) {
+        return hasListeners(event);
     }
 
     /** Builds a {@link TcpServer}. Not thread-safe. */
