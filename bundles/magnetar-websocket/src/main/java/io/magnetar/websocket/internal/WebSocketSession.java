@@ -10,20 +10,17 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.zip.DataFormatException;
 
 /**
  * One WebSocket connection after the upgrade: the connection's last consumer, whose exchange lasts until
  * the connection ends. Reassembles fragmented messages (bounded), validates UTF-8 as text arrives,
  * answers pings, runs the closing handshake, inflates and deflates with permessage-deflate, and closes
- * with the RFC 6455 section 7.4 code for what went wrong (1002, 1007, 1009, 1011).
+ * with the RFC 6455 section 7.4 code for what went wrong (1002, 1007, 1009, 1011). What arrives is held by
+ * an {@link IncomingMessage} (data frames) and a {@link ControlFrame}; the decisions stay here.
  *
  * <p>Confined to its connection's event loop, except the {@link WebSocket} methods, which are thread-safe.
  */
 final class WebSocketSession extends ProtocolConsumer implements WebSocket, FrameReader.Frames {
-
-    /** RFC 6455 close code 1013 (IANA registry): the server is overloaded, try again later. */
-    private static final int TRY_AGAIN_LATER = 1013;
 
     private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
     /** Messages smaller than this go uncompressed (legal per message): deflate would only add bytes. */
@@ -33,21 +30,14 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     private final String path;
     private final SocketAddress remote;
     private final PerMessageDeflate deflate;
-    private final int maxMessage;
     private final FrameReader reader;
     /** The client side masks what it sends and reads unmasked frames. */
     private final boolean client;
 
-    private final Utf8Validator utf8 = new Utf8Validator();
-    private final byte[] control = new byte[125];
-    private int controlLength;
+    private final ControlFrame control = new ControlFrame();
+    private final IncomingMessage message;
     private int frameOpcode;
     private boolean frameFin;
-    /** Opcode of the message being assembled, 0 between messages. */
-    private int messageOpcode;
-
-    private boolean messageCompressed;
-    private final MessageBuffer message = new MessageBuffer();
     /** Frames sent on the loop during a read, written together when it ends. */
     private final FrameBatch out = new FrameBatch();
 
@@ -77,7 +67,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         this.path = path;
         this.remote = remote;
         this.deflate = deflate;
-        this.maxMessage = limits.maxMessage();
+        this.message = new IncomingMessage(deflate, limits.maxMessage());
         this.reader = new FrameReader(this, limits.maxFrame(), deflate != null, !client);
     }
 
@@ -110,45 +100,22 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     public boolean frameStart(int opcode, boolean fin, boolean rsv1, long length) {
         frameOpcode = opcode;
         frameFin = fin;
-        controlLength = 0;
+        control.reset();
         if ((opcode & 0x8) != 0) {
             return true;
         }
-        if (opcode == FrameWriter.CONTINUATION) {
-            if (messageOpcode == 0) {
-                return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "continuation frame without a message");
-            }
-            if (rsv1) {
-                return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "RSV1 on a continuation frame");
-            }
-        } else {
-            if (messageOpcode != 0) {
-                return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "new message before the last one ended");
-            }
-            messageOpcode = opcode;
-            messageCompressed = rsv1;
-            utf8.reset();
-        }
-        if (message.length() + length > maxMessage) {
-            return fail(WebSocketWhiteboard.MESSAGE_TOO_BIG, "message over " + maxMessage + " bytes");
-        }
-        return true;
+        int refused = message.frameStart(opcode, rsv1, length);
+        return refused == 0 || fail(refused, message.refusal());
     }
 
     @Override
     public boolean payload(byte[] a, int from, int to) {
         if ((frameOpcode & 0x8) != 0) {
-            System.arraycopy(a, from, control, controlLength, to - from);
-            controlLength += to - from;
+            control.append(a, from, to);
             return true;
         }
-        if (messageOpcode == FrameWriter.TEXT && !messageCompressed && !utf8.feed(a, from, to)) {
-            return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text is not UTF-8");
-        }
-        if (!message.append(a, from, to)) {
-            return fail(TRY_AGAIN_LATER, "server input buffers full");
-        }
-        return true;
+        int refused = message.payload(a, from, to);
+        return refused == 0 || fail(refused, message.refusal());
     }
 
     @Override
@@ -156,8 +123,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         switch (frameOpcode) {
             case FrameWriter.PING -> {
                 if (!closeSent) {
-                    writeFrame(
-                            transport(), FrameWriter.frame(FrameWriter.PONG, false, control, 0, controlLength, client));
+                    writeFrame(transport(), control.pong(client));
                 }
                 return true;
             }
@@ -174,8 +140,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     }
 
     private boolean messageComplete() {
-        int opcode = messageOpcode;
-        messageOpcode = 0;
+        int opcode = message.end();
         try {
             return deliver(opcode);
         } finally {
@@ -184,30 +149,16 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     }
 
     private boolean deliver(int opcode) {
-        if (messageCompressed) {
-            try {
-                if (!message.inflate(deflate, maxMessage)) {
-                    return fail(WebSocketWhiteboard.MESSAGE_TOO_BIG, "message inflates past " + maxMessage + " bytes");
-                }
-            } catch (DataFormatException e) {
-                return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "invalid deflate data: " + e.getMessage());
-            }
-            if (opcode == FrameWriter.TEXT) {
-                utf8.reset();
-                if (!utf8.feed(message.array(), 0, message.length())) {
-                    return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text is not UTF-8");
-                }
-            }
-        }
-        if (opcode == FrameWriter.TEXT && !utf8.isComplete()) {
-            return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "text ends inside a UTF-8 character");
+        int refused = message.complete(opcode);
+        if (refused != 0) {
+            return fail(refused, message.refusal());
         }
         // Called directly, not through a lambda: a message costs no allocation of ours (a text, its String).
         try {
             if (opcode == FrameWriter.TEXT) {
-                handler.onText(this, new String(message.array(), 0, message.length(), StandardCharsets.UTF_8));
+                handler.onText(this, message.text());
             } else {
-                handler.onBinary(this, message.view());
+                handler.onBinary(this, message.binary());
             }
         } catch (RuntimeException e) {
             handlerThrew(e);
@@ -216,39 +167,20 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     }
 
     private boolean closeReceived() {
-        int code = WebSocketWhiteboard.NO_STATUS;
-        String reason = "";
-        if (controlLength == 1) {
-            return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "close frame with a one-byte payload");
+        int refused = control.checkClose();
+        if (refused != 0) {
+            return fail(refused, control.refusal());
         }
-        if (controlLength >= 2) {
-            code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
-            if (!validCloseCode(code)) {
-                return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "close code " + code + " may not be sent");
-            }
-            Utf8Validator check = new Utf8Validator();
-            if (!check.feed(control, 2, controlLength) || !check.isComplete()) {
-                return fail(WebSocketWhiteboard.INVALID_PAYLOAD, "close reason is not UTF-8");
-            }
-            reason = new String(control, 2, controlLength - 2, StandardCharsets.UTF_8);
-        }
+        int code = control.closeCode();
+        String reason = control.closeReason();
         if (!closeSent) {
             closeSent = true;
-            writeFrame(
-                    transport(),
-                    code == WebSocketWhiteboard.NO_STATUS
-                            ? FrameWriter.frame(FrameWriter.CLOSE, false, control, 0, 0, client)
-                            : FrameWriter.close(code, "", client));
+            writeFrame(transport(), control.closeReply(client));
         }
         reader.stop();
         notifyClosed(code, reason);
         transport().close(); // the server closes TCP first (RFC 6455 section 7.1.1)
         return false;
-    }
-
-    /** RFC 6455 section 7.4: the codes an endpoint may send, 1000-1003, 1007-1014, 3000-4999. */
-    static boolean validCloseCode(int code) {
-        return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
     }
 
     @Override
