@@ -9,7 +9,6 @@ import io.magnetar.api.metrics.Readiness;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -61,10 +60,9 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
     private boolean active;
     private EndpointState state = EndpointState.WAITING;
     private String reason = "not activated";
-    private RunningEndpoint running;
-    private EndpointSettings runningSettings;
-    private long runningTransportId;
-    private long runningProtocolId;
+    /** What runs, null when nothing does. */
+    private EndpointRun running;
+
     private ServiceRegistration<?> registration;
     private CompletableFuture<Void> stopping;
     private int generation;
@@ -168,14 +166,10 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         ServiceSet.Entry<?> p = !active
                 ? null
                 : datagram ? datagramProtocols.best(settings.protocol()) : protocols.best(settings.protocol());
-        String protocolKind = (datagram ? "datagram protocol '" : "protocol '") + settings.protocol() + "'";
+        String protocolKind = EndpointReports.protocolKind(datagram, settings.protocol());
         if (running != null) {
-            if (t != null
-                    && t.id() == runningTransportId
-                    && settings.equals(runningSettings)
-                    && running.canReplaceProtocol()
-                    && (state == EndpointState.SERVING || retired)) {
-                if (p != null && p.id() != runningProtocolId) {
+            if (running.keepsPort(t, settings) && (state == EndpointState.SERVING || retired)) {
+                if (p != null && !running.serves(p)) {
                     replaceProtocol(p, protocolKind);
                     return;
                 }
@@ -184,33 +178,17 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
                     return;
                 }
             }
-            if (t != null
-                    && p != null
-                    && t.id() == runningTransportId
-                    && p.id() == runningProtocolId
-                    && settings.equals(runningSettings)) {
+            if (running.startedFrom(t, p, settings)) {
                 return;
             }
-            stop(
-                    t == null && active
-                            ? "transport '" + settings.transport() + "' left"
-                            : p == null && active
-                                    ? protocolKind + " left"
-                                    : active ? "configuration or services changed" : "endpoint deactivated");
+            stop(EndpointReports.stopReason(settings, active, t != null, p != null, protocolKind));
             return;
         }
         if (!active) {
             return;
         }
         if (t == null || p == null) {
-            String missing = (t == null ? "transport '" + settings.transport() + "'" : "")
-                    + (t == null && p == null ? " and " : "")
-                    + (p == null ? protocolKind : "");
-            String why = "waiting for " + missing + " service ("
-                    + (t == null
-                            ? FeatureHints.hint(context, "transport", settings.transport())
-                            : FeatureHints.hint(context, "protocol", settings.protocol()))
-                    + ")";
+            String why = EndpointReports.waitingReason(context, settings, t != null, p != null, protocolKind);
             if (state != EndpointState.WAITING || !why.equals(reason)) {
                 LOG.log(Level.INFO, "endpoint {0} on {1}: {2}", settings.name(), settings.address(), why);
             }
@@ -227,10 +205,7 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         EndpointSettings s = settings;
         RunningEndpoint server = RunningEndpoint.create(s, t.service(), p.service());
         int gen = ++generation;
-        running = server;
-        runningSettings = s;
-        runningTransportId = t.id();
-        runningProtocolId = p.id();
+        running = new EndpointRun(server, s, t.id(), p.id());
         state = EndpointState.STARTING;
         reason = "";
         server.start().whenComplete((ok, error) -> started(gen, server, error));
@@ -239,17 +214,14 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
     // The close callback logs a failed close of the superseded server.
     @SuppressWarnings("FutureReturnValueIgnored")
     private synchronized void started(int gen, RunningEndpoint server, Throwable error) {
-        if (gen != generation || running != server) {
+        if (gen != generation || running == null || running.server() != server) {
             String name = settings.name();
             server.close().whenComplete((v, e) -> logCloseFailure(name, e)); // superseded while binding
             return;
         }
         if (error != null) {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause()
-                    : error;
+            Throwable cause = EndpointReports.startFailure(error);
             running = null;
-            runningSettings = null;
             state = EndpointState.FAILED;
             reason = String.valueOf(cause.getMessage());
             LOG.log(
@@ -263,14 +235,7 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         }
         state = EndpointState.SERVING;
         InetSocketAddress bound = server.address();
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("magnetar.endpoint", settings.name());
-        props.put(Server.ADDRESS, bound.getAddress().getHostAddress() + ":" + bound.getPort());
-        props.put("magnetar.port", bound.getPort());
-        props.put(TransportProvider.TRANSPORT, settings.transport());
-        props.put(ProtocolFactory.PROTOCOL, settings.protocol());
-        props.put(MetricSource.JMX_TYPE, "Endpoint");
-        props.put(MetricSource.JMX_NAME, settings.name());
+        Map<String, Object> props = EndpointReports.serviceProperties(settings, bound);
         registration = context.registerService(
                 new String[] {Server.class.getName(), MetricSource.class.getName()},
                 new ServedEndpoint(server, settings),
@@ -286,8 +251,7 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
 
     /** A new protocol service behind the bound port; the old one's connections finish and close. */
     private void replaceProtocol(ServiceSet.Entry<?> p, String protocolKind) {
-        running.replaceProtocol(p.service());
-        runningProtocolId = p.id();
+        running.replaceProtocol(p);
         retired = false;
         state = EndpointState.SERVING;
         reason = "";
@@ -305,12 +269,10 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
             return;
         }
         retired = true;
-        running.retireProtocol();
+        running.server().retireProtocol();
         Duration grace = settings.protocolGrace();
         state = EndpointState.WAITING;
-        reason = "waiting for " + protocolKind + " service; port kept bound for " + grace.toMillis() / 1000.0
-                + " s, clients wait in the backlog (" + FeatureHints.hint(context, "protocol", settings.protocol())
-                + ")";
+        reason = EndpointReports.retiredReason(context, settings, protocolKind);
         LOG.log(Level.INFO, "endpoint {0} on {1}: {2}", settings.name(), address(), reason);
         int gen = generation;
         CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS)
@@ -319,8 +281,7 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
 
     private synchronized void graceExpired(int gen, String protocolKind) {
         if (gen == generation && retired && running != null) {
-            stop(protocolKind + " left and no replacement came within "
-                    + settings.protocolGrace().toMillis() / 1000.0 + " s");
+            stop(EndpointReports.graceExpiredReason(settings, protocolKind));
         }
     }
 
@@ -328,9 +289,8 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
     @SuppressWarnings("FutureReturnValueIgnored")
     private void stop(String why) {
         retired = false;
-        RunningEndpoint server = running;
+        RunningEndpoint server = running.server();
         running = null;
-        runningSettings = null;
         generation++;
         if (registration != null) {
             try {
@@ -402,44 +362,24 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
 
     @Override
     public synchronized String address() {
-        if (running != null && running.address() != null) {
-            InetSocketAddress a = running.address();
-            return a.getAddress().getHostAddress() + ":" + a.getPort();
+        if (running != null && running.server().address() != null) {
+            return EndpointReports.hostPort(running.server().address());
         }
         return settings.address();
     }
 
     @Override
     public synchronized int connections() {
-        return running == null ? 0 : running.connections();
+        return running == null ? 0 : running.server().connections();
     }
 
     @Override
     public synchronized long requests() {
-        return running == null ? 0 : running.requests();
+        return running == null ? 0 : running.server().requests();
     }
 
     @Override
     public synchronized Map<String, Object> info() {
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("name", settings.name());
-        info.put("transport", settings.transport());
-        info.put("protocol", settings.protocol());
-        info.put("address", address());
-        info.put("state", state);
-        info.put("reason", reason);
-        if (RunningEndpoint.isDatagram(settings.transport())) {
-            info.put("maxRequests", settings.maxRequests());
-        } else {
-            info.put("maxConnections", settings.maxConnections());
-            info.put("backlog", settings.endpoint().backlog());
-            info.put("keepAlive", settings.keepAlive().toMillis() / 1000.0);
-            info.put("protocolGrace", settings.protocolGrace().toMillis() / 1000.0);
-        }
-        info.put("properties", EndpointSettings.masked(settings.endpoint().properties()));
-        if (running != null) {
-            info.putAll(running.info());
-        }
-        return info;
+        return EndpointReports.info(settings, address(), state, reason, running == null ? null : running.server());
     }
 }
