@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -44,24 +46,38 @@ final class Magnetar implements AutoCloseable {
         Files.writeString(echoCfg, Files.readString(echoCfg).replaceAll("(?m)^port\\s*=.*$", "port = " + port));
     }
 
-    /** A copy of the assembled home in {@code target}, file dates kept. */
+    /** A copy of the assembled home in {@code target}, dates kept (see {@link #copyTree}). */
     static Path copyOfDist(Path target) throws IOException {
         Path dist = Path.of(System.getProperty("magnetar.dist", "../launcher/target/magnetar"))
                 .toAbsolutePath();
         if (!Files.isDirectory(dist.resolve("bundle"))) {
             throw new IllegalStateException("no assembled launcher at " + dist + ": build the reactor first");
         }
-        try (Stream<Path> all = Files.walk(dist)) {
+        return copyTree(dist, target);
+    }
+
+    /**
+     * {@code from} copied to {@code to} with the dates of files and folders kept, as {@code cp -a}, a
+     * backup's restore or {@code tar x} keep them: nothing in the copy is newer than it was in {@code from}.
+     */
+    static Path copyTree(Path from, Path to) throws IOException {
+        List<Path> folders = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(from)) {
             for (Path p : (Iterable<Path>) all::iterator) {
-                Path to = target.resolve(dist.relativize(p).toString());
+                Path target = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
+                    Files.createDirectories(target);
+                    folders.add(p);
                 } else {
-                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         }
-        return target;
+        for (Path folder : folders) { // after their contents: adding a file changes a folder's date
+            Files.setLastModifiedTime(
+                    to.resolve(from.relativize(folder).toString()), Files.getLastModifiedTime(folder));
+        }
+        return to;
     }
 
     Path home() {
