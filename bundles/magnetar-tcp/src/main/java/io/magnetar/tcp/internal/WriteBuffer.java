@@ -78,21 +78,24 @@ public final class WriteBuffer {
         size += count;
     }
 
-    /** Drops everything; file regions still waiting fail with {@code cause}. */
-    public void clear(IOException cause) {
+    /**
+     * Drops everything; file regions still waiting fail with an {@link IOException}. Every closing
+     * connection calls this, so the exception (and its stack trace) is made only when a region waits.
+     */
+    public void clear() {
         if (queue != null) {
+            IOException cause = null;
             for (Object o : queue) {
                 if (o instanceof FileRegion r) {
+                    if (cause == null) {
+                        cause = new IOException("the connection closed before the file was sent");
+                    }
                     r.done.completeExceptionally(cause);
                 }
             }
         }
         queue = null;
         size = 0;
-    }
-
-    public void clear() {
-        clear(new IOException("the connection closed before the file was sent"));
     }
 
     /**
