@@ -181,6 +181,7 @@ final class HttpConnection extends Connection {
     public void connectionLost(Throwable cause) {
         cancelTimers();
         parser().release();
+        writer.release(); // a read that threw may have left it holding the loop's buffer
         super.connectionLost(cause);
     }
 

@@ -2,16 +2,19 @@ package io.magnetar.protocol.http;
 
 import io.magnetar.api.StreamTransport;
 import io.magnetar.protocol.http.internal.HttpDate;
+import io.magnetar.protocol.http.internal.LoopOutput;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Encodes responses into one reusable output buffer and hands it to the transport with
+ * Encodes responses into an output buffer and hands it to the transport with
  * {@link StreamTransport#writeCopy}, which copies only what the socket does not take at once; so the
  * responses to requests that arrived together leave in one write and, in steady state, nothing is
- * allocated. Bodies over {@link #COPY_BODY_UP_TO} are not copied: their (immutable) array is written as is.
+ * allocated. The buffer is the event loop thread's shared one ({@link LoopOutput}), borrowed at the
+ * first response and given back at the flush, so an idle connection keeps no output buffer. Bodies
+ * over {@link #COPY_BODY_UP_TO} are not copied: their (immutable) array is written as is.
  *
  * <p>Confined to its connection's event loop.
  */
@@ -28,7 +31,9 @@ final class ResponseWriter {
     /** Past this much pending output, write now rather than grow the buffer. */
     static final int FLUSH_AT = 16 * 1024;
 
+    /** A buffer of its own (the shared one is lent, or too small) starts this large. */
     private static final int INITIAL = 4 * 1024;
+
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CLOSE = ascii("Connection: close\r\n");
     private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
@@ -37,7 +42,13 @@ final class ResponseWriter {
     private static final System.Logger LOG = System.getLogger(ResponseWriter.class.getName());
 
     private StreamTransport transport;
-    private ByteBuffer out = ByteBuffer.allocate(INITIAL);
+    /** The pending output: null while there is none; the thread's shared buffer when {@link #lent}. */
+    private ByteBuffer out;
+
+    private boolean lent;
+    /** The loop thread's output buffer, looked up once: the writer never leaves that thread. */
+    private LoopOutput shared;
+
     private long writes;
 
     private static byte[] ascii(String s) {
@@ -155,29 +166,56 @@ final class ResponseWriter {
         flush();
     }
 
+    /** Makes room for {@code size} more bytes: flushes first when the pending output has not that much left. */
     private void reserve(int size) {
-        if (out.remaining() < size) {
-            flush();
-            if (out.capacity() < size) {
-                out = ByteBuffer.allocate(size);
-            }
+        if (out != null && out.remaining() >= size) {
+            return;
+        }
+        flush();
+        if (shared == null) {
+            shared = LoopOutput.get();
+        }
+        out = shared.lend(size);
+        lent = out != null;
+        if (!lent) {
+            out = ByteBuffer.allocate(Math.max(INITIAL, size));
         }
     }
 
-    /** Hands the pending output to the transport. */
+    /** Hands the pending output to the transport, and the buffer back. */
     void flush() {
-        if (out.position() == 0) {
+        if (out == null) {
             return;
         }
-        out.flip();
-        transport.writeCopy(out);
-        writes++;
-        // A buffer grown for one big head goes back to normal size.
-        out = out.capacity() > FLUSH_AT + COPY_BODY_UP_TO ? ByteBuffer.allocate(INITIAL) : out.clear();
+        if (out.position() > 0) {
+            out.flip();
+            transport.writeCopy(out);
+            writes++;
+        }
+        release();
+    }
+
+    /** Drops the pending output unsent (the connection is gone) and gives the buffer back. */
+    void release() {
+        if (lent) {
+            shared.giveBack();
+            lent = false;
+        }
+        out = null;
     }
 
     boolean hasPending() {
-        return out.position() > 0;
+        return out != null && out.position() > 0;
+    }
+
+    /** True while this writer holds an output buffer (tests: an idle connection holds none). */
+    boolean holdsBuffer() {
+        return out != null;
+    }
+
+    /** True while the buffer it holds is the loop thread's shared one. */
+    boolean holdsLoopBuffer() {
+        return lent;
     }
 
     /** Writes handed to the transport so far (tests check batching with it). */
