@@ -2,7 +2,7 @@ package io.magnetar.protocol.http;
 
 import io.magnetar.api.StreamTransport;
 import io.magnetar.protocol.http.internal.HttpDate;
-import io.magnetar.protocol.http.internal.LoopOutput;
+import io.magnetar.protocols.codec.PendingOutput;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
  * Encodes responses into an output buffer and hands it to the transport with
  * {@link StreamTransport#writeCopy}, which copies only what the socket does not take at once; so the
  * responses to requests that arrived together leave in one write and, in steady state, nothing is
- * allocated. The buffer is the event loop thread's shared one ({@link LoopOutput}), borrowed at the
+ * allocated. The buffer is the event loop thread's shared one ({@link PendingOutput}), borrowed at the
  * first response and given back at the flush, so an idle connection keeps no output buffer. Bodies
  * over {@link #COPY_BODY_UP_TO} are not copied: their (immutable) array is written as is.
  *
@@ -31,9 +31,6 @@ final class ResponseWriter {
     /** Past this much pending output, write now rather than grow the buffer. */
     static final int FLUSH_AT = 16 * 1024;
 
-    /** A buffer of its own (the shared one is lent, or too small) starts this large. */
-    private static final int INITIAL = 4 * 1024;
-
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CLOSE = ascii("Connection: close\r\n");
     private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
@@ -42,13 +39,7 @@ final class ResponseWriter {
     private static final System.Logger LOG = System.getLogger(ResponseWriter.class.getName());
 
     private StreamTransport transport;
-    /** The pending output: null while there is none; the thread's shared buffer when {@link #lent}. */
-    private ByteBuffer out;
-
-    private boolean lent;
-    /** The loop thread's output buffer, looked up once: the writer never leaves that thread. */
-    private LoopOutput shared;
-
+    private final PendingOutput output = new PendingOutput();
     private long writes;
 
     private static byte[] ascii(String s) {
@@ -57,6 +48,7 @@ final class ResponseWriter {
 
     void attach(StreamTransport t) {
         this.transport = t;
+        output.attach(t);
     }
 
     /**
@@ -78,14 +70,14 @@ final class ResponseWriter {
                 + CRLF.length
                 + (copyBody ? body.length : 0)
                 + (copyFile ? (int) file.length() : 0);
-        reserve(size);
+        ByteBuffer out = output.reserve(size);
         out.put(head).put(date);
         if (connection != null) {
             out.put(connection);
         }
         out.put(CRLF);
         if (copyFile) {
-            readFile(file);
+            readFile(out, file);
             return;
         }
         if (file != null) {
@@ -102,13 +94,13 @@ final class ResponseWriter {
             writes++;
             return;
         }
-        if (out.position() >= FLUSH_AT) {
+        if (output.pending() >= FLUSH_AT) {
             flush();
         }
     }
 
     /** A small file body read into the output buffer after its head; a file gone or shorter ends the connection. */
-    private void readFile(HttpResponse.FileBody file) {
+    private void readFile(ByteBuffer out, HttpResponse.FileBody file) {
         int end = out.position() + (int) file.length();
         try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
             ByteBuffer view = out.duplicate();
@@ -128,7 +120,7 @@ final class ResponseWriter {
             transport.abort(); // the head promised a length: a reset tells the client the body is not coming
             return;
         }
-        if (out.position() >= FLUSH_AT) {
+        if (output.pending() >= FLUSH_AT) {
             flush();
         }
     }
@@ -161,61 +153,34 @@ final class ResponseWriter {
 
     /** Sends {@code 100 Continue} now: the client is waiting for it before it sends the body. */
     void writeContinue() {
-        reserve(CONTINUE.length);
-        out.put(CONTINUE);
+        output.reserve(CONTINUE.length).put(CONTINUE);
         flush();
-    }
-
-    /** Makes room for {@code size} more bytes: flushes first when the pending output has not that much left. */
-    private void reserve(int size) {
-        if (out != null && out.remaining() >= size) {
-            return;
-        }
-        flush();
-        if (shared == null) {
-            shared = LoopOutput.get();
-        }
-        out = shared.lend(size);
-        lent = out != null;
-        if (!lent) {
-            out = ByteBuffer.allocate(Math.max(INITIAL, size));
-        }
     }
 
     /** Hands the pending output to the transport, and the buffer back. */
     void flush() {
-        if (out == null) {
-            return;
-        }
-        if (out.position() > 0) {
-            out.flip();
-            transport.writeCopy(out);
+        if (output.flush()) {
             writes++;
         }
-        release();
     }
 
     /** Drops the pending output unsent (the connection is gone) and gives the buffer back. */
     void release() {
-        if (lent) {
-            shared.giveBack();
-            lent = false;
-        }
-        out = null;
+        output.release();
     }
 
     boolean hasPending() {
-        return out != null && out.position() > 0;
+        return output.pending() > 0;
     }
 
     /** True while this writer holds an output buffer (tests: an idle connection holds none). */
     boolean holdsBuffer() {
-        return out != null;
+        return output.holdsBuffer();
     }
 
     /** True while the buffer it holds is the loop thread's shared one. */
     boolean holdsLoopBuffer() {
-        return lent;
+        return output.holdsSharedBuffer();
     }
 
     /** Writes handed to the transport so far (tests check batching with it). */

@@ -5,8 +5,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Writes frames: a length prefix before the payload, or a delimiter after it, with one write. On the
- * transport's loop the frame is assembled in a buffer this encoder reuses and handed over with
- * {@code writeCopy} (no allocation per frame); from another thread a new buffer is written.
+ * transport's loop the frame is assembled in the loop thread's shared output buffer ({@link PendingOutput})
+ * and handed over with {@code writeCopy} (no allocation per frame, and no buffer kept between frames);
+ * from another thread a new buffer is written.
  *
  * <p>Use one per connection: its loop path is confined to that connection's loop; the other path is
  * thread-safe.
@@ -15,7 +16,7 @@ public final class FrameEncoder {
 
     private final int prefixLength;
     private final byte[] delimiter;
-    private ByteBuffer out;
+    private final PendingOutput output = new PendingOutput();
 
     private FrameEncoder(int prefixLength, byte[] delimiter) {
         this.prefixLength = prefixLength;
@@ -46,24 +47,19 @@ public final class FrameEncoder {
         boolean onLoop = t.loop().inEventLoop();
         ByteBuffer b;
         if (onLoop) {
-            if (out == null || out.capacity() < size) {
-                out = ByteBuffer.allocate(Math.max(size, 1024));
-            }
-            b = out.clear();
+            output.attach(t);
+            b = output.reserve(size);
         } else {
             b = ByteBuffer.allocate(size);
         }
         for (int i = prefixLength - 1; i >= 0; i--) {
             b.put((byte) (length >>> (8 * i)));
         }
-        b.put(payload).put(delimiter).flip();
+        b.put(payload).put(delimiter);
         if (onLoop) {
-            t.writeCopy(b);
-            if (out.capacity() > 64 * 1024) {
-                out = null; // kept for small frames only
-            }
+            output.flush();
         } else {
-            t.write(b);
+            t.write(b.flip());
         }
     }
 }

@@ -6,7 +6,7 @@
  * protocol bundle depends on {@code api} and {@code protocols} only.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.magnetar.protocols.codec;
 
 import org.osgi.annotation.bundle.Export;

@@ -39,7 +39,13 @@ final class FrameReader {
     private final byte[] mask = new byte[4];
     private long payloadLeft = -1;
     private int maskIndex;
-    private byte[] scratch = new byte[4096];
+    /**
+     * Where payload bytes are unmasked on their way to {@link Frames#payload}: the thread's, shared by its
+     * connections (no user code runs while it is in use), so an idle connection keeps none.
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[8 * 1024]);
+
+    private byte[] scratch;
     private boolean failed;
 
     FrameReader(Frames frames, long maxFrame, boolean rsv1Allowed, boolean expectMasked) {
@@ -145,19 +151,23 @@ final class FrameReader {
     }
 
     private void readPayload(ByteBuffer data) {
+        if (scratch == null) {
+            scratch = SCRATCH.get(); // looked up once: the reader stays on its loop thread
+        }
         int n = (int) Math.min(payloadLeft, data.remaining());
-        if (scratch.length < n) {
-            scratch = new byte[Math.max(n, scratch.length * 2)];
-        }
-        data.get(scratch, 0, n);
-        for (int i = 0; i < n; i++) {
-            scratch[i] ^= mask[maskIndex];
-            maskIndex = (maskIndex + 1) & 3;
-        }
-        payloadLeft -= n;
-        if (!frames.payload(scratch, 0, n)) {
-            failed = true;
-            return;
+        while (n > 0) {
+            int k = Math.min(n, scratch.length);
+            data.get(scratch, 0, k);
+            for (int i = 0; i < k; i++) {
+                scratch[i] ^= mask[maskIndex];
+                maskIndex = (maskIndex + 1) & 3;
+            }
+            payloadLeft -= k;
+            n -= k;
+            if (!frames.payload(scratch, 0, k)) {
+                failed = true;
+                return;
+            }
         }
         if (payloadLeft == 0) {
             payloadLeft = -1;

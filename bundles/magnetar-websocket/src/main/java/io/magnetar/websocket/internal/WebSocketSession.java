@@ -327,6 +327,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
     protected void onConnectionLost(Throwable cause) {
         reader.stop();
         message.release();
+        out.release();
         notifyClosed(WebSocketWhiteboard.ABNORMAL, cause == null ? "" : String.valueOf(cause.getMessage()));
         if (deflate != null) {
             deflate.close();

@@ -1,12 +1,14 @@
 package io.magnetar.protocol.resp.internal;
 
 import io.magnetar.api.StreamTransport;
+import io.magnetar.protocols.codec.PendingOutput;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes RESP2 replies into one reusable output buffer and hands it to the transport with
- * {@link StreamTransport#writeCopy}, which copies only what the socket does not take at once: the
+ * Encodes RESP2 replies into the loop thread's shared output buffer ({@link PendingOutput}: lent at the
+ * first reply, given back at the flush, so an idle connection keeps none) and hands it to the transport
+ * with {@link StreamTransport#writeCopy}, which copies only what the socket does not take at once: the
  * replies to the commands of one read leave in one write and, in steady state, nothing is allocated.
  * Stored values over {@link #COPY_UP_TO} are not copied: their array, never changed once stored, is
  * written as it is.
@@ -26,7 +28,6 @@ final class ReplyWriter {
     static final byte[] NULL_ARRAY = ascii("*-1\r\n");
     static final byte[] EMPTY_ARRAY = ascii("*0\r\n");
 
-    private static final int INITIAL = 4 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
 
     private final byte[] digits = new byte[Ascii.MAX_LONG_CHARS];
@@ -34,7 +35,7 @@ final class ReplyWriter {
     private final byte[] valueDigits = new byte[Ascii.MAX_LONG_CHARS];
 
     private StreamTransport transport;
-    private ByteBuffer out = ByteBuffer.allocate(INITIAL);
+    private final PendingOutput output = new PendingOutput();
 
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
@@ -42,12 +43,12 @@ final class ReplyWriter {
 
     void attach(StreamTransport t) {
         this.transport = t;
+        output.attach(t);
     }
 
     /** A reply encoded in advance ({@link #OK}, {@link #PONG}, ...). */
     void raw(byte[] encoded) {
-        reserve(encoded.length);
-        out.put(encoded);
+        output.reserve(encoded.length).put(encoded);
         flushIfFull();
     }
 
@@ -63,8 +64,7 @@ final class ReplyWriter {
                 m[i] = ' ';
             }
         }
-        reserve(m.length + 3);
-        out.put((byte) '-').put(m).put(CRLF);
+        output.reserve(m.length + 3).put((byte) '-').put(m).put(CRLF);
         flushIfFull();
     }
 
@@ -96,8 +96,7 @@ final class ReplyWriter {
             flush();
             transport.writeCopy(ByteBuffer.wrap(a, offset, length));
         } else {
-            reserve(length + CRLF.length);
-            out.put(a, offset, length);
+            output.reserve(length + CRLF.length).put(a, offset, length);
         }
         raw(CRLF);
     }
@@ -111,33 +110,25 @@ final class ReplyWriter {
     /** {@code <type><n>\r\n}. */
     private void header(byte type, long n) {
         int start = Ascii.format(n, digits);
-        reserve(1 + digits.length - start + CRLF.length);
-        out.put(type).put(digits, start, digits.length - start).put(CRLF);
-    }
-
-    private void reserve(int size) {
-        if (out.remaining() < size) {
-            flush();
-            if (out.capacity() < size) {
-                out = ByteBuffer.allocate(size);
-            }
-        }
+        output.reserve(1 + digits.length - start + CRLF.length)
+                .put(type)
+                .put(digits, start, digits.length - start)
+                .put(CRLF);
     }
 
     private void flushIfFull() {
-        if (out.position() >= FLUSH_AT) {
+        if (output.pending() >= FLUSH_AT) {
             flush();
         }
     }
 
-    /** Hands the pending output to the transport. */
+    /** Hands the pending output to the transport, and the buffer back. */
     void flush() {
-        if (out.position() == 0) {
-            return;
-        }
-        out.flip();
-        transport.writeCopy(out);
-        // A buffer grown for one big reply goes back to its normal size.
-        out = out.capacity() > FLUSH_AT + COPY_UP_TO ? ByteBuffer.allocate(INITIAL) : out.clear();
+        output.flush();
+    }
+
+    /** Drops the pending output unsent (the connection is gone) and gives the buffer back. */
+    void release() {
+        output.release();
     }
 }

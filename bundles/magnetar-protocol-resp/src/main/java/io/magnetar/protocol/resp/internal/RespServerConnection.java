@@ -119,6 +119,7 @@ public final class RespServerConnection extends Connection {
     public void connectionLost(Throwable cause) {
         linger.cancel();
         parser.args().release();
+        writer.release(); // a read that threw may have left it holding the loop's buffer
         stats.connectionLost();
         super.connectionLost(cause);
     }
