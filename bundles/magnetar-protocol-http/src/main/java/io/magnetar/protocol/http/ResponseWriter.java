@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
  * Encodes responses into an output buffer and hands it to the transport with
  * {@link StreamTransport#writeCopy}, which copies only what the socket does not take at once; so the
  * responses to requests that arrived together leave in one write and, in steady state, nothing is
- * allocated. The buffer is the event loop thread's shared one ({@link PendingOutput}), borrowed at the
+ * allocated. The buffer is one of the event loop thread's shared ones ({@link PendingOutput}), borrowed at the
  * first response and given back at the flush, so an idle connection keeps no output buffer. Bodies
  * over {@link #COPY_BODY_UP_TO} are not copied: their (immutable) array is written as is.
  *

@@ -5,8 +5,8 @@ import io.magnetar.protocols.codec.PendingOutput;
 import java.nio.ByteBuffer;
 
 /**
- * Unmasked frames sent on the loop, header and payload appended to the loop thread's shared output
- * buffer ({@link PendingOutput}) and handed to the transport together (with {@code writeCopy}, which
+ * Unmasked frames sent on the loop, header and payload appended to one of the loop thread's shared output
+ * buffers ({@link PendingOutput}) and handed to the transport together (with {@code writeCopy}, which
  * copies only what the socket does not take), so the echoes of one read leave in one write, a steady
  * stream of frames allocates nothing, and an idle connection keeps no output buffer.
  *

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes RESP2 replies into the loop thread's shared output buffer ({@link PendingOutput}: lent at the
+ * Encodes RESP2 replies into one of the loop thread's shared output buffers ({@link PendingOutput}: lent at the
  * first reply, given back at the flush, so an idle connection keeps none) and hands it to the transport
  * with {@link StreamTransport#writeCopy}, which copies only what the socket does not take at once: the
  * replies to the commands of one read leave in one write and, in steady state, nothing is allocated.
