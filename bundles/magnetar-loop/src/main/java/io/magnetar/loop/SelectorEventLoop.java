@@ -76,8 +76,7 @@ public final class SelectorEventLoop implements EventLoop {
         }
     }
 
-    /** The loop thread's name. */
-    /** Selects made (loop iterations). Any thread; for metrics. @since 1.1 */
+    /** Selects made, failed ones included (loop iterations). Any thread; for metrics. @since 1.1 */
     public long selects() {
         return selects;
     }
@@ -92,6 +91,7 @@ public final class SelectorEventLoop implements EventLoop {
         return busyNanos;
     }
 
+    /** The loop thread's name. */
     public String name() {
         return thread.getName();
     }
