@@ -27,37 +27,23 @@ public final class PendingOutput {
     /** A buffer of its own starts this large. */
     private static final int OWN_INITIAL = 4 * 1024;
 
-    private static final ThreadLocal<Shared> SHARED = ThreadLocal.withInitial(Shared::new);
-
-    /** One per thread: its shared buffers not lent now. */
-    private static final class Shared {
-        final ByteBuffer[] free = new ByteBuffer[SHARED_PER_THREAD];
-        int freeCount;
-        int made;
-
-        ByteBuffer lend() {
-            if (freeCount > 0) {
-                ByteBuffer b = free[--freeCount];
-                free[freeCount] = null;
-                return b.clear();
-            }
-            if (made < SHARED_PER_THREAD) {
-                made++;
-                return ByteBuffer.allocate(SHARED_CAPACITY);
-            }
-            return null;
-        }
-
-        void giveBack(ByteBuffer b) {
-            free[freeCount++] = b;
-        }
-    }
+    /** Stands in the thread's slots for a shared buffer not made yet. */
+    private static final ByteBuffer NOT_MADE = ByteBuffer.allocate(0);
+    /**
+     * Per thread, its shared buffers: a slot is null while its buffer is lent. Only JDK types in the value,
+     * so a loop thread that outlives an update of this bundle does not keep its old class loader.
+     */
+    private static final ThreadLocal<ByteBuffer[]> SHARED = ThreadLocal.withInitial(() -> {
+        ByteBuffer[] slots = new ByteBuffer[SHARED_PER_THREAD];
+        java.util.Arrays.fill(slots, NOT_MADE);
+        return slots;
+    });
 
     private StreamTransport transport;
     /** The pending output; null while there is none. */
     private ByteBuffer out;
     /** The thread's shared buffers, looked up once: the connection never leaves its thread. */
-    private Shared shared;
+    private ByteBuffer[] shared;
 
     private boolean lent;
 
@@ -78,7 +64,7 @@ public final class PendingOutput {
         if (shared == null) {
             shared = SHARED.get();
         }
-        out = size <= SHARED_CAPACITY ? shared.lend() : null;
+        out = size <= SHARED_CAPACITY ? lend(shared) : null;
         lent = out != null;
         if (!lent) {
             out = ByteBuffer.allocate(Math.max(OWN_INITIAL, size));
@@ -108,10 +94,30 @@ public final class PendingOutput {
     /** Drops the pending bytes unsent (the connection is gone) and gives the buffer back. */
     public void release() {
         if (lent) {
-            shared.giveBack(out);
+            giveBack(shared, out);
             lent = false;
         }
         out = null;
+    }
+
+    private static ByteBuffer lend(ByteBuffer[] slots) {
+        for (int i = 0; i < slots.length; i++) {
+            ByteBuffer b = slots[i];
+            if (b != null) {
+                slots[i] = null;
+                return b == NOT_MADE ? ByteBuffer.allocate(SHARED_CAPACITY) : b.clear();
+            }
+        }
+        return null;
+    }
+
+    private static void giveBack(ByteBuffer[] slots, ByteBuffer b) {
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] == null) {
+                slots[i] = b;
+                return;
+            }
+        }
     }
 
     /** True while a buffer is held: there is output pending, or a reserve not yet flushed. */

@@ -75,16 +75,15 @@ final class PipeInbound {
         if (!canRead() || !src.hasRemaining()) {
             return;
         }
-        ThreadBuffers buffers = ThreadBuffers.get();
         int size = engine.getSession().getApplicationBufferSize();
-        ByteBuffer lent = buffers.lendApp(size);
+        ByteBuffer lent = ThreadBuffers.lendApp(size);
         // Lent out already: this runs inside another connection's delivery on the same thread.
         appIn = lent != null ? lent : ByteBuffer.allocate(size);
         try {
             unwrapInto(src);
         } finally {
             if (lent != null) {
-                buffers.returnApp(appIn); // the same buffer, or the bigger one an overflow made
+                ThreadBuffers.returnApp(appIn); // the same buffer, or the bigger one an overflow made
             }
             appIn = null;
         }

@@ -50,7 +50,7 @@ final class RecordOutput {
     ByteBuffer fresh(int packetSize, long plaintext) {
         flush();
         handedOut = 0;
-        chunk = ThreadBuffers.get().lendRecords(MAX_RECORDS_PER_CHUNK * packetSize);
+        chunk = ThreadBuffers.lendRecords(MAX_RECORDS_PER_CHUNK * packetSize);
         shared = chunk != null;
         if (!shared) {
             long records = plaintext / MAX_PLAINTEXT + 1;
@@ -72,7 +72,7 @@ final class RecordOutput {
             receiver.accept(records.slice());
         }
         if (shared) {
-            ThreadBuffers.get().returnRecords();
+            ThreadBuffers.returnRecords(chunk);
         }
         // A chunk of its own is let go too: the receiver holds what it was handed, and an idle connection
         // keeps nothing. Such chunks are rare (only inside another connection's callback).

@@ -9,54 +9,48 @@ import java.nio.ByteBuffer;
  * one call and gives it back before returning; one that finds it borrowed (a connection working inside
  * another's callback on the same thread) uses a buffer of its own for that call.
  *
- * <p>Confined to its thread (a {@link ThreadLocal}).
+ * <p>Confined to its thread (a {@link ThreadLocal} holding only JDK types, so a loop thread that outlives an
+ * update of this bundle does not keep its old class loader).
  */
 final class ThreadBuffers {
 
-    private static final ThreadLocal<ThreadBuffers> LOCAL = ThreadLocal.withInitial(ThreadBuffers::new);
+    private static final int APP = 0;
+    private static final int RECORDS = 1;
+    /** Stands in a slot for a buffer not made yet; a lent buffer's slot is null. */
+    private static final ByteBuffer NOT_MADE = ByteBuffer.allocate(0);
 
-    private ByteBuffer app;
-    private boolean appLent;
-    private ByteBuffer records;
-    private boolean recordsLent;
+    private static final ThreadLocal<ByteBuffer[]> LOCAL =
+            ThreadLocal.withInitial(() -> new ByteBuffer[] {NOT_MADE, NOT_MADE});
 
     private ThreadBuffers() {}
 
-    static ThreadBuffers get() {
-        return LOCAL.get();
-    }
-
     /** A cleared buffer of at least {@code size} bytes for decrypted data; null when already lent. */
-    ByteBuffer lendApp(int size) {
-        if (appLent) {
-            return null;
-        }
-        if (app == null || app.capacity() < size) {
-            app = ByteBuffer.allocate(size);
-        }
-        appLent = true;
-        return app.clear();
+    static ByteBuffer lendApp(int size) {
+        return lend(APP, size);
     }
 
     /** Takes back the decrypted-data buffer (possibly a bigger replacement the borrower made). */
-    void returnApp(ByteBuffer buffer) {
-        app = buffer;
-        appLent = false;
+    static void returnApp(ByteBuffer buffer) {
+        LOCAL.get()[APP] = buffer;
     }
 
     /** A cleared buffer of at least {@code size} bytes for records; null when already lent. */
-    ByteBuffer lendRecords(int size) {
-        if (recordsLent) {
-            return null;
-        }
-        if (records == null || records.capacity() < size) {
-            records = ByteBuffer.allocate(size);
-        }
-        recordsLent = true;
-        return records.clear();
+    static ByteBuffer lendRecords(int size) {
+        return lend(RECORDS, size);
     }
 
-    void returnRecords() {
-        recordsLent = false;
+    /** Takes back the records buffer. */
+    static void returnRecords(ByteBuffer buffer) {
+        LOCAL.get()[RECORDS] = buffer;
+    }
+
+    private static ByteBuffer lend(int slot, int size) {
+        ByteBuffer[] slots = LOCAL.get();
+        ByteBuffer b = slots[slot];
+        if (b == null) {
+            return null;
+        }
+        slots[slot] = null;
+        return b.capacity() < size ? ByteBuffer.allocate(size) : b.clear();
     }
 }
