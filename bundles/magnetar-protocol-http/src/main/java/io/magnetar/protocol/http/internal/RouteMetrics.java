@@ -51,14 +51,12 @@ public final class RouteMetrics {
     public static final RouteMetrics UNMATCHED = of("unmatched");
 
     private final String route;
-    /** Every thread's cell, kept after the thread ends: counts only grow. */
+    /**
+     * Every thread's cell, kept after the thread ends: counts only grow. Found by the thread's id rather than
+     * a {@code ThreadLocal}, whose value (a cell, of this bundle's class) would keep the bundle's class loader
+     * on every loop thread after an update of the bundle.
+     */
     private final List<Cell> cells = new CopyOnWriteArrayList<>();
-
-    private final ThreadLocal<Cell> mine = ThreadLocal.withInitial(() -> {
-        Cell cell = new Cell();
-        cells.add(cell);
-        return cell;
-    });
 
     /**
      * One thread's counts of this route. A caller confined to one thread (a connection on its loop)
@@ -68,8 +66,12 @@ public final class RouteMetrics {
      */
     public static final class Cell {
         private final long[] counts = new long[CELL_LONGS];
+        /** The id of the thread that writes it. */
+        private final long owner;
 
-        private Cell() {}
+        private Cell(long owner) {
+            this.owner = owner;
+        }
 
         /** One request answered with {@code status}, {@code nanos} after its first byte was read; on this cell's thread. */
         public void record(int status, long nanos) {
@@ -103,9 +105,18 @@ public final class RouteMetrics {
         return ALL.computeIfAbsent(pattern, RouteMetrics::new);
     }
 
-    /** The calling thread's cell of this route. */
+    /** The calling thread's cell of this route (callers keep it: a lookup among the threads' cells). */
     public Cell cell() {
-        return mine.get();
+        long me = Thread.currentThread().getId();
+        for (int i = 0, n = cells.size(); i < n; i++) {
+            Cell c = cells.get(i);
+            if (c.owner == me) {
+                return c;
+            }
+        }
+        Cell mine = new Cell(me); // only this thread adds its own cell: no other can race it in
+        cells.add(mine);
+        return mine;
     }
 
     private long sum(int i) {
