@@ -1,0 +1,76 @@
+package io.magnetar.itests;
+
+import static io.magnetar.itests.Magnetar.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.ref.WeakReference;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+/**
+ * A protocol bundle updated and refreshed in a real Felix lets its old revision go: the event loops that
+ * served it (they belong to the loop bundle and live on) must not keep its class loader. Each update would
+ * otherwise keep a whole copy of the bundle's classes for the life of the process.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class BundleUpdateClassLoaderIT {
+
+    private static final int REQUESTS = 20;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anUpdatedHttpBundleThatServedRequestsLeavesNoClassLoaderBehind() throws Exception {
+        try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
+            m.writeEtc(
+                    "io.magnetar.endpoint-web.cfg", "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = 0\n");
+            serve(m.awaitServing("web"));
+            Bundle http = m.bundle("magnetar-protocol-http");
+            WeakReference<ClassLoader> old =
+                    new WeakReference<>(http.adapt(BundleWiring.class).getClassLoader());
+
+            http.update();
+            refresh(m, http);
+            await("HTTP bundle active again", () -> http.getState() == Bundle.ACTIVE);
+            serve(m.awaitServing("web"));
+
+            await("the old revision's class loader collected", Duration.ofSeconds(60), () -> {
+                System.gc();
+                return old.get() == null;
+            });
+            assertThat(old.get()).isNull();
+        }
+    }
+
+    private static void serve(int port) throws Exception {
+        for (int i = 0; i < REQUESTS; i++) {
+            String out = Scrape.curl("http://127.0.0.1:" + port + "/plaintext");
+            assertThat(Scrape.status(out)).isEqualTo(200);
+        }
+    }
+
+    private static void refresh(Magnetar m, Bundle bundle) throws InterruptedException {
+        FrameworkWiring wiring = m.context().getBundle(0).adapt(FrameworkWiring.class);
+        CountDownLatch refreshed = new CountDownLatch(1);
+        wiring.refreshBundles(List.of(bundle), event -> {
+            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                refreshed.countDown();
+            }
+        });
+        assertThat(refreshed.await(60, TimeUnit.SECONDS))
+                .as("packages refreshed")
+                .isTrue();
+    }
+}
