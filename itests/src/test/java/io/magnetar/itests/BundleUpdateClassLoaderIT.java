@@ -4,6 +4,9 @@ import static io.magnetar.itests.Magnetar.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.ref.WeakReference;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +54,37 @@ class BundleUpdateClassLoaderIT {
                 return old.get() == null;
             });
             assertThat(old.get()).isNull();
+        }
+    }
+
+    @Test
+    void anUpdatedRespBundleThatServedCommandsLeavesNoClassLoaderBehind() throws Exception {
+        try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
+            m.writeEtc("io.magnetar.endpoint-kv.cfg", "transport = tcp\nprotocol = resp\nhost = 127.0.0.1\nport = 0\n");
+            ping(m.awaitServing("kv"));
+            Bundle resp = m.bundle("magnetar-protocol-resp");
+            WeakReference<ClassLoader> old =
+                    new WeakReference<>(resp.adapt(BundleWiring.class).getClassLoader());
+
+            resp.update();
+            refresh(m, resp);
+            await("RESP bundle active again", () -> resp.getState() == Bundle.ACTIVE);
+            ping(m.awaitServing("kv"));
+
+            await("the old revision's class loader collected", Duration.ofSeconds(60), () -> {
+                System.gc();
+                return old.get() == null;
+            });
+            assertThat(old.get()).isNull();
+        }
+    }
+
+    private static void ping(int port) throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("PING\r\n".repeat(REQUESTS).getBytes(StandardCharsets.US_ASCII));
+            byte[] want = "+PONG\r\n".repeat(REQUESTS).getBytes(StandardCharsets.US_ASCII);
+            assertThat(s.getInputStream().readNBytes(want.length)).isEqualTo(want);
         }
     }
 
