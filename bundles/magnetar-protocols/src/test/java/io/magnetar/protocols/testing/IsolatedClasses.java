@@ -6,6 +6,7 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Classes of one package loaded again by a class loader of their own, as an updated bundle's are, so a test
@@ -13,6 +14,8 @@ import java.util.concurrent.ExecutorService;
  * Everything outside the package comes from the test's own class loader.
  */
 public final class IsolatedClasses extends ClassLoader {
+
+    private static final Duration COLLECTED_WITHIN = Duration.ofSeconds(20);
 
     private final String packagePrefix;
 
@@ -48,23 +51,29 @@ public final class IsolatedClasses extends ClassLoader {
     }
 
     /**
-     * Runs {@code use} (given a fresh loader for {@code packageName}) on {@code thread}, drops the loader, and
-     * returns whether it was collected within {@code within} while the thread lives on.
+     * Runs {@code use} (given a fresh loader for {@code packageName}) on a thread of its own that stays alive, as
+     * an event loop outlives a bundle update, drops the loader, and returns whether it was collected within
+     * 20 s while that thread still lives.
      */
-    public static boolean collectedAfterUse(String packageName, ExecutorService thread, UseOf use, Duration within)
-            throws Exception {
-        WeakReference<ClassLoader> loader = thread.submit((Callable<WeakReference<ClassLoader>>) () -> {
-                    IsolatedClasses classes = new IsolatedClasses(packageName);
-                    use.run(classes);
-                    return new WeakReference<>(classes);
-                })
-                .get();
-        long deadline = System.nanoTime() + within.toNanos();
-        while (loader.get() != null && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.onSpinWait();
+    public static boolean collectedAfterUse(String packageName, UseOf use) throws Exception {
+        ExecutorService loopThread = Executors.newSingleThreadExecutor();
+        try {
+            WeakReference<ClassLoader> loader = loopThread
+                    .submit((Callable<WeakReference<ClassLoader>>) () -> {
+                        IsolatedClasses classes = new IsolatedClasses(packageName);
+                        use.run(classes);
+                        return new WeakReference<>(classes);
+                    })
+                    .get();
+            long deadline = System.nanoTime() + COLLECTED_WITHIN.toNanos();
+            while (loader.get() != null && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.onSpinWait();
+            }
+            return loader.get() == null;
+        } finally {
+            loopThread.shutdownNow();
         }
-        return loader.get() == null;
     }
 
     /** What a test does with the classes of the fresh loader. */
