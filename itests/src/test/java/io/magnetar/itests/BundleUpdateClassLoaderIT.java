@@ -3,6 +3,7 @@ package io.magnetar.itests;
 import static io.magnetar.itests.Magnetar.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.DataInputStream;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,14 +25,16 @@ import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
- * A protocol bundle updated and refreshed in a real Felix lets its old revision go: the event loops that
- * served it (they belong to the loop bundle and live on) must not keep its class loader. Each update would
- * otherwise keep a whole copy of the bundle's classes for the life of the process.
+ * A protocol or transport bundle (HTTP, RESP, WebSocket, TLS) updated and refreshed in a real Felix lets its old
+ * revision go: the event loops that served it (they belong to the loop bundle and live on) must not keep its class
+ * loader. Each update would otherwise keep a whole copy of the bundle's classes for the life of the process.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class BundleUpdateClassLoaderIT {
 
     private static final int REQUESTS = 20;
+    private static final int MESSAGES = 5;
+    private static final String PASSWORD = "changeit";
 
     @TempDir
     Path tmp;
@@ -49,11 +54,7 @@ class BundleUpdateClassLoaderIT {
             await("HTTP bundle active again", () -> http.getState() == Bundle.ACTIVE);
             serve(m.awaitServing("web"));
 
-            await("the old revision's class loader collected", Duration.ofSeconds(60), () -> {
-                System.gc();
-                return old.get() == null;
-            });
-            assertThat(old.get()).isNull();
+            awaitCollected(old);
         }
     }
 
@@ -71,11 +72,94 @@ class BundleUpdateClassLoaderIT {
             await("RESP bundle active again", () -> resp.getState() == Bundle.ACTIVE);
             ping(m.awaitServing("kv"));
 
-            await("the old revision's class loader collected", Duration.ofSeconds(60), () -> {
-                System.gc();
-                return old.get() == null;
-            });
-            assertThat(old.get()).isNull();
+            awaitCollected(old);
+        }
+    }
+
+    @Test
+    void anUpdatedWebSocketBundleThatServedMessagesLeavesNoClassLoaderBehind() throws Exception {
+        try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
+            m.writeEtc(
+                    "io.magnetar.endpoint-web.cfg", "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = 0\n");
+            echoMessages(m.awaitServing("web"));
+            Bundle ws = m.bundle("magnetar-websocket");
+            WeakReference<ClassLoader> old =
+                    new WeakReference<>(ws.adapt(BundleWiring.class).getClassLoader());
+
+            ws.update();
+            refresh(m, ws);
+            await("WebSocket bundle active again", () -> ws.getState() == Bundle.ACTIVE);
+            echoMessages(m.awaitServing("web"));
+
+            awaitCollected(old);
+        }
+    }
+
+    @Test
+    void anUpdatedTlsBundleThatServedConnectionsLeavesNoClassLoaderBehind() throws Exception {
+        Path store = TlsEndpointIT.keyStore(tmp.resolve("server.p12"), PASSWORD);
+        try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
+            m.writeEtc(
+                    "io.magnetar.endpoint-secure.cfg",
+                    String.join(
+                            "\n",
+                            "transport = tls",
+                            "protocol = echo",
+                            "host = 127.0.0.1",
+                            "port = 0",
+                            "tls.keyStore = " + store,
+                            "tls.keyStorePassword = " + PASSWORD,
+                            ""));
+            SSLContext client = TlsEndpointIT.trusting(store, PASSWORD);
+            echoOverTls(client, m.awaitServing("secure"));
+            Bundle tls = m.bundle("magnetar-tls");
+            WeakReference<ClassLoader> old =
+                    new WeakReference<>(tls.adapt(BundleWiring.class).getClassLoader());
+
+            tls.update();
+            refresh(m, tls);
+            await("TLS bundle active again", () -> tls.getState() == Bundle.ACTIVE);
+            echoOverTls(client, m.awaitServing("secure"));
+
+            awaitCollected(old);
+        }
+    }
+
+    private static void awaitCollected(WeakReference<ClassLoader> old) {
+        await("the old revision's class loader collected", Duration.ofSeconds(60), () -> {
+            System.gc();
+            return old.get() == null;
+        });
+        assertThat(old.get()).isNull();
+    }
+
+    /** Text messages echoed on /ws/echo, each on a connection of its own, closed by the client's close frame. */
+    private static void echoMessages(int port) throws Exception {
+        for (int i = 0; i < MESSAGES; i++) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(10_000);
+                assertThat(WebSockets.handshake(s, "/ws/echo")).startsWith("HTTP/1.1 101");
+                byte[] text = ("message " + i).getBytes(StandardCharsets.UTF_8);
+                s.getOutputStream().write(WebSockets.clientFrame(0x1, true, text));
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                assertThat(in.readUnsignedByte()).isEqualTo(0x81);
+                assertThat(in.readUnsignedByte()).isEqualTo(text.length);
+                assertThat(in.readNBytes(text.length)).isEqualTo(text);
+                s.getOutputStream().write(WebSockets.clientFrame(0x8, true, new byte[] {0x03, (byte) 0xE8}));
+                assertThat(in.readUnsignedByte()).isEqualTo(0x88);
+            }
+        }
+    }
+
+    private static void echoOverTls(SSLContext client, int port) throws Exception {
+        for (int i = 0; i < MESSAGES; i++) {
+            try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                byte[] message = ("hello " + i + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                s.getOutputStream().write(message);
+                assertThat(new DataInputStream(s.getInputStream()).readNBytes(message.length))
+                        .isEqualTo(message);
+            }
         }
     }
 
