@@ -2,11 +2,15 @@ package io.magnetar.protocol.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.magnetar.protocols.ProtocolConsumer;
 import io.magnetar.protocols.testing.FakeTransport;
 import io.magnetar.protocols.testing.ManualLoop;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -28,12 +32,23 @@ class HttpConnectionTest {
             .get("/boom", r -> {
                 throw new IllegalStateException("boom");
             })
+            .get("/upgrade", r -> HttpResponse.switchingProtocols("test", Map.of(), Recorder::new))
             .routeAsync("GET", "/slow", r -> {
                 CompletableFuture<HttpResponse> f = new CompletableFuture<>();
                 slow.add(f);
                 return f;
             })
             .build();
+    /** What the upgraded connection's consumers were given, in order. */
+    private final StringBuilder upgraded = new StringBuilder();
+
+    private final class Recorder extends ProtocolConsumer {
+        @Override
+        protected void dataReceived(ByteBuffer data) {
+            upgraded.append(StandardCharsets.US_ASCII.decode(data));
+        }
+    }
+
     private HttpConnection connection;
     private FakeTransport transport;
 
@@ -335,5 +350,24 @@ class HttpConnectionTest {
         connection.resumeWriting();
 
         assertThat(transport.isReading()).isTrue();
+    }
+
+    @Test
+    void anUpgradedConnectionHandsTheBytesAfterTheRequestOnAndLetsItsParserGo() throws Exception {
+        open(LIMITS);
+
+        transport.receive("GET /upgrade HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\nfirst");
+        loop.runTasks();
+        transport.receive("GET /plaintext HTTP/1.1\r\n\r\n");
+
+        RawResponse r = responses().get(0);
+        assertThat(r.status()).isEqualTo(101);
+        assertThat(r.header("upgrade")).isEqualTo("test");
+        assertThat(upgraded).hasToString("firstGET /plaintext HTTP/1.1\r\n\r\n");
+        assertThat(connection.parser())
+                .as("the request parser is not kept for the new protocol")
+                .isNull();
+        transport.receiveEof();
+        assertThat(transport.takeText()).isEmpty();
     }
 }
