@@ -15,7 +15,11 @@ import java.nio.charset.StandardCharsets;
  */
 final class ControlFrame {
 
-    private final byte[] payload = new byte[125];
+    private static final byte[] NONE = new byte[0];
+
+    /** Made at the first control frame with a payload: most connections never get one. */
+    private byte[] payload = NONE;
+
     private int length;
     private String refusal = "";
 
@@ -26,6 +30,9 @@ final class ControlFrame {
 
     /** Adds payload bytes {@code a[from, to)}; the frame reader has checked they fit. */
     void append(byte[] a, int from, int to) {
+        if (payload == NONE) {
+            payload = new byte[125];
+        }
         System.arraycopy(a, from, payload, length, to - from);
         length += to - from;
     }

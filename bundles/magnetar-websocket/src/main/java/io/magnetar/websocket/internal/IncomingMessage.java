@@ -11,7 +11,9 @@ import java.util.zip.DataFormatException;
  * arrives, and its inflation once complete. A frame or message the connection must refuse is answered with
  * the close code for it (0: none) and {@link #refusal()} says why; the session fails the connection with
  * them, so the failure is logged and sent in one place. Reused from one message to the next, so a stream of
- * messages allocates nothing here (a text, its String).
+ * messages allocates nothing here (a text, its String). A message of one uncompressed frame that arrived
+ * whole in one read is not copied: it is delivered from where the frame reader unmasked it (the loop
+ * thread's scratch), so a connection that only ever gets such messages holds no message buffer.
  *
  * <p>Confined to its connection's event loop.
  */
@@ -28,6 +30,17 @@ final class IncomingMessage {
     private int opcode;
 
     private boolean compressed;
+    /** The current frame: the only one of its message, uncompressed; its payload length. */
+    private boolean single;
+
+    private long frameLength;
+    /** The message as {@code direct[0, directLength)}, not copied; null when it is in {@link #message}. */
+    private byte[] direct;
+
+    private int directLength;
+    /** A view of the scratch array, kept: a binary message costs no allocation either way. */
+    private ByteBuffer directView;
+
     private String refusal = "";
 
     /** {@code deflate} null when permessage-deflate was not agreed. */
@@ -38,9 +51,10 @@ final class IncomingMessage {
 
     /**
      * A data frame begins: a continuation, or the first frame of a message of {@code frameOpcode};
-     * {@code length} payload bytes follow. The close code refusing it, or 0.
+     * {@code length} payload bytes follow, and {@code fin} says whether it is the message's last frame. The
+     * close code refusing it, or 0.
      */
-    int frameStart(int frameOpcode, boolean rsv1, long length) {
+    int frameStart(int frameOpcode, boolean fin, boolean rsv1, long length) {
         if (frameOpcode == FrameWriter.CONTINUATION) {
             if (opcode == 0) {
                 return refuse(WebSocketWhiteboard.PROTOCOL_ERROR, "continuation frame without a message");
@@ -56,6 +70,8 @@ final class IncomingMessage {
             compressed = rsv1;
             utf8.reset();
         }
+        single = fin && !compressed && frameOpcode != FrameWriter.CONTINUATION;
+        frameLength = length;
         if (message.length() + length > maxMessage) {
             return refuse(WebSocketWhiteboard.MESSAGE_TOO_BIG, "message over " + maxMessage + " bytes");
         }
@@ -66,6 +82,11 @@ final class IncomingMessage {
     int payload(byte[] a, int from, int to) {
         if (opcode == FrameWriter.TEXT && !compressed && !utf8.feed(a, from, to)) {
             return refuse(WebSocketWhiteboard.INVALID_PAYLOAD, "text is not UTF-8");
+        }
+        if (single && from == 0 && to == frameLength && message.length() == 0) {
+            direct = a; // valid until the frame ends: the reader unmasks nothing more before
+            directLength = to;
+            return 0;
         }
         if (!message.append(a, from, to)) {
             return refuse(TRY_AGAIN_LATER, "server input buffers full");
@@ -109,16 +130,27 @@ final class IncomingMessage {
 
     /** The completed message as text. */
     String text() {
+        if (direct != null) {
+            return new String(direct, 0, directLength, StandardCharsets.UTF_8);
+        }
         return new String(message.array(), 0, message.length(), StandardCharsets.UTF_8);
     }
 
     /** The completed message as a buffer, valid until {@link #clear}. */
     ByteBuffer binary() {
-        return message.view();
+        if (direct == null) {
+            return message.view();
+        }
+        if (directView == null || directView.array() != direct) {
+            directView = ByteBuffer.wrap(direct);
+        }
+        directView.clear().limit(directLength);
+        return directView;
     }
 
     /** Empties it for the next message. */
     void clear() {
+        direct = null;
         message.clear();
     }
 

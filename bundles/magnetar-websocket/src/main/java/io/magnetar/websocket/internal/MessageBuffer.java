@@ -9,7 +9,10 @@ import java.util.zip.DataFormatException;
 /**
  * The payload of the message being assembled from its frames, reused from one message to the next, so
  * a stream of messages allocates nothing here; a buffer grown past 64 KiB is let go after its message,
- * so an idle connection keeps no large one. The content is {@code array()[0, length())}.
+ * so an idle connection keeps no large one. Made at the first message that needs it (most are delivered
+ * without a copy: {@link IncomingMessage}). The content is {@code array()[0, length())}. The first
+ * {@value #INITIAL} bytes are the connection's own; growth past them is taken from the process-wide
+ * {@link InputBudget}.
  *
  * <p>Confined to its connection's event loop.
  */
@@ -18,8 +21,10 @@ final class MessageBuffer {
     static final int KEEP = 64 * 1024;
     private static final int INITIAL = 1024;
 
-    private byte[] buffer = new byte[INITIAL];
-    private ByteBuffer bufferView = ByteBuffer.wrap(buffer);
+    private static final byte[] NONE = new byte[0];
+
+    private byte[] buffer = NONE;
+    private ByteBuffer bufferView;
     /** The content: the buffer, or the inflated copy of it. */
     private byte[] content = buffer;
 
@@ -38,8 +43,8 @@ final class MessageBuffer {
     boolean append(byte[] a, int from, int to) {
         int n = to - from;
         if (length + n > buffer.length) {
-            int size = Math.max(length + n, buffer.length * 2);
-            if (!InputBudget.take(size - buffer.length)) {
+            int size = Math.max(length + n, Math.max(INITIAL, buffer.length * 2));
+            if (!InputBudget.take(size - Math.max(INITIAL, buffer.length))) {
                 return false;
             }
             buffer = Arrays.copyOf(buffer, size);
@@ -70,6 +75,9 @@ final class MessageBuffer {
 
     /** The content as a buffer, valid until {@link #clear}. */
     ByteBuffer view() {
+        if (bufferView == null) {
+            bufferView = ByteBuffer.wrap(buffer);
+        }
         ByteBuffer view = content == buffer ? bufferView : ByteBuffer.wrap(content);
         view.clear().limit(length);
         return view;
@@ -86,9 +94,9 @@ final class MessageBuffer {
 
     /** Gives the grown buffer back to the budget: after a large message, or when the connection is gone. */
     void release() {
-        InputBudget.give(buffer.length - INITIAL);
-        buffer = new byte[INITIAL];
-        bufferView = ByteBuffer.wrap(buffer);
+        InputBudget.give(Math.max(0, buffer.length - INITIAL));
+        buffer = NONE;
+        bufferView = null;
         content = buffer;
         length = 0;
     }

@@ -104,7 +104,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         if ((opcode & 0x8) != 0) {
             return true;
         }
-        int refused = message.frameStart(opcode, rsv1, length);
+        int refused = message.frameStart(opcode, fin, rsv1, length);
         return refused == 0 || fail(refused, message.refusal());
     }
 
