@@ -22,11 +22,18 @@ import java.util.zip.Inflater;
 final class PerMessageDeflate {
 
     private static final byte[] TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
+    /** The largest LZ77 window (client_max_window_bits 15): what a peer's next stream may refer back into. */
+    private static final int WINDOW = 32 * 1024;
 
     private final String response;
     private Deflater deflater;
     private Inflater inflater;
     private byte[] chunk = new byte[8192];
+    /**
+     * Once the peer has ended a message with a final block: the last {@link #WINDOW} bytes it sent, which
+     * the next stream starts from; null until then (most peers flush and never end the stream).
+     */
+    private byte[] history;
 
     /** Our deflater forgets its window after each message; our inflater does (the peer's deflater will). */
     private final boolean resetDeflater;
@@ -103,6 +110,7 @@ final class PerMessageDeflate {
         }
         boolean serverNoTakeover = false;
         boolean clientNoTakeover = false;
+        boolean serverBits = false;
         String clientBits = null;
         List<String> seen = new ArrayList<>();
         for (int i = 1; i < parts.length; i++) {
@@ -132,6 +140,7 @@ final class PerMessageDeflate {
                     if (bits == null || bits != 15) {
                         return null; // valid but below what the JDK's deflater can honour, or invalid
                     }
+                    serverBits = true;
                 }
                 case "client_max_window_bits" -> {
                     if (value != null && bits(value) == null) {
@@ -150,6 +159,9 @@ final class PerMessageDeflate {
         }
         if (clientNoTakeover) {
             reply.append("; client_no_context_takeover");
+        }
+        if (serverBits) {
+            reply.append("; server_max_window_bits=15"); // RFC 7692 section 7.1.2.1: accepted by answering it
         }
         if (clientBits != null) {
             reply.append("; client_max_window_bits=").append(clientBits); // only when the client offered it
@@ -181,11 +193,42 @@ final class PerMessageDeflate {
         if (inflater == null) {
             inflater = new Inflater(true);
         }
-        boolean ok = inflateFrom(in, length, out, max) && inflateFrom(TAIL, TAIL.length, out, max);
+        boolean ok =
+                inflateFrom(in, length, out, max) && (inflater.finished() || inflateFrom(TAIL, TAIL.length, out, max));
         if (resetInflater) {
             inflater.reset();
+        } else if (inflater.finished() || history != null) {
+            keepWindow(out);
         }
         return ok;
+    }
+
+    /**
+     * A message may end its DEFLATE stream with a final block (RFC 7692 section 7.2.3.4); zlib then takes no
+     * more input, yet the next message is still to be inflated with this one's window (section 7.2.2). So the
+     * inflater starts over with the last 32 KiB of what the peer sent as its dictionary, and from then on that
+     * window is kept beside it. A peer whose next stream refers further back than this connection has kept
+     * (possible only for the first such message, when it is shorter than the window) gets a 1007, not a
+     * wrong message.
+     */
+    private void keepWindow(ByteArrayOutputStream out) {
+        byte[] produced = out.toByteArray();
+        int kept = history == null ? 0 : history.length;
+        int size = Math.min(WINDOW, kept + produced.length);
+        int fromProduced = Math.min(size, produced.length);
+        int fromHistory = size - fromProduced;
+        byte[] window = new byte[size];
+        if (fromHistory > 0) {
+            System.arraycopy(history, kept - fromHistory, window, 0, fromHistory);
+        }
+        System.arraycopy(produced, produced.length - fromProduced, window, fromHistory, fromProduced);
+        history = window;
+        if (inflater.finished()) {
+            inflater.reset();
+            if (size > 0) {
+                inflater.setDictionary(window);
+            }
+        }
     }
 
     private boolean inflateFrom(byte[] in, int length, ByteArrayOutputStream out, int max) throws DataFormatException {
@@ -200,6 +243,9 @@ final class PerMessageDeflate {
             if (n == 0 && (inflater.finished() || inflater.needsDictionary())) {
                 break;
             }
+        }
+        if (inflater.finished() && inflater.getRemaining() > 0) {
+            throw new DataFormatException("data after the final DEFLATE block");
         }
         return true;
     }

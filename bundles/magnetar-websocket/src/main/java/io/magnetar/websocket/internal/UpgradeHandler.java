@@ -4,6 +4,7 @@ import io.magnetar.protocol.http.HttpHandler;
 import io.magnetar.protocol.http.HttpRequest;
 import io.magnetar.protocol.http.HttpResponse;
 import io.magnetar.websocket.WebSocketHandler;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,12 +19,15 @@ import java.util.Map;
  * {@code Sec-WebSocket-Key}, version 13), negotiates permessage-deflate, and answers 101 with the
  * {@code Sec-WebSocket-Accept} that switches the connection to a {@link WebSocketSession} of its handler.
  * A request that is not a WebSocket handshake gets 426 (no or another upgrade, another version, with
- * {@code Sec-WebSocket-Version: 13}) or 400.
+ * {@code Sec-WebSocket-Version: 13}) or 400 (not a GET — the router also sends HEAD here —, HTTP/1.0, no
+ * {@code Connection: Upgrade}, a key that is not a nonce, a key or version field twice); each refusal is
+ * logged at DEBUG with the client's address.
  *
  * <p>Thread-safe (immutable); runs on the loop of the request's connection.
  */
 final class UpgradeHandler implements HttpHandler {
 
+    private static final System.Logger LOG = System.getLogger(UpgradeHandler.class.getName());
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final HttpResponse UPGRADE_REQUIRED = HttpResponse.builder(426)
             .header("Upgrade", "websocket")
@@ -45,14 +49,24 @@ final class UpgradeHandler implements HttpHandler {
     @Override
     public HttpResponse handle(HttpRequest request) {
         if (!hasToken(request, "upgrade", "websocket") || !"13".equals(trim(request.header("sec-websocket-version")))) {
+            refused(request, "426 not a version 13 WebSocket upgrade");
             return UPGRADE_REQUIRED;
         }
+        if (!"GET".equals(request.method())) {
+            return badRequest(request, "the WebSocket opening handshake must be a GET (RFC 6455 section 4.1)");
+        }
         if (!hasToken(request, "connection", "upgrade") || "HTTP/1.0".equals(request.version())) {
-            return HttpResponse.text(400, "a WebSocket handshake needs HTTP/1.1 and Connection: Upgrade\n");
+            return badRequest(request, "a WebSocket handshake needs HTTP/1.1 and Connection: Upgrade");
         }
         String key = trim(request.header("sec-websocket-key"));
         if (key == null || !isNonce(key)) {
-            return HttpResponse.text(400, "Sec-WebSocket-Key must be 16 bytes in base64\n");
+            return badRequest(request, "Sec-WebSocket-Key must be 16 bytes in base64");
+        }
+        if (request.headers("sec-websocket-key").size() > 1
+                || request.headers("sec-websocket-version").size() > 1) {
+            return badRequest(
+                    request,
+                    "Sec-WebSocket-Key and Sec-WebSocket-Version may appear only once (RFC 6455 section 11.3)");
         }
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("Sec-WebSocket-Accept", accept(key));
@@ -65,6 +79,21 @@ final class UpgradeHandler implements HttpHandler {
         var remote = request.remoteAddress();
         return HttpResponse.switchingProtocols(
                 "websocket", fields, () -> new WebSocketSession(handler, path, remote, deflate, limits));
+    }
+
+    private static HttpResponse badRequest(HttpRequest request, String reason) {
+        refused(request, "400 " + reason);
+        return HttpResponse.text(400, reason + "\n");
+    }
+
+    /** A client's mistake: DEBUG, like every other refusal a client causes. */
+    private static void refused(HttpRequest request, String why) {
+        LOG.log(
+                Level.DEBUG,
+                "refusing the WebSocket handshake of {0} on {1}: {2}",
+                request.remoteAddress(),
+                request.path(),
+                why);
     }
 
     /** RFC 6455 section 4.2.2: base64 of the SHA-1 of the key and the protocol's GUID. */

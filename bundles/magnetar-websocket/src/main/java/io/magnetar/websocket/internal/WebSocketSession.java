@@ -190,7 +190,7 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
 
     /** Fails the connection: a close frame with {@code code}, then the TCP close. Logged at DEBUG: the client's doing. */
     private boolean fail(int code, String reason) {
-        LOG.log(Level.DEBUG, "closing WebSocket {0} with {1}: {2}", remote, code, reason);
+        LOG.log(Level.DEBUG, "closing WebSocket {0} with {1}: {2}", remote, String.valueOf(code), reason);
         closeOnLoop(code, reason);
         return false;
     }

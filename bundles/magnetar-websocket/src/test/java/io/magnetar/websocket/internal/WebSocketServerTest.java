@@ -268,6 +268,91 @@ class WebSocketServerTest {
         }
     }
 
+    @Test
+    void messagesThatEndTheirDeflateStreamWithAFinalBlockAllInflateWithTheWindowKept() throws Exception {
+        try (RawWebSocketClient c =
+                RawWebSocketClient.connect(port, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+            byte[] m1 = "the first message, ".repeat(20).getBytes(StandardCharsets.UTF_8);
+            byte[] m2 = "the first message, again; ".repeat(10).getBytes(StandardCharsets.UTF_8);
+            byte[] m3 = "the first message, again; and a third".getBytes(StandardCharsets.UTF_8);
+            Deflater finishing = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            c.send(true, 4, 0x1, compress(finishing, m1, Deflater.FULL_FLUSH, true), true);
+            finishing.reset();
+            finishing.setDictionary(m1); // RFC 7692 7.2.3.4: the next stream may still refer to the last window
+            c.send(true, 4, 0x1, compress(finishing, m2, Deflater.FULL_FLUSH, true), true);
+            Deflater flushing = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            flushing.setDictionary(concat(m1, m2));
+            c.send(true, 4, 0x1, compress(flushing, m3, Deflater.SYNC_FLUSH, false), true);
+            c.send(true, 4, 0x1, compress(flushing, m3, Deflater.SYNC_FLUSH, false), true);
+
+            java.util.zip.Inflater replies = new java.util.zip.Inflater(true); // the server keeps its context too
+            for (byte[] sent : new byte[][] {m1, m2, m3, m3}) {
+                RawWebSocketClient.Frame reply = c.read();
+                assertThat(reply.rsv1()).isTrue();
+                assertThat(new String(inflate(replies, reply.payload()), StandardCharsets.UTF_8))
+                        .isEqualTo(new String(sent, StandardCharsets.UTF_8));
+            }
+            replies.end();
+            finishing.end();
+            flushing.end();
+        }
+    }
+
+    @Test
+    void bytesAfterTheFinalDeflateBlockAre1007() throws Exception {
+        try (RawWebSocketClient c =
+                RawWebSocketClient.connect(port, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+            Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            byte[] ended = compress(d, "ended".getBytes(StandardCharsets.UTF_8), Deflater.FULL_FLUSH, true);
+            d.end();
+            c.send(true, 4, 0x1, concat(ended, deflate("more".getBytes(StandardCharsets.UTF_8))), true);
+            assertThat(c.readUntilClose()).isEqualTo(1007);
+        }
+    }
+
+    @Test
+    void anOfferOfServerMaxWindowBits15IsAcceptedByAnsweringIt() throws Exception {
+        try (RawWebSocketClient c = RawWebSocketClient.connect(
+                port, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=15\r\n")) {
+            assertThat(c.responseHead)
+                    .containsIgnoringCase(
+                            "sec-websocket-extensions: permessage-deflate; server_max_window_bits=15\r\n");
+        }
+    }
+
+    @Test
+    void aHeadOrATwiceKeyedHandshakeIs400() throws Exception {
+        String head = "HEAD /ws/echo HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade, close\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .startsWith("HTTP/1.1 400");
+        }
+        try (RawWebSocketClient c =
+                RawWebSocketClient.connect(port, "/ws/echo", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")) {
+            assertThat(c.responseHead).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    /** {@code data} through {@code d}: a stream ended by a final block ({@code finish}), or flushed with its tail cut. */
+    private static byte[] compress(Deflater d, byte[] data, int flush, boolean finish) {
+        d.setInput(data);
+        if (finish) {
+            d.finish();
+        }
+        byte[] buf = new byte[data.length + 1024];
+        int n = d.deflate(buf, 0, buf.length, flush);
+        return Arrays.copyOf(buf, finish ? n : n - 4);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
     private static byte[] deflate(byte[] data) {
         Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         d.setInput(data);
@@ -279,13 +364,18 @@ class WebSocketServerTest {
 
     private static byte[] inflate(byte[] data) throws Exception {
         java.util.zip.Inflater i = new java.util.zip.Inflater(true);
+        byte[] out = inflate(i, data);
+        i.end();
+        return out;
+    }
+
+    private static byte[] inflate(java.util.zip.Inflater i, byte[] data) throws Exception {
         byte[] in = Arrays.copyOf(data, data.length + 4);
         in[data.length + 2] = (byte) 0xFF;
         in[data.length + 3] = (byte) 0xFF;
         i.setInput(in);
         byte[] out = new byte[1 << 16];
         int n = i.inflate(out);
-        i.end();
         return Arrays.copyOf(out, n);
     }
 }
