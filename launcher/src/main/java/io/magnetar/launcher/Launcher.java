@@ -22,6 +22,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.launch.Framework;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * A running Magnetar: an embedded OSGi framework with the boot features' bundles (all required) and
@@ -103,7 +104,8 @@ public final class Launcher {
             BundleInstaller.start(startedLast(runtime, last), true, problems);
             // Before the features start: an endpoint that waits for a service can name the feature at once.
             new FeatureCommands(repository, context, bundles).register();
-            context.addBundleListener(new DeployLog(root.resolve("deploy")));
+            context.addBundleListener(
+                    new DeployLog(root.resolve("deploy"), context.getBundle(0).adapt(FrameworkWiring.class)));
             startFeatures(
                     context,
                     bundles,

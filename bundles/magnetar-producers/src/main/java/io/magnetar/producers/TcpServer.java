@@ -5,6 +5,7 @@ import io.magnetar.api.Protocol;
 import io.magnetar.api.ProtocolFactory;
 import io.magnetar.api.Server;
 import io.magnetar.api.TransportProvider;
+import io.magnetar.producers.internal.ProtocolGone;
 import io.magnetar.producers.internal.RefusedConnection;
 import io.magnetar.producers.internal.ServerSession;
 import io.magnetar.producers.internal.ServerSessions;
@@ -63,6 +64,8 @@ public class TcpServer extends Producer {
     private volatile Server server;
     /** The factory new connections get, numbered; a session keeps the number it was made with. */
     private volatile Generation current;
+    /** The protocol left ({@link #retireProtocol}) and nothing replaced it yet. */
+    private volatile boolean protocolGone;
     /** Sessions of a generation below this drain: their factory was retired or replaced. */
     volatile int retiredBelow;
 
@@ -171,6 +174,9 @@ public class TcpServer extends Producer {
         if (!serverSessions.admit(maxConnections)) {
             return new RefusedConnection(maxConnections);
         }
+        if (closing && protocolGone) {
+            return new ProtocolGone(); // the backlog taken at close: the old factory's bundle may be gone
+        }
         Generation g = current;
         return new ServerSession(owner, createProtocol(g.factory()), keepAlive, g.number());
     }
@@ -183,16 +189,19 @@ public class TcpServer extends Producer {
     public synchronized void replaceProtocol(ProtocolFactory factory) {
         Objects.requireNonNull(factory, "factory");
         replaceProtocolFactory(factory);
+        protocolGone = false;
         retire(new Generation(factory, current.number() + 1));
         resumeAccepting();
     }
 
     /**
      * The protocol is leaving (its bundle stops, perhaps to be updated): keeps the port bound but stops
-     * taking connections off the backlog, where clients wait for {@link #replaceProtocol} (or are
-     * refused by {@link #close()}); connections made so far finish their exchange and close. Thread-safe.
+     * taking connections off the backlog, where clients wait for {@link #replaceProtocol} (or, when none
+     * comes, are closed cleanly by {@link #close()}, which then calls the old factory no more); connections
+     * made so far finish their exchange and close. Thread-safe.
      */
     public synchronized void retireProtocol() {
+        protocolGone = true;
         pauseAccepting();
         // A connection accepted just before the pause took effect still gets the old factory, in a
         // generation of its own: it is served, and retired by the next replaceProtocol.

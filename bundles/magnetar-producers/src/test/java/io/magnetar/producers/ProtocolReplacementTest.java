@@ -167,6 +167,35 @@ class ProtocolReplacementTest {
     }
 
     @Test
+    void closingWithNoReplacementEndsTheBacklogWithoutCallingTheGoneFactory() throws Exception {
+        AtomicLong callsAfterGone = new AtomicLong();
+        AtomicBoolean gone = new AtomicBoolean();
+        ProtocolFactory v1 = tagged("v1", new CompletableFuture<>());
+        start(() -> {
+            if (gone.get()) {
+                callsAfterGone.incrementAndGet(); // an uninstalled bundle's factory: its classes may not load
+                throw new NoClassDefFoundError("the bundle wiring is no longer valid");
+            }
+            return v1.newProtocol();
+        });
+        Socket idle = connect();
+        assertThat(ask(idle, "a")).isEqualTo("v1:a");
+
+        server.retireProtocol();
+        assertThat(readLine(idle)).as("idle v1 connection ended at once").isNull();
+        Socket waiting = connect(); // in the backlog: nothing takes it off while the protocol is away
+        send(waiting, "queued");
+        gone.set(true); // the grace passes, the bundle was deleted: the endpoint closes its server
+
+        server.close().get(20, TimeUnit.SECONDS);
+
+        assertThat(readLine(waiting)).as("a clean EOF, unanswered").isNull();
+        assertThat(callsAfterGone)
+                .as("the gone factory is not called for the backlog")
+                .hasValue(0);
+    }
+
+    @Test
     void replacementsUnderLoadRefuseAndLoseNothing() throws Exception {
         start(tagged("v0", new CompletableFuture<>()));
         AtomicBoolean running = new AtomicBoolean(true);

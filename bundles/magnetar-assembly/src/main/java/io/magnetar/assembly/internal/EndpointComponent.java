@@ -68,6 +68,8 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
     private int generation;
     /** The protocol left; the port stays bound until a replacement arrives or the grace passes. */
     private boolean retired;
+    /** Counts retirements: a grace timer acts only for the retirement that armed it, not a later one. */
+    private int retirements;
 
     @Activate
     void activate(BundleContext context, EndpointConfig config, Map<String, Object> properties) {
@@ -275,12 +277,14 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         reason = EndpointReports.retiredReason(context, settings, protocolKind);
         LOG.log(Level.INFO, "endpoint {0} on {1}: {2}", settings.name(), address(), reason);
         int gen = generation;
+        int retirement = ++retirements;
         CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> graceExpired(gen, protocolKind));
+                .execute(() -> graceExpired(gen, retirement, protocolKind));
     }
 
-    private synchronized void graceExpired(int gen, String protocolKind) {
-        if (gen == generation && retired && running != null) {
+    private synchronized void graceExpired(int gen, int retirement, String protocolKind) {
+        // A replacement then another departure within the grace re-arm it: only the latest timer counts.
+        if (gen == generation && retirement == retirements && retired && running != null) {
             stop(EndpointReports.graceExpiredReason(settings, protocolKind));
         }
     }

@@ -1,6 +1,8 @@
 package io.magnetar.assembly.internal;
 
 import java.util.Set;
+import java.util.StringJoiner;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -18,6 +20,21 @@ final class FeatureHints {
             "transport:tcp", "transport:tls", "transport:udp", "protocol:echo", "protocol:http", "protocol:resp");
 
     private FeatureHints() {}
+
+    /** The bundles installed but not resolved (their imports unmet), as {@code name version}; empty if none. */
+    static String unresolved(BundleContext context) {
+        StringJoiner names = new StringJoiner(", ");
+        try {
+            for (Bundle b : context == null ? new Bundle[0] : context.getBundles()) {
+                if (b.getState() == Bundle.INSTALLED) {
+                    names.add(b.getSymbolicName() + " " + b.getVersion());
+                }
+            }
+        } catch (IllegalStateException stopping) {
+            // a stopping bundle's context: nothing to add
+        }
+        return names.toString();
+    }
 
     /** {@code kind} is "transport" or "protocol"; the feature's name, or null when nothing names one. */
     static String featureFor(BundleContext context, String kind, String name) {
@@ -46,7 +63,11 @@ final class FeatureHints {
     static String hint(BundleContext context, String kind, String name) {
         String feature = featureFor(context, kind, name);
         if (feature == null) {
-            return "no known feature provides it: deploy a bundle that registers it";
+            String unresolved = unresolved(context);
+            return "no known feature provides it: deploy a bundle that registers it"
+                    + (unresolved.isEmpty()
+                            ? ""
+                            : "; installed but not resolved: " + unresolved + " (the log says why)");
         }
         return "feature " + feature + " provides it: magnetar:feature-install " + feature
                 + " (in Karaf: feature:install " + feature + ")";
