@@ -20,7 +20,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.wiring.FrameworkWiring;
 
@@ -212,37 +211,6 @@ public final class Launcher {
         return problems;
     }
 
-    /**
-     * Registers the drain mark ({@code magnetar.draining=true}, a service of type {@code Object}, so
-     * nothing of ours need be on the launcher's class path): {@code /health/ready} answers 503 from now
-     * on. Then waits {@value #DRAIN_DELAY} seconds, if set.
-     */
-    private void markDraining() throws InterruptedException {
-        try {
-            framework
-                    .getBundleContext()
-                    .registerService(
-                            Object.class,
-                            new Object(),
-                            FrameworkUtil.asDictionary(Map.of("magnetar.draining", Boolean.TRUE)));
-        } catch (IllegalStateException notRunning) {
-            return; // the framework stopped already
-        }
-        long delayMs;
-        try {
-            delayMs = (long) (Double.parseDouble(
-                            properties.getOrDefault(DRAIN_DELAY, "0").trim())
-                    * 1000);
-        } catch (NumberFormatException e) {
-            LOG.log(Level.WARNING, "{0} is not a number of seconds; using 0", DRAIN_DELAY);
-            delayMs = 0;
-        }
-        if (delayMs > 0) {
-            LOG.log(Level.INFO, "draining: readiness is 503; stopping in {0} s", delayMs / 1000.0);
-            Thread.sleep(delayMs); // the drain delay itself: the load balancer's time to notice
-        }
-    }
-
     /** How long a stop on a signal may take, from {@value #STOP_TIMEOUT}. */
     public Duration stopTimeout() {
         try {
@@ -260,7 +228,8 @@ public final class Launcher {
      * @return whether the framework stopped in time
      */
     public boolean stop(Duration timeout) throws InterruptedException {
-        markDraining();
+        Drain.markDraining(framework, properties.getOrDefault(DRAIN_DELAY, "0"));
+        Drain.closeEndpointsFirst(framework);
         try {
             framework.stop(); // no-op if already stopped
         } catch (BundleException e) {
