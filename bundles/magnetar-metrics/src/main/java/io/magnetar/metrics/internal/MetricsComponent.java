@@ -22,9 +22,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The operator's view, from the whiteboard: every {@link MetricSource} at {@code GET /metrics} (Prometheus
- * text 0.0.4, or OpenMetrics when the scraper's {@code Accept} asks for it) and as MBeans; liveness at
- * {@code GET /health}; readiness at {@code GET /health/ready}, 503 with what is not ready while any
- * {@link Readiness} names something or the process drains. Served on every http endpoint; also the Gogo
+ * text 0.0.4, or OpenMetrics when the scraper's {@code Accept} prefers it: {@link FormatNegotiation}) and
+ * as MBeans; liveness at {@code GET /health}; readiness at {@code GET /health/ready}, 503 with what is not
+ * ready while any {@link Readiness} names something or the process drains. Served on every http endpoint; also the Gogo
  * commands {@code magnetar:metrics} and {@code magnetar:health}.
  *
  * <p>Thread-safe: services come and go on any thread; requests run on the event loops (nothing here
@@ -107,9 +107,12 @@ public final class MetricsComponent implements HttpHandler {
     public HttpResponse handle(HttpRequest request) {
         switch (request.path()) {
             case METRICS -> {
-                boolean open = TextExposition.wantsOpenMetrics(request.header("Accept"));
+                boolean open = FormatNegotiation.prefersOpenMetrics(request.headers("Accept"));
+                // The body depends on Accept (RFC 9110 12.5.5), and a stored scrape is a stale one.
                 return HttpResponse.builder(200)
                         .contentType(open ? TextExposition.OPENMETRICS_TYPE : TextExposition.PROMETHEUS_TYPE)
+                        .header("Vary", "Accept")
+                        .header("Cache-Control", "no-store")
                         .body(metrics(open))
                         .build();
             }

@@ -3,14 +3,16 @@ package io.magnetar.metrics.internal;
 import io.magnetar.api.metrics.MetricSource;
 import io.magnetar.api.metrics.MetricWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Renders metric sources as the Prometheus text format 0.0.4, or as OpenMetrics 1.0 text: one family per
- * name (its {@code # HELP} and {@code # TYPE} once, whatever sources report it), names prefixed
- * {@code magnetar_}, label values and help escaped as the formats require.
+ * name (its metadata once, whatever sources report it), names prefixed {@code magnetar_}, label values and
+ * help escaped as the formats require. Metadata comes in each format's order: {@code # HELP}, {@code # TYPE}
+ * for 0.0.4; {@code # TYPE}, {@code # UNIT}, {@code # HELP} for OpenMetrics.
  *
  * <p>Not thread-safe: one instance per scrape.
  */
@@ -20,16 +22,23 @@ final class TextExposition implements MetricWriter {
     static final String OPENMETRICS_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     static final String PREFIX = "magnetar_";
 
+    /**
+     * The base units a family name may end with. {@link MetricWriter} has no unit: its names say it (as
+     * {@code _seconds}), and OpenMetrics requires a unit to be the name's suffix, so a suffix from this list
+     * is the unit and a name without one has none.
+     */
+    private static final String[] UNITS = {
+        "seconds", "bytes", "ratio", "meters", "grams", "joules", "volts", "amperes", "celsius"
+    };
+
+    private static final String[] UNIT_SUFFIXES =
+            Arrays.stream(UNITS).map(u -> "_" + u).toArray(String[]::new);
+
     private final boolean openMetrics;
     private final Map<String, Family> families = new LinkedHashMap<>();
 
     TextExposition(boolean openMetrics) {
         this.openMetrics = openMetrics;
-    }
-
-    /** True when an {@code Accept} header asks for OpenMetrics (Prometheus 2.5+ sends it first). */
-    static boolean wantsOpenMetrics(String accept) {
-        return accept != null && accept.contains("application/openmetrics-text");
     }
 
     /** The whole exposition of {@code sources}; a source that throws is skipped and named in a comment. */
@@ -67,10 +76,11 @@ final class TextExposition implements MetricWriter {
                     name + ": " + counts.length + " counts for " + upperBounds.length + " bounds");
         }
         Family f = family(name, "histogram", help);
+        String[] les = BucketBounds.les(name, upperBounds);
         long cumulative = 0;
         for (int i = 0; i < upperBounds.length; i++) {
             cumulative += counts[i];
-            f.sample(PREFIX + name + "_bucket", labels, number(upperBounds[i]), (double) cumulative);
+            f.sample(PREFIX + name + "_bucket", labels, les[i], (double) cumulative);
         }
         cumulative += counts[upperBounds.length];
         f.sample(PREFIX + name + "_bucket", labels, "+Inf", (double) cumulative);
@@ -85,12 +95,17 @@ final class TextExposition implements MetricWriter {
     String text(List<String> failed) {
         StringBuilder b = new StringBuilder(4096);
         for (Family f : families.values()) {
-            b.append("# HELP ")
-                    .append(f.name)
-                    .append(' ')
-                    .append(escapeHelp(f.help))
-                    .append('\n');
-            b.append("# TYPE ").append(f.name).append(' ').append(f.type).append('\n');
+            if (openMetrics) {
+                type(b, f);
+                String unit = unit(f.name);
+                if (unit != null) {
+                    b.append("# UNIT ").append(f.name).append(' ').append(unit).append('\n');
+                }
+                help(b, f);
+            } else {
+                help(b, f);
+                type(b, f);
+            }
             b.append(f.samples);
         }
         if (!openMetrics) {
@@ -102,6 +117,28 @@ final class TextExposition implements MetricWriter {
             b.append("# EOF\n");
         }
         return b.toString();
+    }
+
+    private static void help(StringBuilder b, Family f) {
+        b.append("# HELP ")
+                .append(f.name)
+                .append(' ')
+                .append(escapeHelp(f.help))
+                .append('\n');
+    }
+
+    private static void type(StringBuilder b, Family f) {
+        b.append("# TYPE ").append(f.name).append(' ').append(f.type).append('\n');
+    }
+
+    /** The unit {@code family} (an OpenMetrics family name, so without {@code _total}) ends with, or null. */
+    static String unit(String family) {
+        for (int i = 0; i < UNITS.length; i++) {
+            if (family.endsWith(UNIT_SUFFIXES[i])) {
+                return UNITS[i];
+            }
+        }
+        return null;
     }
 
     /** One metric family: its samples, already rendered. */
