@@ -1,7 +1,9 @@
 package io.magnetar.launcher;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -127,7 +129,7 @@ public final class Main {
     /** -D settings for the launcher, Felix, File Install and the shell win over etc/config.properties. */
     private static Map<String, String> overrides() {
         Map<String, String> overrides = new LinkedHashMap<>();
-        if (System.console() != null) {
+        if (System.console() != null && inForeground(procSelfStat())) {
             overrides.put("gosh.args", ""); // a terminal: interactive shell; end of input stops Magnetar
         }
         for (String key : System.getProperties().stringPropertyNames()) {
@@ -138,6 +140,30 @@ public final class Main {
             }
         }
         return overrides;
+    }
+
+    /** Linux's {@code /proc/self/stat}, or null elsewhere. */
+    private static String procSelfStat() {
+        try {
+            return Files.readString(Path.of("/proc/self/stat"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether this process is in its terminal's foreground process group (its group is the terminal's),
+     * from a {@code /proc/<pid>/stat} line; true when that cannot be told. A console read from the
+     * background ({@code bin/magnetar &}) gets SIGTTIN and stops the whole JVM, serving nothing, so there
+     * Magnetar runs without its shell.
+     */
+    static boolean inForeground(String stat) {
+        if (stat == null || stat.lastIndexOf(')') < 0) {
+            return true;
+        }
+        // After "pid (comm) ": state ppid pgrp session tty_nr tpgid ...; comm may hold spaces and parentheses.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 1).trim().split(" ");
+        return f.length < 6 || f[2].equals(f[5]);
     }
 
     private static void printBanner(Launcher launcher, long millis, PrintStream out) {
