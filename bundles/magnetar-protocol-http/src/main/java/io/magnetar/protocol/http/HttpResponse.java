@@ -226,12 +226,16 @@ public final class HttpResponse {
                 return "Conflict";
             case 411:
                 return "Length Required";
+            case 412:
+                return "Precondition Failed";
             case 413:
                 return "Content Too Large";
             case 414:
                 return "URI Too Long";
             case 415:
                 return "Unsupported Media Type";
+            case 416:
+                return "Range Not Satisfiable";
             case 417:
                 return "Expectation Failed";
             case 429:

@@ -71,6 +71,31 @@ class HttpHardeningTest {
     }
 
     @Test
+    void laterHttp1MinorVersionIsServedAsHttp11AndKeepsTheConnection() throws Exception {
+        open().receive("GET /plaintext HTTP/1.2\r\nHost: h\r\n\r\nGET /plaintext HTTP/1.9\r\nHost: h\r\n\r\n");
+
+        List<RawResponse> got = responses();
+        assertThat(got).extracting(RawResponse::status).containsExactly(200, 200);
+        assertThat(got.get(1).closes()).isFalse();
+        assertThat(connection.closeReason()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET /item#top", "GET /item?q=\"b\"", "GET http://u:p@h/item", "CONNECT h:443"})
+    void targetOutsideWhatIsServedIsRefusedWithItsReasonAndTheConnectionClosed(String requestLine) throws Exception {
+        open().receive(requestLine + " HTTP/1.1\r\nHost: h\r\n\r\nGET /item HTTP/1.1\r\nHost: h\r\n\r\n");
+
+        List<RawResponse> got = responses();
+        assertThat(got).hasSize(1);
+        int status = requestLine.startsWith("CONNECT") ? 501 : 400;
+        assertThat(got.get(0).status()).isEqualTo(status);
+        assertThat(got.get(0).closes()).isTrue();
+        assertThat(connection.closeReason())
+                .startsWith(status + " ")
+                .endsWith(got.get(0).body().strip());
+    }
+
+    @Test
     void idleKeepAliveConnectionClosesAfterTheDefaultTimeoutWithoutAnEndpointKeepAlive() throws Exception {
         open().receive("GET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n");
         assertThat(responses()).hasSize(1);

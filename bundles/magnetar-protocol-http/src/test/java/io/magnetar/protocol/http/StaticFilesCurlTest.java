@@ -11,9 +11,12 @@ import io.magnetar.tcp.TcpTransportProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -186,6 +189,81 @@ class StaticFilesCurlTest {
                 .isEqualTo(200);
         assertThat(curl("/assets/big.bin", "-H", "Range: bytes=0-9", "-H", "If-Range: \"stale\"")
                         .status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void everyHttpDateFormatIsAcceptedInConditions() throws Exception {
+        Reply first = curl("/assets/big.bin");
+        String etag = first.header("etag");
+        ZonedDateTime modified =
+                ZonedDateTime.parse(first.header("last-modified"), DateTimeFormatter.RFC_1123_DATE_TIME);
+        String rfc850 = DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US)
+                .format(modified);
+        String asctime = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US)
+                .format(modified);
+
+        for (String date : List.of(rfc850, asctime)) {
+            assertThat(curl("/assets/big.bin", "-H", "If-Modified-Since: " + date)
+                            .status())
+                    .as("If-Modified-Since: %s", date)
+                    .isEqualTo(304);
+            assertThat(curl("/assets/big.bin", "-H", "If-Unmodified-Since: " + date)
+                            .status())
+                    .as("If-Unmodified-Since: %s", date)
+                    .isEqualTo(200);
+            assertThat(curl("/assets/big.bin", "-H", "Range: bytes=0-9", "-H", "If-Range: " + date)
+                            .status())
+                    .as("If-Range: %s", date)
+                    .isEqualTo(206);
+        }
+        assertThat(curl("/assets/big.bin", "-H", "If-None-Match: \"x\"", "-H", "If-None-Match: " + etag)
+                        .status())
+                .as("If-None-Match over two lines is one list")
+                .isEqualTo(304);
+    }
+
+    @Test
+    void ifMatchAndIfUnmodifiedSinceThatFailAnswer412InTheirOrder() throws Exception {
+        String etag = curl("/assets/big.bin").header("etag");
+        String before = "If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT";
+
+        Reply failed = curl("/assets/big.bin", "-H", "If-Match: \"other\"");
+        assertThat(failed.head()).startsWith("HTTP/1.1 412 Precondition Failed\r\n");
+        assertThat(curl("/assets/big.bin", "-I", "-H", "If-Match: \"other\"").status())
+                .as("HEAD")
+                .isEqualTo(412);
+        assertThat(curl("/assets/big.bin", "-H", "If-Match: W/" + etag).status())
+                .as("strong comparison")
+                .isEqualTo(412);
+        assertThat(curl("/assets/big.bin", "-H", before).status()).isEqualTo(412);
+
+        assertThat(curl("/assets/big.bin", "-H", "If-Match: " + etag).status()).isEqualTo(200);
+        assertThat(curl("/assets/big.bin", "-H", "If-Match: *").status()).isEqualTo(200);
+        assertThat(curl("/assets/big.bin", "-H", "If-Match: \"x\", " + etag).status())
+                .isEqualTo(200);
+        assertThat(curl("/assets/big.bin", "-H", "If-Match: \"x\"", "-H", "If-Match: " + etag)
+                        .status())
+                .as("over two lines")
+                .isEqualTo(200);
+        assertThat(curl("/assets/big.bin", "-H", "If-Match: " + etag, "-H", before)
+                        .status())
+                .as("If-Unmodified-Since only without If-Match")
+                .isEqualTo(200);
+        assertThat(curl("/assets/big.bin", "-H", "If-Match: \"x\"", "-H", "If-None-Match: " + etag)
+                        .status())
+                .as("If-Match before If-None-Match")
+                .isEqualTo(412);
+        assertThat(curl("/assets/big.bin", "-H", before, "-H", "If-None-Match: " + etag)
+                        .status())
+                .as("If-Unmodified-Since before If-None-Match")
+                .isEqualTo(412);
+        assertThat(curl("/assets/big.bin", "-H", "If-Match: " + etag, "-H", "If-None-Match: " + etag)
+                        .status())
+                .isEqualTo(304);
+        assertThat(curl("/assets/big.bin", "-H", "If-Unmodified-Since: not a date")
+                        .status())
+                .as("an invalid date is ignored")
                 .isEqualTo(200);
     }
 

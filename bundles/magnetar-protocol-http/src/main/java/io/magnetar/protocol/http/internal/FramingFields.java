@@ -4,18 +4,25 @@ package io.magnetar.protocol.http.internal;
  * The header fields that decide how a request is framed and whether the connection stays:
  * {@code Content-Length}, {@code Transfer-Encoding}, {@code Connection}, {@code Expect} and
  * {@code Host}, read by byte comparison as their lines arrive. Ambiguous framing is refused (400):
- * both {@code Transfer-Encoding} and {@code Content-Length}, differing lengths, a second
- * {@code Transfer-Encoding} line, chunked not last — the inputs request smuggling is made of.
+ * both {@code Transfer-Encoding} and {@code Content-Length}, differing lengths, chunked twice or not
+ * last — the inputs request smuggling is made of. {@code Transfer-Encoding} lines make one list
+ * (RFC 9110 5.3) whose empty elements are ignored (5.6.1.2); a coding other than chunked is a 501.
  *
  * <p>Confined to its connection's event loop.
  */
 final class FramingFields {
 
+    private static final String CHUNKED_NOT_FINAL = "chunked is not the final transfer coding";
+
     /** -1 when absent; saturates at {@code Long.MAX_VALUE} (over any body limit, so a 413). */
     long contentLength;
 
     boolean transferEncoding;
+    /** True while the last transfer coding listed so far is chunked. */
     boolean chunked;
+    /** A coding other than chunked was listed: refused (501) once the list is known to end in chunked. */
+    private boolean otherCoding;
+
     boolean closeToken;
     boolean keepAliveToken;
     boolean expectContinue;
@@ -31,6 +38,7 @@ final class FramingFields {
         contentLength = -1;
         transferEncoding = false;
         chunked = false;
+        otherCoding = false;
         closeToken = false;
         keepAliveToken = false;
         expectContinue = false;
@@ -43,6 +51,7 @@ final class FramingFields {
         c.contentLength = contentLength;
         c.transferEncoding = transferEncoding;
         c.chunked = chunked;
+        c.otherCoding = otherCoding;
         c.closeToken = closeToken;
         c.keepAliveToken = keepAliveToken;
         c.expectContinue = expectContinue;
@@ -161,16 +170,28 @@ final class FramingFields {
         return RequestHead.isDigit(b) || (b | 0x20) >= 'a' && (b | 0x20) <= 'f';
     }
 
-    /** The problem with the head as a whole, or {@code null}. */
+    /** The problem with the head as a whole (status in {@link #problemStatus}), or {@code null}. */
     String endOfHead(boolean http11) {
+        problemStatus = 400;
         if (http11 && hosts == 0) {
             return "missing Host header";
         }
-        if (transferEncoding && !http11) {
+        if (!transferEncoding) {
+            return null;
+        }
+        if (!http11) {
             return "Transfer-Encoding in an HTTP/1.0 request";
         }
-        if (transferEncoding && contentLength >= 0) {
+        if (contentLength >= 0) {
             return "both Transfer-Encoding and Content-Length";
+        }
+        // Only now is the list whole: a later line may still have put chunked last.
+        if (!chunked) {
+            return otherCoding ? CHUNKED_NOT_FINAL : "Transfer-Encoding without a transfer coding";
+        }
+        if (otherCoding) {
+            problemStatus = 501;
+            return "transfer codings other than chunked are not supported";
         }
         return null;
     }
@@ -216,27 +237,37 @@ final class FramingFields {
         return null;
     }
 
+    /**
+     * Adds the codings of one {@code Transfer-Encoding} line to the list. Chunked followed by anything is
+     * refused at once (RFC 9112 6.1: it must be applied once, and last); whether the list ends in chunked
+     * is only known at the end of the head.
+     */
     private String transferEncoding(byte[] buf, int from, int to) {
-        if (transferEncoding) {
-            return "more than one Transfer-Encoding header";
-        }
         transferEncoding = true;
-        int last = to;
-        while (last > from && buf[last - 1] != ',') {
-            last--;
+        int i = from;
+        while (i < to) {
+            int comma = i;
+            while (comma < to && buf[comma] != ',') {
+                comma++;
+            }
+            int s = i;
+            int e = comma;
+            while (s < e && Ascii.isWhitespace(buf[s])) {
+                s++;
+            }
+            while (e > s && Ascii.isWhitespace(buf[e - 1])) {
+                e--;
+            }
+            i = comma + 1;
+            if (s == e) {
+                continue;
+            }
+            if (chunked) {
+                return Ascii.equalsLower(buf, s, e, "chunked") ? "chunked applied more than once" : CHUNKED_NOT_FINAL;
+            }
+            chunked = Ascii.equalsLower(buf, s, e, "chunked");
+            otherCoding |= !chunked;
         }
-        int s = last;
-        while (s < to && Ascii.isWhitespace(buf[s])) {
-            s++;
-        }
-        if (!Ascii.equalsLower(buf, s, to, "chunked")) {
-            return "chunked is not the final transfer coding";
-        }
-        if (last != from) {
-            problemStatus = 501;
-            return "transfer codings other than chunked are not supported";
-        }
-        chunked = true;
         return null;
     }
 }

@@ -167,12 +167,26 @@ final class RequestHead {
     private boolean fits(int end) {
         if (requestLineEnd < 0) {
             if (end > limits.maxRequestLine()) {
-                return error(414, "request line longer than " + limits.maxRequestLine() + " bytes");
+                return methodFillsRequestLine()
+                        ? error(501, "method longer than " + limits.maxRequestLine() + " bytes")
+                        : error(414, "request line longer than " + limits.maxRequestLine() + " bytes");
             }
         } else if (end - requestLineEnd > limits.maxHeaderBytes()) {
             return error(431, "header section larger than " + limits.maxHeaderBytes() + " bytes");
         }
         return true;
+    }
+
+    /**
+     * True when the request line is method bytes up to its limit: no method is that long, so the answer
+     * is "not implemented" (RFC 9110 15.6.2) rather than a URI too long. Only looked at when refusing.
+     */
+    private boolean methodFillsRequestLine() {
+        int i = lineStart;
+        while (i < limits.maxRequestLine() && Ascii.isTchar(buf[i])) {
+            i++;
+        }
+        return i > lineStart && i == limits.maxRequestLine();
     }
 
     /** Doubles the array up to the most a head may hold; false when it is that large already. */
@@ -212,11 +226,9 @@ final class RequestHead {
         methodStart = from;
         methodEnd = i++;
         targetStart = i;
-        while (i < end && Ascii.isVisible(buf[i])) {
-            i++;
-        }
+        i = RequestTarget.end(buf, i, end);
         if (i == targetStart || i >= end || buf[i] != ' ') {
-            return status(400, "malformed request target");
+            return status(400, RequestTarget.problemAt(buf, i, end));
         }
         targetEnd = i++;
         int r = version(i, end);
@@ -235,10 +247,11 @@ final class RequestHead {
                 || !isDigit(buf[i + 7])) {
             return status(400, "malformed HTTP version");
         }
-        if (buf[i + 5] != '1' || buf[i + 7] > '1') {
-            return status(505, "only HTTP/1.0 and HTTP/1.1 are supported");
+        if (buf[i + 5] != '1') {
+            return status(505, "only HTTP/1.x is supported");
         }
-        http11 = buf[i + 7] == '1';
+        // RFC 9110 2.5: a later 1.x minor version is answered as the highest one supported, 1.1.
+        http11 = buf[i + 7] != '0';
         return CONTINUE;
     }
 
@@ -259,11 +272,18 @@ final class RequestHead {
                     || buf[colon] != ':'
                     || buf[colon + 1] != '/'
                     || buf[colon + 2] != '/') {
-                return status(400, "unsupported request target form");
+                // The authority-form is CONNECT's alone (RFC 9112 3.2.3): a tunnel this server does not make.
+                return isConnect()
+                        ? status(501, "CONNECT is not supported")
+                        : status(400, "unsupported request target form");
             }
             p = colon + 3;
             while (p < targetEnd && buf[p] != '/' && buf[p] != '?') {
                 p++;
+            }
+            String problem = RequestTarget.absoluteFormProblem(buf, colon + 3, p, targetEnd);
+            if (problem != null) {
+                return status(400, problem);
             }
         }
         pathStart = p;
@@ -273,6 +293,12 @@ final class RequestHead {
         pathEnd = p;
         queryStart = p < targetEnd ? p + 1 : -1;
         return CONTINUE;
+    }
+
+    private static final byte[] CONNECT = {'C', 'O', 'N', 'N', 'E', 'C', 'T'};
+
+    private boolean isConnect() {
+        return java.util.Arrays.equals(buf, methodStart, methodEnd, CONNECT, 0, CONNECT.length);
     }
 
     private static boolean isSchemeChar(byte b) {
@@ -325,7 +351,7 @@ final class RequestHead {
 
     private int endOfHead() {
         String problem = framing.endOfHead(http11);
-        return problem == null ? DONE : status(400, problem);
+        return problem == null ? DONE : status(framing.problemStatus, problem);
     }
 
     private boolean error(int status, String reason) {

@@ -13,15 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 /**
  * Serves the files under one directory for a path prefix: GET and HEAD, one {@code Range} (206, or
  * 416 when unsatisfiable; several ranges or a malformed one are ignored: 200), {@code ETag} and
- * {@code Last-Modified} with {@code If-None-Match} / {@code If-Modified-Since} (304) and
- * {@code If-Range} (strong validators only). Bodies go out with {@code sendFile}.
+ * {@code Last-Modified} with the conditional fields of RFC 9110 13 ({@link Preconditions}): 412 for a
+ * failed {@code If-Match} / {@code If-Unmodified-Since}, 304 for {@code If-None-Match} /
+ * {@code If-Modified-Since}, and {@code If-Range} (strong validators only). Bodies go out with
+ * {@code sendFile}.
  *
  * <p>No path ever resolves outside the directory: the path is percent-decoded once (an encoded
  * {@code /}, a backslash or NUL is a 400), {@code ..} segments are refused, and the real path (symbolic
@@ -33,6 +32,7 @@ import java.time.format.DateTimeParseException;
 public final class StaticFiles implements HttpHandler {
 
     private static final HttpResponse NOT_FOUND = HttpResponse.text(404, "Not Found\n");
+    private static final HttpResponse PRECONDITION_FAILED = HttpResponse.text(412, "Precondition Failed\n");
 
     /** Paths remembered at most: each is an existing file, but many spellings could name one. */
     private static final int CACHE_LIMIT = 4096;
@@ -152,13 +152,21 @@ public final class StaticFiles implements HttpHandler {
         long size = k.size();
         String etag = k.etag();
         String lastModified = k.lastModified();
-        if (notModified(request, etag, k.modified() / 1000 * 1000)) {
-            return k.notModified();
+        // Validators as Last-Modified shows them: to the second.
+        long modifiedSecond = Math.floorDiv(k.modified(), 1000);
+        long now = System.currentTimeMillis();
+        switch (Preconditions.evaluate(request, etag, modifiedSecond, now)) {
+            case 412:
+                return PRECONDITION_FAILED;
+            case 304:
+                return k.notModified();
+            default:
+                break;
         }
         String range = request.header("range");
         if (range != null
                 && request.method().equals("GET")
-                && ifRangeHolds(request.header("if-range"), etag, lastModified)) {
+                && Preconditions.ifRangeHolds(request.header("if-range"), etag, modifiedSecond, now)) {
             long[] r = singleRange(range, size);
             if (r != null && r.length == 0) {
                 return cache(HttpResponse.builder(416)
@@ -187,48 +195,6 @@ public final class StaticFiles implements HttpHandler {
     private static String contentType(Path file) {
         return io.magnetar.protocol.http.HttpResponse.contentTypeOf(
                 file.getFileName().toString());
-    }
-
-    /** RFC 9110 13.1.2 and 13.1.3: If-None-Match (weak comparison) wins over If-Modified-Since. */
-    private static boolean notModified(HttpRequest request, String etag, long modifiedMillis) {
-        String inm = request.header("if-none-match");
-        if (inm != null) {
-            if (inm.trim().equals("*")) {
-                return true;
-            }
-            String opaque = etag.substring(1, etag.length() - 1);
-            for (String tag : inm.split(",", -1)) {
-                String t = tag.trim();
-                if (t.startsWith("W/")) {
-                    t = t.substring(2);
-                }
-                if (t.length() >= 2 && t.substring(1, t.length() - 1).equals(opaque)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        String ims = request.header("if-modified-since");
-        if (ims != null) {
-            try {
-                long since = ZonedDateTime.parse(ims.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant()
-                        .toEpochMilli();
-                return modifiedMillis <= since;
-            } catch (DateTimeParseException e) {
-                return false; // an invalid date is ignored (RFC 9110 13.1.3)
-            }
-        }
-        return false;
-    }
-
-    /** RFC 9110 13.1.5: a strong ETag that matches exactly, or the exact Last-Modified date; a weak tag never. */
-    private static boolean ifRangeHolds(String ifRange, String etag, String lastModified) {
-        if (ifRange == null) {
-            return true;
-        }
-        String v = ifRange.trim();
-        return v.startsWith("\"") ? v.equals(etag) : v.equals(lastModified);
     }
 
     /**

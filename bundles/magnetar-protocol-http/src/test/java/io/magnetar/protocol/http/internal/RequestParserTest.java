@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestParserTest {
 
@@ -271,16 +272,38 @@ class RequestParserTest {
                         400),
                 Arguments.of("chunked not final", "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip\r\n\r\n", 400),
                 Arguments.of(
+                        "chunked not final over two lines",
+                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n",
+                        400),
+                Arguments.of(
+                        "chunked twice",
+                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked, chunked\r\n\r\n",
+                        400),
+                Arguments.of(
+                        "chunked twice over two lines",
+                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+                        400),
+                Arguments.of(
+                        "Transfer-Encoding with only empty elements",
+                        "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: , ,\r\n\r\n",
+                        400),
+                Arguments.of(
                         "unknown transfer coding before chunked",
                         "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip, chunked\r\n\r\n",
                         501),
                 Arguments.of(
                         "Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
                 Arguments.of("HTTP/2.0 request line", "GET / HTTP/2.0\r\n" + h + "\r\n", 505),
+                Arguments.of("HTTP/0.9 request line", "GET / HTTP/0.9\r\n" + h + "\r\n", 505),
+                Arguments.of("HTTP/1.2 without Host, as HTTP/1.1", "GET / HTTP/1.2\r\n\r\n", 400),
                 Arguments.of("malformed version", "GET / HTTX/1.1\r\n" + h + "\r\n", 400),
                 Arguments.of("two spaces after the method", "GET  / HTTP/1.1\r\n" + h + "\r\n", 400),
                 Arguments.of("control byte in the target", "GET /a\u0001b HTTP/1.1\r\n" + h + "\r\n", 400),
                 Arguments.of("target in authority form", "GET example.com HTTP/1.1\r\n" + h + "\r\n", 400),
+                Arguments.of("CONNECT in authority form", "CONNECT example.com:443 HTTP/1.1\r\n" + h + "\r\n", 501),
+                Arguments.of("userinfo in absolute form", "GET http://u:p@x/health HTTP/1.1\r\n" + h + "\r\n", 400),
+                Arguments.of("empty host in absolute form", "GET http:///health HTTP/1.1\r\n" + h + "\r\n", 400),
+                Arguments.of("method longer than the request line limit", "A".repeat(80) + " / HTTP/1.1\r\n\r\n", 501),
                 Arguments.of(
                         "request line over the limit", "GET /" + "a".repeat(64) + " HTTP/1.1\r\n" + h + "\r\n", 414),
                 Arguments.of(
@@ -317,6 +340,78 @@ class RequestParserTest {
                         400));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\"", "<", ">", "#", "#frag", "%", "%4", "%4g", "%g4"})
+    void requestTargetWithAByteOutsideTheUriCharactersIs400(String bad) {
+        assertThat(errorOf("GET /a" + bad + "z?q HTTP/1.1\r\nHost: h\r\n\r\n")).isEqualTo(400);
+        assertThat(parser.errorReason()).contains("request target");
+        parser.reset();
+        assertThat(errorOf("GET /a?q=" + bad + " HTTP/1.1\r\nHost: h\r\n\r\n"))
+                .as("in the query")
+                .isEqualTo(400);
+        parser.reset();
+        assertThat(errorOf("GET http://h/a" + bad + " HTTP/1.1\r\nHost: h\r\n\r\n"))
+                .as("in the path of an absolute-form target")
+                .isEqualTo(400);
+    }
+
+    @Test
+    /** RFC 3986's characters, those browsers send unencoded (WHATWG URL), and IPv6 literal authorities. */
+    void everyUriCharacterAndIpv6LiteralAuthoritiesAreAccepted() {
+        String all = "/Az09-._~!$&'()*+,;=:@%2F%aF[]\\^`{|}?/:@%20[]";
+        List<Seen> seen = parseAll(
+                parser,
+                List.of(
+                        "GET " + all + " HTTP/1.1\r\nHost: h\r\n\r\n",
+                        "GET http://[::1]:8080/x?y HTTP/1.1\r\nHost: h\r\n\r\n",
+                        "GET http://[v1.fe80::a+en1]/ HTTP/1.1\r\nHost: h\r\n\r\n"),
+                false);
+
+        assertThat(seen)
+                .extracting(Seen::target)
+                .containsExactly(all, "http://[::1]:8080/x?y", "http://[v1.fe80::a+en1]/");
+        assertThat(seen).extracting(Seen::path).containsExactly("/Az09-._~!$&'()*+,;=:@%2F%aF[]\\^`{|}", "/x", "/");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.2", "HTTP/1.9"})
+    void laterHttp1MinorVersionsAreHandledAsHttp11(String version) {
+        List<Seen> seen =
+                parseAll(parser, List.of("GET /v HTTP/1.1\r\nHost: h\r\n\r\n".replace("HTTP/1.1", version)), false);
+
+        assertThat(seen).extracting(Seen::version).containsExactly("HTTP/1.1");
+        assertThat(seen).extracting(Seen::keepAlive).containsExactly(true);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {",chunked", "chunked,", " , chunked , ,", "CHUNKED"})
+    void emptyTransferCodingListElementsAreIgnored(String value) {
+        String wire = "PUT /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: " + value + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+
+        assertThat(parseAll(parser, List.of(wire), false))
+                .extracting(Seen::body)
+                .containsExactly("hello");
+    }
+
+    @Test
+    void transferEncodingOverTwoLinesIsOneList() {
+        String wire = "PUT /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: ,\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n";
+        assertThat(parseAll(parser, List.of(wire), false))
+                .extracting(Seen::body)
+                .containsExactly("hello");
+
+        int oneLine = errorOf("PUT /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n");
+        String oneLineReason = parser.errorReason();
+        parser.reset();
+        int twoLines =
+                errorOf("PUT /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n");
+
+        assertThat(oneLine).isEqualTo(501);
+        assertThat(twoLines).isEqualTo(501);
+        assertThat(parser.errorReason()).isEqualTo(oneLineReason).contains("not supported");
+    }
+
     @ParameterizedTest(name = "{0} -> {2}")
     @MethodSource("refusedInput")
     void malformedOrOversizedInputIsRefusedWithItsStatus(String what, String wire, int status) {
@@ -324,9 +419,10 @@ class RequestParserTest {
         assertThat(parser.errorReason()).isNotBlank();
     }
 
-    @Test
-    void endlessRequestLineIsRefusedBeforeItIsBuffered() {
-        ByteBuffer endless = ByteBuffer.allocate(1 << 20);
+    @ParameterizedTest
+    @ValueSource(strings = {"GET /", ""})
+    void endlessRequestLineIsRefusedBeforeItIsBuffered(String start) {
+        ByteBuffer endless = ByteBuffer.allocate(1 << 20).put(start.getBytes(StandardCharsets.US_ASCII));
         while (endless.hasRemaining()) {
             endless.put((byte) 'a');
         }
@@ -334,7 +430,9 @@ class RequestParserTest {
 
         assertThat(parser.feed(endless)).isEqualTo(RequestParser.ERROR);
 
-        assertThat(parser.errorStatus()).isEqualTo(414);
+        assertThat(parser.errorStatus())
+                .as("an endless target is too long a URI, an endless method one not implemented")
+                .isEqualTo(start.isEmpty() ? 501 : 414);
         assertThat(parser.maxBuffered()).isLessThanOrEqualTo(SMALL.maxRequestLine() + SMALL.maxHeaderBytes());
     }
 
