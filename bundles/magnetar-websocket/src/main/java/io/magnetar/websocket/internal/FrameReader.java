@@ -126,8 +126,9 @@ final class FrameReader {
         if (control && rsv1) {
             return fail(WebSocketWhiteboard.PROTOCOL_ERROR, "RSV1 on a control frame");
         }
-        if (length > maxFrame) {
-            return fail(WebSocketWhiteboard.MESSAGE_TOO_BIG, "frame of " + length + " bytes, over " + maxFrame);
+        long limit = rsv1 ? WebSocketLimits.compressed(maxFrame) : maxFrame;
+        if (length > limit) {
+            return fail(WebSocketWhiteboard.MESSAGE_TOO_BIG, "frame of " + length + " bytes, over " + limit);
         }
         if (expectMasked) {
             System.arraycopy(header, headerLength - 4, mask, 0, 4);

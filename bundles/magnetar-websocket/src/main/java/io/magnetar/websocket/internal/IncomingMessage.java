@@ -72,8 +72,9 @@ final class IncomingMessage {
         }
         single = fin && !compressed && frameOpcode != FrameWriter.CONTINUATION;
         frameLength = length;
-        if (message.length() + length > maxMessage) {
-            return refuse(WebSocketWhiteboard.MESSAGE_TOO_BIG, "message over " + maxMessage + " bytes");
+        long limit = compressed ? WebSocketLimits.compressed(maxMessage) : maxMessage;
+        if (message.length() + length > limit) {
+            return refuse(WebSocketWhiteboard.MESSAGE_TOO_BIG, "message over " + limit + " bytes");
         }
         return 0;
     }
