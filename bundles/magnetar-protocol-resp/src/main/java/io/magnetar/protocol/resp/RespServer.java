@@ -4,13 +4,14 @@ import io.magnetar.protocol.resp.internal.RespServerConnection;
 import io.magnetar.protocols.Connection;
 
 /**
- * The RESP2 server side: connections that answer redis commands from a {@link RespStore}. Return one
+ * The RESP server side: connections that answer redis commands from a {@link RespStore}, in RESP2, or in
+ * RESP3 once a client asks with {@code HELLO 3} (as redis-py 8 does when it connects). Return one
  * from a {@code ProtocolFactory}, or give {@code () -> RespServer.newConnection(store)} to a
  * {@code TcpServer}; all connections made with one store share its keys.
  *
  * <p>Commands: {@code PING ECHO GET SET} (with {@code EX PX NX XX}) {@code DEL EXISTS INCR DECR INCRBY
  * DECRBY MGET MSET LPUSH RPUSH LPOP RPOP LRANGE LLEN FLUSHALL FLUSHDB DBSIZE INFO COMMAND}, {@code CONFIG
- * GET}, {@code SELECT 0} and {@code QUIT}, sent as arrays of bulk strings or inline; pipelined commands
+ * GET}, {@code SELECT 0}, {@code QUIT}, {@code AUTH} and {@code HELLO}, sent as arrays of bulk strings or inline; pipelined commands
  * are answered in order, the replies to one read in one write. Unknown commands and wrong arity are
  * answered with redis's error replies and the connection stays. Bytes that are not RESP, or a command
  * over the {@link RespServerLimits}, are answered {@code -ERR Protocol error: ...} and the connection is

@@ -124,7 +124,7 @@ final class Commands {
     private void get() {
         Object v = keyspace.get(key(1));
         if (v == null) {
-            reply.raw(ReplyWriter.NULL_BULK);
+            reply.nullBulk();
         } else if (!stringReply(v)) {
             throw CommandError.WRONGTYPE;
         }
@@ -167,7 +167,11 @@ final class Commands {
         boolean expires = ttlMillis > 0;
         long deadline = expires ? keyspace.deadline(ttlMillis * 1_000_000L) : 0;
         boolean stored = keyspace.set(key(1), args.copy(2), expires, deadline, nx, xx);
-        reply.raw(stored ? ReplyWriter.OK : ReplyWriter.NULL_BULK);
+        if (stored) {
+            reply.raw(ReplyWriter.OK);
+        } else {
+            reply.nullBulk();
+        }
     }
 
     private void decrBy() {
@@ -195,7 +199,7 @@ final class Commands {
         for (int i = 1; i < argc; i++) {
             Object v = keyspace.get(key(i));
             if (v == null || !stringReply(v)) {
-                reply.raw(ReplyWriter.NULL_BULK); // MGET answers nil for a key of another type
+                reply.nullBulk(); // MGET answers nil for a key of another type
             }
         }
     }

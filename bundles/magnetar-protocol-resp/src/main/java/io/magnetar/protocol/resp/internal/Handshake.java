@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code AUTH} and {@code HELLO}, and whether the connection has authenticated: answered in redis-server's
- * words, so that clients that match on them (falling back to RESP2 on {@code -NOPROTO}, say) behave as
- * against redis. Only RESP2 is spoken: {@code HELLO 3} gets {@code -NOPROTO}.
+ * words, so that clients that match on them behave as against redis. {@code HELLO 3} switches the
+ * connection's replies to RESP3 (redis-py 8 asks for it as it connects, and does not fall back), {@code HELLO
+ * 2} back; other versions get {@code -NOPROTO}.
  *
  * <p>Confined to its connection's event loop.
  */
@@ -43,6 +44,13 @@ final class Handshake {
         int argc = args.count();
         if (argc > 3) {
             reply.error("ERR syntax error");
+        } else if (keyspace.requirePass() == null && argc == 3) {
+            // redis 7's default user has no password: any password is right for it, no other user exists.
+            if (is(1, DEFAULT_USER)) {
+                reply.raw(ReplyWriter.OK);
+            } else {
+                reply.error("WRONGPASS invalid username-password pair or user is disabled.");
+            }
         } else if (keyspace.requirePass() == null) {
             reply.error("ERR AUTH <password> called without any password configured for the default user. "
                     + "Are you sure your configuration is correct?");
@@ -56,16 +64,18 @@ final class Handshake {
     /** {@code HELLO [protover [AUTH username password] [SETNAME clientname]]}. */
     void hello() {
         int argc = args.count();
+        long proto = reply.isResp3() ? 3 : 2;
         if (argc >= 2) {
             long[] version = new long[1];
             if (!Ascii.parseLong(args.bytes(), args.start(1), args.length(1), version)) {
                 reply.error("ERR Protocol version is not an integer or out of range");
                 return;
             }
-            if (version[0] != 2) {
+            if (version[0] != 2 && version[0] != 3) {
                 reply.error("NOPROTO unsupported protocol version");
                 return;
             }
+            proto = version[0];
         }
         int user = -1;
         for (int j = 2; j < argc; j++) {
@@ -91,11 +101,12 @@ final class Handshake {
         if (clientId == 0) {
             clientId = CLIENT_IDS.incrementAndGet();
         }
-        reply.arrayHeader(14);
+        reply.resp3(proto == 3); // the reply is already in the protocol chosen, as redis answers
+        reply.mapHeader(7);
         field("server", "redis");
         field("version", ServerCommands.VERSION);
         reply.bulk(ReplyWriter.ascii("proto"));
-        reply.integer(2);
+        reply.integer(proto);
         reply.bulk(ReplyWriter.ascii("id"));
         reply.integer(clientId);
         field("mode", "standalone");

@@ -60,13 +60,21 @@ final class ListCommands {
             if (v != null && !(v instanceof ListValue)) {
                 throw CommandError.WRONGTYPE;
             }
-            reply.raw(v == null ? ReplyWriter.NULL_ARRAY : ReplyWriter.EMPTY_ARRAY);
+            if (v == null) {
+                reply.nullArray();
+            } else {
+                reply.raw(ReplyWriter.EMPTY_ARRAY);
+            }
             return;
         }
         int n = keyspace.pop(commands.key(1), left, count, elements);
         try {
             if (n < 0) {
-                reply.raw(withCount ? ReplyWriter.NULL_ARRAY : ReplyWriter.NULL_BULK);
+                if (withCount) {
+                    reply.nullArray();
+                } else {
+                    reply.nullBulk();
+                }
             } else if (withCount) {
                 writeArray(n);
             } else {

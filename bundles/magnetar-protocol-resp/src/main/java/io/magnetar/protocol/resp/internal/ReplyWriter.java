@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes RESP2 replies into one of the loop thread's shared output buffers ({@link PendingOutput}: lent at the
+ * Encodes replies in RESP2, or in RESP3 once the client asked for it with {@code HELLO 3} (nulls, maps and
+ * verbatim text then have their own types; everything else is written the same), into one of the loop thread's shared output buffers ({@link PendingOutput}: lent at the
  * first reply, given back at the flush, so an idle connection keeps none) and hands it to the transport
  * with {@link StreamTransport#writeCopy}, which copies only what the socket does not take at once: the
  * replies to the commands of one read leave in one write and, in steady state, nothing is allocated.
@@ -27,6 +28,8 @@ final class ReplyWriter {
     static final byte[] NULL_BULK = ascii("$-1\r\n");
     static final byte[] NULL_ARRAY = ascii("*-1\r\n");
     static final byte[] EMPTY_ARRAY = ascii("*0\r\n");
+    private static final byte[] NULL = ascii("_\r\n");
+    private static final byte[] TXT = ascii("txt:");
 
     private static final byte[] CRLF = {'\r', '\n'};
 
@@ -36,6 +39,8 @@ final class ReplyWriter {
 
     private StreamTransport transport;
     private final PendingOutput output = new PendingOutput();
+    /** The protocol {@code HELLO} chose: 2 (the default) or 3. */
+    private boolean resp3;
 
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
@@ -66,6 +71,45 @@ final class ReplyWriter {
         }
         output.reserve(m.length + 3).put((byte) '-').put(m).put(CRLF);
         flushIfFull();
+    }
+
+    /** RESP3 from now on ({@code HELLO 3}), or back to RESP2 ({@code HELLO 2}). */
+    void resp3(boolean on) {
+        resp3 = on;
+    }
+
+    boolean isResp3() {
+        return resp3;
+    }
+
+    /** No value where a string was asked for: {@code $-1} in RESP2, {@code _} in RESP3. */
+    void nullBulk() {
+        raw(resp3 ? NULL : NULL_BULK);
+    }
+
+    /** No value where a list was asked for: {@code *-1} in RESP2, {@code _} in RESP3. */
+    void nullArray() {
+        raw(resp3 ? NULL : NULL_ARRAY);
+    }
+
+    /** A map of {@code n} pairs to follow: {@code %n} in RESP3, a flat array of {@code 2n} in RESP2. */
+    void mapHeader(long n) {
+        if (resp3) {
+            header((byte) '%', n);
+        } else {
+            header((byte) '*', 2 * n);
+        }
+    }
+
+    /** Text for a person ({@code INFO}): RESP3's verbatim string of format {@code txt}, else a bulk string. */
+    void text(byte[] utf8) {
+        if (!resp3) {
+            bulk(utf8, 0, utf8.length);
+            return;
+        }
+        header((byte) '=', TXT.length + utf8.length);
+        output.reserve(TXT.length + utf8.length + CRLF.length).put(TXT).put(utf8);
+        raw(CRLF);
     }
 
     void integer(long v) {

@@ -103,7 +103,7 @@ final class ServerCommands {
                 }
             }
         }
-        reply.arrayHeader(pairs.size());
+        reply.mapHeader(pairs.size() / 2);
         for (String p : pairs) {
             byte[] b = p.getBytes(StandardCharsets.US_ASCII);
             reply.bulk(b, 0, b.length);
@@ -166,7 +166,6 @@ final class ServerCommands {
                         .append(",avg_ttl=0\r\n");
             }
         }
-        byte[] b = s.toString().getBytes(StandardCharsets.UTF_8);
-        reply.bulk(b, 0, b.length);
+        reply.text(s.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

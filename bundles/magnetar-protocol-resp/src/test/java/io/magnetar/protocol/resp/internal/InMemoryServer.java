@@ -61,6 +61,12 @@ final class InMemoryServer {
             return replies();
         }
 
+        /** Sends raw bytes and returns what was written back, byte for byte (RESP3 included). */
+        String wire(String raw) {
+            transport.receive(raw);
+            return new String(transport.takeOutput(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+
         /** The replies written since the last call. */
         List<Object> replies() {
             return parse(transport.takeOutput());

@@ -61,7 +61,7 @@ class RespServerCommandsTest {
         assertThat(v(third.call("AUTH", "a", "b", "c"))).isEqualTo("-ERR syntax error");
     }
 
-    /** HELLO as redis-server 7 answers it when only RESP2 is spoken, with and without requirepass. */
+    /** HELLO as redis-server 7 answers it in RESP2, with and without requirepass (RESP3: {@link Resp3Test}). */
     @Test
     void helloAsRedisServer() {
         assertThat(v(call("HELLO")))
@@ -69,8 +69,8 @@ class RespServerCommandsTest {
                 .startsWith("server", "redis", "version", ServerCommands.VERSION, "proto", 2L, "id")
                 .endsWith("mode", "standalone", "role", "master", "modules", List.of());
         assertThat(v(call("HELLO", "2"))).asList().hasSize(14);
-        assertThat(v(call("HELLO", "3"))).isEqualTo("-NOPROTO unsupported protocol version");
         assertThat(v(call("HELLO", "1"))).isEqualTo("-NOPROTO unsupported protocol version");
+        assertThat(v(call("HELLO", "4"))).isEqualTo("-NOPROTO unsupported protocol version");
         assertThat(v(call("HELLO", "x"))).isEqualTo("-ERR Protocol version is not an integer or out of range");
         assertThat(v(call("HELLO", "2", "AUTH", "default"))).isEqualTo("-ERR Syntax error in HELLO option 'AUTH'");
         assertThat(v(call("HELLO", "2", "FOO"))).isEqualTo("-ERR Syntax error in HELLO option 'FOO'");

@@ -1,0 +1,72 @@
+package io.magnetar.protocol.resp.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code HELLO 3} switches a connection's replies to RESP3, as redis-server 7 does (redis-py 8 asks for it
+ * as it connects and does not fall back): nulls, maps and verbatim text get their own types, the rest is
+ * written as in RESP2; {@code HELLO 2} switches back. Compared byte for byte with redis-server's answers.
+ */
+class Resp3Test {
+
+    private final InMemoryServer server = new InMemoryServer();
+    private final InMemoryServer.Client client = server.connect();
+
+    private static String cmd(String... args) {
+        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        }
+        return b.toString();
+    }
+
+    @Test
+    void hello3AnswersAMapInRespThreeAndNullsMapsAndTextFollow() {
+        assertThat(client.wire(cmd("HELLO", "3")))
+                .startsWith("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n")
+                .contains("$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:")
+                .endsWith("$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n");
+
+        assertThat(client.wire(cmd("GET", "nothing"))).isEqualTo("_\r\n");
+        assertThat(client.wire(cmd("SET", "k", "v"))).isEqualTo("+OK\r\n");
+        assertThat(client.wire(cmd("SET", "k", "w", "NX"))).isEqualTo("_\r\n");
+        assertThat(client.wire(cmd("MGET", "k", "nothing"))).isEqualTo("*2\r\n$1\r\nv\r\n_\r\n");
+        assertThat(client.wire(cmd("LPOP", "nothing"))).isEqualTo("_\r\n");
+        assertThat(client.wire(cmd("LPOP", "nothing", "2"))).isEqualTo("_\r\n");
+        assertThat(client.wire(cmd("INCR", "n"))).isEqualTo(":1\r\n");
+        assertThat(client.wire(cmd("CONFIG", "GET", "appendonly")))
+                .isEqualTo("%1\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+        String info = client.wire(cmd("INFO", "keyspace"));
+        String text = "txt:# Keyspace\r\ndb0:keys=2,expires=0,avg_ttl=0\r\n";
+        assertThat(info).isEqualTo("=" + text.length() + "\r\n" + text + "\r\n");
+
+        assertThat(client.wire(cmd("HELLO", "2"))).startsWith("*14\r\n").contains("$5\r\nproto\r\n:2\r\n");
+        assertThat(client.wire(cmd("GET", "nothing"))).isEqualTo("$-1\r\n");
+        assertThat(client.wire(cmd("CONFIG", "GET", "appendonly")))
+                .isEqualTo("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+    }
+
+    @Test
+    void aRefusedHelloLeavesTheProtocolAsItWas() {
+        server.keyspace.requirePass("s3cret");
+        InMemoryServer.Client c = server.connect();
+        assertThat(c.wire(cmd("HELLO", "3"))).isEqualTo("-" + Handshake.NOAUTH_HELLO + "\r\n");
+        assertThat(c.wire(cmd("HELLO", "3", "AUTH", "default", "wrong")))
+                .isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+        assertThat(c.wire(cmd("AUTH", "s3cret"))).isEqualTo("+OK\r\n");
+        assertThat(c.wire(cmd("GET", "nothing"))).as("still RESP2").isEqualTo("$-1\r\n");
+        assertThat(c.wire(cmd("HELLO", "3", "AUTH", "default", "s3cret"))).startsWith("%7\r\n");
+        assertThat(c.wire(cmd("GET", "nothing"))).isEqualTo("_\r\n");
+    }
+
+    @Test
+    void authWithAUserWhenNoPasswordIsSetIsAsRedisSevensDefaultUserWithoutPassword() {
+        assertThat(client.wire(cmd("AUTH", "default", "anything"))).isEqualTo("+OK\r\n");
+        assertThat(client.wire(cmd("AUTH", "bob", "anything")))
+                .isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+        assertThat(client.wire(cmd("AUTH", "anything")))
+                .startsWith("-ERR AUTH <password> called without any password configured for the default user.");
+    }
+}

@@ -1,0 +1,43 @@
+"""redis-py, the Python client most people use, against a Magnetar RESP server: its default connection
+(redis-py 8 says HELLO 3 as it connects), then RESP2 and RESP3 asked for explicitly. Prints one OK line
+per check; any failure raises, and the exit status says so."""
+import sys
+
+import redis
+
+port = int(sys.argv[1])
+print("redis-py", redis.__version__)
+
+
+def check(r, label):
+    assert r.ping() is True
+    assert r.set(label + ":k", "v") is True
+    assert r.get(label + ":k") == b"v"
+    assert r.get(label + ":missing") is None
+    assert r.set(label + ":k", "w", nx=True) is None
+    assert r.mget(label + ":k", label + ":missing") == [b"v", None]
+    assert r.incr(label + ":n") == 1 and r.incrby(label + ":n", 41) == 42
+    assert r.rpush(label + ":l", "a", "b", "c") == 3
+    assert r.lrange(label + ":l", 0, -1) == [b"a", b"b", b"c"]
+    assert r.lpop(label + ":l") == b"a"
+    assert r.lpop(label + ":none") is None
+    assert r.lpop(label + ":none", 2) is None
+    assert r.config_get("appendonly") == {"appendonly": "no"}
+    assert "db0" in r.info("keyspace")
+    p = r.pipeline(transaction=False)
+    for i in range(100):
+        p.set("%s:p%d" % (label, i), i)
+    p.get(label + ":p99")
+    assert p.execute()[-1] == b"99"
+    try:
+        r.lpush(label + ":k", "x")
+        raise AssertionError("WRONGTYPE expected")
+    except redis.ResponseError as e:
+        assert str(e).startswith("WRONGTYPE"), e
+    print("OK", label)
+
+
+check(redis.Redis(port=port), "default")
+check(redis.Redis(port=port, protocol=2), "resp2")
+check(redis.Redis(port=port, protocol=3), "resp3")
+print("OK all")
