@@ -121,15 +121,22 @@ final class PipeHandshake {
      * renegotiation that succeeded). Refuses it here either way.
      */
     private void refuseRenegotiation(HandshakeStatus hs) throws SSLException {
+        String refused = "TLS renegotiation refused (" + engine.getSession().getProtocol()
+                + "): only the first handshake is allowed";
         if (hs == HandshakeStatus.NEED_TASK) {
-            Runnable task;
-            while ((task = engine.getDelegatedTask()) != null) {
-                task.run();
+            try {
+                Runnable task;
+                while ((task = engine.getDelegatedTask()) != null) {
+                    task.run();
+                }
+                engine.wrap(EMPTY, out.room(packetSize(), 0)); // throws the engine's refusal, its alert queued
+            } catch (RuntimeException engineFault) {
+                // The JDK 17 engine throws ClassCastException on a HelloRequest sent to a server: the
+                // client's doing, so a refusal logged at DEBUG, not a fault of ours with a trace per connection.
+                throw new SSLException(refused, engineFault);
             }
-            engine.wrap(EMPTY, out.room(packetSize(), 0)); // throws the engine's refusal, its alert queued
         }
-        throw new SSLException("TLS renegotiation refused ("
-                + engine.getSession().getProtocol() + "): only the first handshake is allowed");
+        throw new SSLException(refused);
     }
 
     private boolean sessionEstablished() {
