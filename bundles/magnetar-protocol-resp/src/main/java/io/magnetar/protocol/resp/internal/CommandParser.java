@@ -2,6 +2,7 @@ package io.magnetar.protocol.resp.internal;
 
 import io.magnetar.protocol.resp.RespServerLimits;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Incremental parser of RESP2 requests, the server side: arrays of bulk strings
@@ -53,6 +54,19 @@ final class CommandParser {
     private int digits;
     private boolean negative;
     private String error;
+    /** True while the connection must authenticate first: redis-server's tighter limits apply. */
+    private BooleanSupplier unauthenticated = () -> false;
+    /** {@link #unauthenticated}, read once per command at its array header. */
+    private boolean guarded;
+
+    /**
+     * Before a client has authenticated (a password is set), redis-server takes at most
+     * {@value #UNAUTHENTICATED_ARGS} arguments and bulks of {@value #UNAUTHENTICATED_BULK} bytes: a stranger
+     * cannot make the server buffer megabytes only to be told {@code NOAUTH}.
+     */
+    static final int UNAUTHENTICATED_ARGS = 10;
+
+    static final int UNAUTHENTICATED_BULK = 16 * 1024;
 
     /** A parser whose input no other connection shares a budget with (tests). */
     CommandParser(RespServerLimits limits) {
@@ -65,6 +79,11 @@ final class CommandParser {
         // The arena holds inline lines too: it must never outgrow the frame limit for them either.
         this.inlineLimit = Math.min(limits.maxInlineLength(), limits.maxFrameBytes());
         this.args = new Arguments(limits, budget, share);
+    }
+
+    /** Asked at each command's array header: whether the client still has to authenticate. */
+    void guardUnauthenticated(BooleanSupplier unauthenticated) {
+        this.unauthenticated = unauthenticated;
     }
 
     /**
@@ -199,8 +218,11 @@ final class CommandParser {
     /** The array header is in: check the count, or skip an empty or null array. */
     private void countDone() {
         long n = negative ? -number : number;
+        guarded = n > 0 && unauthenticated.getAsBoolean();
         if (n <= 0) {
             state = State.IDLE; // *0 and *-1 are no command, as in redis
+        } else if (guarded && n > UNAUTHENTICATED_ARGS) {
+            fail("Protocol error: unauthenticated multibulk length"); // redis-server's words
         } else if (n > limits.maxArgs()) {
             fail("Protocol error: multibulk length " + n + " exceeds the limit of " + limits.maxArgs());
         } else {
@@ -213,6 +235,10 @@ final class CommandParser {
     private void lengthDone() {
         if (negative) {
             fail("Protocol error: invalid bulk length");
+            return;
+        }
+        if (guarded && number > UNAUTHENTICATED_BULK) {
+            fail("Protocol error: unauthenticated bulk length");
             return;
         }
         if (number > limits.maxBulkLength()) {

@@ -43,6 +43,11 @@ final class Commands {
         this.handshake = new Handshake(args, reply, keyspace);
     }
 
+    /** True while this connection has to authenticate before commands run. */
+    boolean mustAuthenticate() {
+        return !handshake.mayRun();
+    }
+
     /** Runs the parsed command; returns it, or {@code null} when the name is unknown. */
     Command run() {
         Command c = Command.find(args.bytes(), args.start(0), args.length(0));

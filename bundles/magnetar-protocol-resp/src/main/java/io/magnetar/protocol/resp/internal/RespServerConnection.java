@@ -48,6 +48,7 @@ public final class RespServerConnection extends Connection {
         this.parser = new CommandParser(limits, keyspace.inputBudget(), new InputBudget.Share(this::evict));
         this.serverCommands = new ServerCommands(keyspace, writer, stats);
         this.commands = new Commands(parser.args(), writer, keyspace, serverCommands);
+        parser.guardUnauthenticated(commands::mustAuthenticate);
     }
 
     /** A server connection on {@code keyspace}, counting into {@code stats}, within {@code limits}. */

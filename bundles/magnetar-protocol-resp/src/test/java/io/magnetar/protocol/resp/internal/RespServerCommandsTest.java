@@ -61,7 +61,7 @@ class RespServerCommandsTest {
         assertThat(v(third.call("AUTH", "a", "b", "c"))).isEqualTo("-ERR syntax error");
     }
 
-    /** HELLO as redis-server 7 answers it in RESP2, with and without requirepass (RESP3: {@link Resp3Test}). */
+    /** HELLO as redis-server 7 answers it in RESP2, with and without requirepass (RESP3: {@link HandshakeTest}). */
     @Test
     void helloAsRedisServer() {
         assertThat(v(call("HELLO")))

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code HELLO 3} switches a connection's replies to RESP3, as redis-server 7 does (redis-py 8 asks for it
- * as it connects and does not fall back): nulls, maps and verbatim text get their own types, the rest is
- * written as in RESP2; {@code HELLO 2} switches back. Compared byte for byte with redis-server's answers.
+ * {@code HELLO} and {@code AUTH} as redis-server 7 answers them, byte for byte: {@code HELLO 3} switches a
+ * connection's replies to RESP3 (redis-py 8 asks for it as it connects and does not fall back) — nulls, maps
+ * and verbatim text get their own types, the rest is written as in RESP2 — and {@code HELLO 2} back; the
+ * default user without a password; the tighter limits before a client has authenticated.
  */
-class Resp3Test {
+class HandshakeTest {
 
     private final InMemoryServer server = new InMemoryServer();
     private final InMemoryServer.Client client = server.connect();
@@ -68,5 +69,26 @@ class Resp3Test {
                 .isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
         assertThat(client.wire(cmd("AUTH", "anything")))
                 .startsWith("-ERR AUTH <password> called without any password configured for the default user.");
+    }
+
+    /** As redis-server with a password set: before AUTH, 10 arguments and 16 KiB bulks at most. */
+    @Test
+    void beforeAuthenticatingAClientGetsRedisServersTighterLimits() {
+        server.keyspace.requirePass("s3cret");
+        InMemoryServer.Client many = server.connect();
+        assertThat(many.wire(cmd("DEL", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10")))
+                .isEqualTo("-ERR Protocol error: unauthenticated multibulk length\r\n");
+        assertThat(many.transport.eofWritten() || many.transport.isLost())
+                .as("closed")
+                .isTrue();
+
+        InMemoryServer.Client big = server.connect();
+        assertThat(big.wire("*2\r\n$4\r\nECHO\r\n$20000\r\n"))
+                .isEqualTo("-ERR Protocol error: unauthenticated bulk length\r\n");
+
+        InMemoryServer.Client authed = server.connect();
+        assertThat(authed.wire(cmd("AUTH", "s3cret") + cmd("DEL", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10")))
+                .isEqualTo("+OK\r\n:0\r\n");
+        assertThat(authed.wire(cmd("ECHO", "x".repeat(20_000)))).startsWith("$20000\r\n");
     }
 }
