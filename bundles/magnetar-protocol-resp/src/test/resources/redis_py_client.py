@@ -40,4 +40,8 @@ def check(r, label):
 check(redis.Redis(port=port), "default")
 check(redis.Redis(port=port, protocol=2), "resp2")
 check(redis.Redis(port=port, protocol=3), "resp3")
+named = redis.Redis(port=port, client_name="probe")
+assert named.client_getname() in (b"probe", "probe"), named.client_getname()
+assert named.client_id() > 0
+print("OK client_name")
 print("OK all")

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * redis-py, a client we did not write (installed by {@code .ci/run}), runs {@code redis_py_client.py} against
  * the server: its default connection (redis-py 8 asks for RESP3 with {@code HELLO 3} and does not fall back),
- * RESP2 and RESP3, with nils, lists, maps, a pipeline and an error. Skipped when redis-py is missing, unless
+ * RESP2 and RESP3, with nils, lists, maps, a pipeline and an error; a connection with a client name. Skipped when redis-py is missing, unless
  * {@code MAGNETAR_REQUIRE_PEERS=1}.
  */
 class RedisPyTest {
@@ -37,7 +37,7 @@ class RedisPyTest {
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             System.out.println(out);
             assertThat(p.exitValue()).as(out).isZero();
-            assertThat(out).contains("OK default", "OK resp2", "OK resp3", "OK all");
+            assertThat(out).contains("OK default", "OK resp2", "OK resp3", "OK client_name", "OK all");
         }
     }
 

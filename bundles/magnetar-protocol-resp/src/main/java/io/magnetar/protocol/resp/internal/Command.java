@@ -39,7 +39,8 @@ enum Command {
     SELECT(2),
     QUIT(-1),
     AUTH(-2),
-    HELLO(-1);
+    HELLO(-1),
+    CLIENT(-2);
 
     /** Commands by name length: a lookup compares only the few names of the right length. */
     private static final Command[][] BY_LENGTH = byLength();

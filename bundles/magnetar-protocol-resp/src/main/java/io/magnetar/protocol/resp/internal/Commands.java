@@ -72,6 +72,10 @@ final class Commands {
             reply.error("NOAUTH Authentication required.");
             return c;
         }
+        if (c == Command.CLIENT) {
+            handshake.client();
+            return c;
+        }
         if (c.denyOom && keyspace.overMaxMemory()) {
             reply.error(OOM);
             return c;

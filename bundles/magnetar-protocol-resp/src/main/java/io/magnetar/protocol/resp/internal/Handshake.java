@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code AUTH} and {@code HELLO}, and whether the connection has authenticated: answered in redis-server's
  * words, so that clients that match on them behave as against redis. {@code HELLO 3} switches the
  * connection's replies to RESP3 (redis-py 8 asks for it as it connects, and does not fall back), {@code HELLO
- * 2} back; other versions get {@code -NOPROTO}.
+ * 2} back; other versions get {@code -NOPROTO}. {@code CLIENT ID}, {@code SETNAME}, {@code GETNAME} and
+ * {@code SETINFO} (what client libraries send as they connect) answer as redis 7.2.
  *
  * <p>Confined to its connection's event loop.
  */
@@ -18,6 +19,9 @@ final class Handshake {
     private static final byte[] DEFAULT_USER = ReplyWriter.ascii("DEFAULT");
     private static final byte[] AUTH = ReplyWriter.ascii("AUTH");
     private static final byte[] SETNAME = ReplyWriter.ascii("SETNAME");
+    private static final byte[] GETNAME = ReplyWriter.ascii("GETNAME");
+    private static final byte[] ID = ReplyWriter.ascii("ID");
+    private static final byte[] SETINFO = ReplyWriter.ascii("SETINFO");
     static final String NOAUTH_HELLO = "NOAUTH HELLO must be called with the client already authenticated, "
             + "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
             + "select the RESP protocol version at the same time";
@@ -27,6 +31,8 @@ final class Handshake {
     private final Keyspace keyspace;
     private boolean authenticated;
     private long clientId;
+    /** {@code CLIENT SETNAME}'s or {@code HELLO ... SETNAME}'s, kept for {@code CLIENT GETNAME}; null: none. */
+    private byte[] name;
 
     Handshake(Arguments args, ReplyWriter reply, Keyspace keyspace) {
         this.args = args;
@@ -84,7 +90,11 @@ final class Handshake {
                 user = j + 1;
                 j += 2;
             } else if (is(j, SETNAME) && more >= 1) {
-                j++; // accepted, not kept: CLIENT LIST is not offered
+                j++;
+                if (!validName(j)) {
+                    reply.error(BAD_NAME);
+                    return;
+                }
             } else {
                 reply.error("ERR Syntax error in HELLO option '" + args.text(j, 128) + "'");
                 return;
@@ -98,8 +108,11 @@ final class Handshake {
             reply.error(NOAUTH_HELLO);
             return;
         }
-        if (clientId == 0) {
-            clientId = CLIENT_IDS.incrementAndGet();
+        long id = id();
+        for (int j = 2; j + 1 < argc; j++) {
+            if (is(j, SETNAME)) {
+                name = copy(j + 1); // only once the HELLO succeeds, as redis
+            }
         }
         reply.resp3(proto == 3); // the reply is already in the protocol chosen, as redis answers
         reply.mapHeader(7);
@@ -108,15 +121,72 @@ final class Handshake {
         reply.bulk(ReplyWriter.ascii("proto"));
         reply.integer(proto);
         reply.bulk(ReplyWriter.ascii("id"));
-        reply.integer(clientId);
+        reply.integer(id);
         field("mode", "standalone");
         field("role", "master");
         reply.bulk(ReplyWriter.ascii("modules"));
         reply.raw(ReplyWriter.EMPTY_ARRAY);
     }
 
-    private void field(String name, String value) {
-        reply.bulk(ReplyWriter.ascii(name));
+    private static final String BAD_NAME = "ERR Client names cannot contain spaces, newlines or special characters.";
+
+    /** {@code CLIENT ID | SETNAME name | GETNAME | SETINFO LIB-NAME|LIB-VER value}. */
+    void client() {
+        int argc = args.count();
+        if (is(1, ID) && argc == 2) {
+            reply.integer(id());
+        } else if (is(1, GETNAME) && argc == 2) {
+            if (name == null) {
+                reply.nullBulk();
+            } else {
+                reply.bulk(name, 0, name.length);
+            }
+        } else if (is(1, SETNAME) && argc == 3) {
+            if (!validName(2)) {
+                reply.error(BAD_NAME);
+                return;
+            }
+            name = args.length(2) == 0 ? null : copy(2);
+            reply.raw(ReplyWriter.OK);
+        } else if (is(1, SETINFO) && argc == 4 && libAttribute(args.text(2, 16))) {
+            reply.raw(ReplyWriter.OK); // taken, not kept: CLIENT LIST and CLIENT INFO are not offered
+        } else if (is(1, ID) || is(1, GETNAME) || is(1, SETNAME) || is(1, SETINFO)) {
+            reply.error("ERR wrong number of arguments for 'client|"
+                    + args.text(1, 32).toLowerCase(java.util.Locale.ROOT) + "' command");
+        } else {
+            reply.error("ERR unknown subcommand '" + args.text(1, 128) + "'. Try CLIENT HELP.");
+        }
+    }
+
+    /** {@code LIB-NAME} or {@code LIB-VER}, any case ({@link Ascii#equalsIgnoreCase} is for letters only). */
+    private static boolean libAttribute(String attribute) {
+        return attribute.equalsIgnoreCase("LIB-NAME") || attribute.equalsIgnoreCase("LIB-VER");
+    }
+
+    private long id() {
+        if (clientId == 0) {
+            clientId = CLIENT_IDS.incrementAndGet();
+        }
+        return clientId;
+    }
+
+    /** redis: a name is printable ASCII without spaces ({@code '!'} to {@code '~'}). */
+    private boolean validName(int arg) {
+        byte[] a = args.bytes();
+        for (int i = args.start(arg), end = i + args.length(arg); i < end; i++) {
+            if (a[i] < '!' || a[i] > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private byte[] copy(int arg) {
+        return Arrays.copyOfRange(args.bytes(), args.start(arg), args.start(arg) + args.length(arg));
+    }
+
+    private void field(String key, String value) {
+        reply.bulk(ReplyWriter.ascii(key));
         reply.bulk(ReplyWriter.ascii(value));
     }
 

@@ -91,4 +91,27 @@ class HandshakeTest {
                 .isEqualTo("+OK\r\n:0\r\n");
         assertThat(authed.wire(cmd("ECHO", "x".repeat(20_000)))).startsWith("$20000\r\n");
     }
+
+    /** What client libraries send as they connect (redis-py's {@code client_name=}, its SETINFO), as redis 7.2. */
+    @Test
+    void clientIdNameAndInfo() {
+        String id = client.wire(cmd("CLIENT", "ID"));
+        assertThat(id).matches(":[1-9][0-9]*\r\n");
+        assertThat(client.wire(cmd("CLIENT", "GETNAME"))).isEqualTo("$-1\r\n");
+        assertThat(client.wire(cmd("CLIENT", "SETNAME", "worker-1"))).isEqualTo("+OK\r\n");
+        assertThat(client.wire(cmd("CLIENT", "getname"))).isEqualTo("$8\r\nworker-1\r\n");
+        assertThat(client.wire(cmd("CLIENT", "SETNAME", "a b")))
+                .isEqualTo("-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
+        assertThat(client.wire(cmd("CLIENT", "SETNAME", ""))).isEqualTo("+OK\r\n");
+        assertThat(client.wire(cmd("CLIENT", "GETNAME"))).isEqualTo("$-1\r\n");
+        assertThat(client.wire(cmd("CLIENT", "SETINFO", "LIB-NAME", "redis-py")))
+                .isEqualTo("+OK\r\n");
+        assertThat(client.wire(cmd("CLIENT", "SETINFO", "LIB-VER", "8.1.0"))).isEqualTo("+OK\r\n");
+        assertThat(client.wire(cmd("CLIENT", "SETNAME")))
+                .isEqualTo("-ERR wrong number of arguments for 'client|setname' command\r\n");
+        assertThat(client.wire(cmd("CLIENT", "KILL", "x")))
+                .isEqualTo("-ERR unknown subcommand 'KILL'. Try CLIENT HELP.\r\n");
+        assertThat(client.wire(cmd("HELLO", "3", "SETNAME", "via-hello"))).contains("$2\r\nid\r\n" + id);
+        assertThat(client.wire(cmd("CLIENT", "GETNAME"))).isEqualTo("$9\r\nvia-hello\r\n");
+    }
 }
