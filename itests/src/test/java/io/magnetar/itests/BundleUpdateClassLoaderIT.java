@@ -44,17 +44,7 @@ class BundleUpdateClassLoaderIT {
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
             m.writeEtc(
                     "io.magnetar.endpoint-web.cfg", "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = 0\n");
-            serve(m.awaitServing("web"));
-            Bundle http = m.bundle("magnetar-protocol-http");
-            WeakReference<ClassLoader> old =
-                    new WeakReference<>(http.adapt(BundleWiring.class).getClassLoader());
-
-            http.update();
-            refresh(m, http);
-            await("HTTP bundle active again", () -> http.getState() == Bundle.ACTIVE);
-            serve(m.awaitServing("web"));
-
-            awaitCollected(old);
+            updatedAfterTrafficLeavesNoClassLoader(m, "magnetar-protocol-http", () -> serve(m.awaitServing("web")));
         }
     }
 
@@ -62,17 +52,7 @@ class BundleUpdateClassLoaderIT {
     void anUpdatedRespBundleThatServedCommandsLeavesNoClassLoaderBehind() throws Exception {
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
             m.writeEtc("io.magnetar.endpoint-kv.cfg", "transport = tcp\nprotocol = resp\nhost = 127.0.0.1\nport = 0\n");
-            ping(m.awaitServing("kv"));
-            Bundle resp = m.bundle("magnetar-protocol-resp");
-            WeakReference<ClassLoader> old =
-                    new WeakReference<>(resp.adapt(BundleWiring.class).getClassLoader());
-
-            resp.update();
-            refresh(m, resp);
-            await("RESP bundle active again", () -> resp.getState() == Bundle.ACTIVE);
-            ping(m.awaitServing("kv"));
-
-            awaitCollected(old);
+            updatedAfterTrafficLeavesNoClassLoader(m, "magnetar-protocol-resp", () -> ping(m.awaitServing("kv")));
         }
     }
 
@@ -81,17 +61,7 @@ class BundleUpdateClassLoaderIT {
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
             m.writeEtc(
                     "io.magnetar.endpoint-web.cfg", "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = 0\n");
-            echoMessages(m.awaitServing("web"));
-            Bundle ws = m.bundle("magnetar-websocket");
-            WeakReference<ClassLoader> old =
-                    new WeakReference<>(ws.adapt(BundleWiring.class).getClassLoader());
-
-            ws.update();
-            refresh(m, ws);
-            await("WebSocket bundle active again", () -> ws.getState() == Bundle.ACTIVE);
-            echoMessages(m.awaitServing("web"));
-
-            awaitCollected(old);
+            updatedAfterTrafficLeavesNoClassLoader(m, "magnetar-websocket", () -> echoMessages(m.awaitServing("web")));
         }
     }
 
@@ -99,30 +69,36 @@ class BundleUpdateClassLoaderIT {
     void anUpdatedTlsBundleThatServedConnectionsLeavesNoClassLoaderBehind() throws Exception {
         Path store = TlsEndpointIT.keyStore(tmp.resolve("server.p12"), PASSWORD);
         try (Magnetar m = Magnetar.boot(tmp, Map.of())) {
-            m.writeEtc(
-                    "io.magnetar.endpoint-secure.cfg",
-                    String.join(
-                            "\n",
-                            "transport = tls",
-                            "protocol = echo",
-                            "host = 127.0.0.1",
-                            "port = 0",
-                            "tls.keyStore = " + store,
-                            "tls.keyStorePassword = " + PASSWORD,
-                            ""));
+            m.writeEtc("io.magnetar.endpoint-secure.cfg", TlsEndpointIT.echoEndpoint(store, PASSWORD));
             SSLContext client = TlsEndpointIT.trusting(store, PASSWORD);
-            echoOverTls(client, m.awaitServing("secure"));
-            Bundle tls = m.bundle("magnetar-tls");
-            WeakReference<ClassLoader> old =
-                    new WeakReference<>(tls.adapt(BundleWiring.class).getClassLoader());
-
-            tls.update();
-            refresh(m, tls);
-            await("TLS bundle active again", () -> tls.getState() == Bundle.ACTIVE);
-            echoOverTls(client, m.awaitServing("secure"));
-
-            awaitCollected(old);
+            updatedAfterTrafficLeavesNoClassLoader(
+                    m, "magnetar-tls", () -> echoOverTls(client, m.awaitServing("secure")));
         }
+    }
+
+    /** Traffic that makes the bundle's classes run on the event loops. */
+    @FunctionalInterface
+    private interface Traffic {
+        void drive() throws Exception;
+    }
+
+    /**
+     * Drives {@code traffic}, updates and refreshes bundle {@code name}, drives it again (on the new revision),
+     * and waits for the old revision's class loader to be collected.
+     */
+    private static void updatedAfterTrafficLeavesNoClassLoader(Magnetar m, String name, Traffic traffic)
+            throws Exception {
+        traffic.drive();
+        Bundle bundle = m.bundle(name);
+        WeakReference<ClassLoader> old =
+                new WeakReference<>(bundle.adapt(BundleWiring.class).getClassLoader());
+
+        bundle.update();
+        refresh(m, bundle);
+        await(name + " active again", () -> bundle.getState() == Bundle.ACTIVE);
+        traffic.drive();
+
+        awaitCollected(old);
     }
 
     private static void awaitCollected(WeakReference<ClassLoader> old) {

@@ -33,18 +33,12 @@ class DrainReadinessIT {
 
     @Test
     void readinessTurns503AsSoonAsTheDrainStartsAndTheProcessStillExitsCleanly() throws Exception {
-        Path home = Magnetar.copyOfDist(tmp.resolve("home"));
-        Magnetar.setEchoPort(home, 0);
         int web = Sockets.freePort();
-        Files.writeString(
-                home.resolve("etc/io.magnetar.endpoint-web.cfg"),
-                "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = " + web + "\n");
+        Path home = homeServingHttpOn(web);
         Files.writeString(
                 home.resolve("etc/config.properties"), "\nmagnetar.stop.drainDelay = 3\n", StandardOpenOption.APPEND);
         String ready = "http://127.0.0.1:" + web + "/health/ready";
-        try (LauncherProcess p =
-                LauncherProcess.start(List.of(home.resolve("bin/magnetar").toString()), home, tmp.resolve("out.txt"))) {
-            p.awaitStarted(Magnetar.DEADLINE);
+        try (LauncherProcess p = start(home)) {
             Magnetar.await("ready", () -> status(ready) == 200);
 
             long sent = System.nanoTime();
@@ -63,15 +57,9 @@ class DrainReadinessIT {
 
     @Test
     void withoutADrainDelayAKeepAliveProbeSeesReadyOrDrainingThenTheEndNeverAMissingRoute() throws Exception {
-        Path home = Magnetar.copyOfDist(tmp.resolve("home"));
-        Magnetar.setEchoPort(home, 0);
         int web = Sockets.freePort();
-        Files.writeString(
-                home.resolve("etc/io.magnetar.endpoint-web.cfg"),
-                "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = " + web + "\n");
-        try (LauncherProcess p =
-                LauncherProcess.start(List.of(home.resolve("bin/magnetar").toString()), home, tmp.resolve("out.txt"))) {
-            p.awaitStarted(Magnetar.DEADLINE);
+        Path home = homeServingHttpOn(web);
+        try (LauncherProcess p = start(home)) {
             Magnetar.await("ready", () -> status("http://127.0.0.1:" + web + "/health/ready") == 200);
             List<Integer> statuses = probeUntilTheEnd(web, p);
             assertThat(p.stop()).isZero();
@@ -115,6 +103,24 @@ class DrainReadinessIT {
         } catch (SocketException endedWhileWriting) {
             return statuses; // the server closed between two probes
         }
+    }
+
+    /** A copy of the distribution (echo on a free port) with an http endpoint on {@code web}. */
+    private Path homeServingHttpOn(int web) throws IOException {
+        Path home = Magnetar.copyOfDist(tmp.resolve("home"));
+        Magnetar.setEchoPort(home, 0);
+        Files.writeString(
+                home.resolve("etc/io.magnetar.endpoint-web.cfg"),
+                "transport = tcp\nprotocol = http\nhost = 127.0.0.1\nport = " + web + "\n");
+        return home;
+    }
+
+    /** {@code bin/magnetar} of {@code home}, started. */
+    private LauncherProcess start(Path home) throws Exception {
+        LauncherProcess p =
+                LauncherProcess.start(List.of(home.resolve("bin/magnetar").toString()), home, tmp.resolve("out.txt"));
+        p.awaitStarted(Magnetar.DEADLINE);
+        return p;
     }
 
     private static int status(String url) {

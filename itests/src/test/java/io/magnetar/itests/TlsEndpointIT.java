@@ -43,6 +43,20 @@ class TlsEndpointIT {
         return context;
     }
 
+    /** An endpoint file serving echo over TLS on a free loopback port with the key of {@code store}, plus {@code extra} lines. */
+    static String echoEndpoint(Path store, String password, String... extra) {
+        StringBuilder file = new StringBuilder("transport = tls\nprotocol = echo\nhost = 127.0.0.1\nport = 0\n")
+                .append("tls.keyStore = ")
+                .append(store)
+                .append("\ntls.keyStorePassword = ")
+                .append(password)
+                .append('\n');
+        for (String line : extra) {
+            file.append(line).append('\n');
+        }
+        return file.toString();
+    }
+
     /** A PKCS#12 key store with a fresh EC P-256 key for localhost and 127.0.0.1, made by keytool. */
     static Path keyStore(Path store, String password) throws Exception {
         Process keytool = new ProcessBuilder(
@@ -83,17 +97,7 @@ class TlsEndpointIT {
         Map<String, String> features = Map.of(
                 Launcher.FEATURES, "magnetar-core, magnetar-tcp, magnetar-tls, magnetar-echo, magnetar-assembly");
         try (Magnetar m = Magnetar.boot(tmp, features)) {
-            m.writeEtc(
-                    "io.magnetar.endpoint-secure.cfg",
-                    String.join(
-                            "\n",
-                            "transport = tls",
-                            "protocol = echo",
-                            "host = 127.0.0.1",
-                            "port = 0",
-                            "tls.keyStore = " + store,
-                            "tls.keyStorePassword = " + PASSWORD,
-                            ""));
+            m.writeEtc("io.magnetar.endpoint-secure.cfg", echoEndpoint(store, PASSWORD));
             int port = m.awaitServing("secure");
 
             SSLContext context = trusting(store, PASSWORD);
@@ -127,18 +131,7 @@ class TlsEndpointIT {
         try (Magnetar m = Magnetar.boot(tmp, features)) {
             assertThat(m.launcher().problems()).isEmpty();
             await("Conscrypt installed", () -> java.security.Security.getProvider("Conscrypt") != null);
-            m.writeEtc(
-                    "io.magnetar.endpoint-boring.cfg",
-                    String.join(
-                            "\n",
-                            "transport = tls",
-                            "protocol = echo",
-                            "host = 127.0.0.1",
-                            "port = 0",
-                            "tls.provider = Conscrypt",
-                            "tls.keyStore = " + store,
-                            "tls.keyStorePassword = " + PASSWORD,
-                            ""));
+            m.writeEtc("io.magnetar.endpoint-boring.cfg", echoEndpoint(store, PASSWORD, "tls.provider = Conscrypt"));
             int port = m.awaitServing("boring");
             SSLContext context = trusting(store, PASSWORD);
             for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {

@@ -68,7 +68,10 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
     private int generation;
     /** The protocol left; the port stays bound until a replacement arrives or the grace passes. */
     private boolean retired;
-    /** Counts retirements: a grace timer acts only for the retirement that armed it, not a later one. */
+    /**
+     * Counts retirements: a grace timer acts only for the retirement that armed it, not a later one (nor one
+     * after a stop and a new start: that is a retirement of its own, or none).
+     */
     private int retirements;
 
     @Activate
@@ -276,15 +279,14 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         state = EndpointState.WAITING;
         reason = EndpointReports.retiredReason(context, settings, protocolKind);
         LOG.log(Level.INFO, "endpoint {0} on {1}: {2}", settings.name(), address(), reason);
-        int gen = generation;
         int retirement = ++retirements;
         CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> graceExpired(gen, retirement, protocolKind));
+                .execute(() -> graceExpired(retirement, protocolKind));
     }
 
-    private synchronized void graceExpired(int gen, int retirement, String protocolKind) {
+    private synchronized void graceExpired(int retirement, String protocolKind) {
         // A replacement then another departure within the grace re-arm it: only the latest timer counts.
-        if (gen == generation && retirement == retirements && retired && running != null) {
+        if (retirement == retirements && retired && running != null) {
             stop(EndpointReports.graceExpiredReason(settings, protocolKind));
         }
     }

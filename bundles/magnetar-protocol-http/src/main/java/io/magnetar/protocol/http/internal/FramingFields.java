@@ -81,7 +81,7 @@ final class FramingFields {
                 return null;
             case 10:
                 if (Ascii.equalsLower(buf, name, nameEnd, "connection")) {
-                    connectionTokens(buf, value, valueEnd);
+                    listElements(buf, value, valueEnd, false); // connection tokens report no problem
                 }
                 return null;
             case 14:
@@ -196,7 +196,11 @@ final class FramingFields {
         return null;
     }
 
-    private void connectionTokens(byte[] buf, int from, int to) {
+    /**
+     * Each element of the comma-separated list {@code [from, to)}, blanks around it trimmed, empty ones skipped
+     * (RFC 9110 5.6.1.2), to {@link #connectionToken} or {@link #coding}; the first problem one reports, or null.
+     */
+    private String listElements(byte[] buf, int from, int to, boolean codings) {
         int i = from;
         while (i < to) {
             int comma = i;
@@ -211,10 +215,22 @@ final class FramingFields {
             while (e > s && Ascii.isWhitespace(buf[e - 1])) {
                 e--;
             }
-            closeToken |= Ascii.equalsLower(buf, s, e, "close");
-            keepAliveToken |= Ascii.equalsLower(buf, s, e, "keep-alive");
             i = comma + 1;
+            if (s == e) {
+                continue;
+            }
+            String problem = codings ? coding(buf, s, e) : connectionToken(buf, s, e);
+            if (problem != null) {
+                return problem;
+            }
         }
+        return null;
+    }
+
+    private String connectionToken(byte[] buf, int s, int e) {
+        closeToken |= Ascii.equalsLower(buf, s, e, "close");
+        keepAliveToken |= Ascii.equalsLower(buf, s, e, "keep-alive");
+        return null;
     }
 
     private String contentLength(byte[] buf, int from, int to) {
@@ -244,30 +260,15 @@ final class FramingFields {
      */
     private String transferEncoding(byte[] buf, int from, int to) {
         transferEncoding = true;
-        int i = from;
-        while (i < to) {
-            int comma = i;
-            while (comma < to && buf[comma] != ',') {
-                comma++;
-            }
-            int s = i;
-            int e = comma;
-            while (s < e && Ascii.isWhitespace(buf[s])) {
-                s++;
-            }
-            while (e > s && Ascii.isWhitespace(buf[e - 1])) {
-                e--;
-            }
-            i = comma + 1;
-            if (s == e) {
-                continue;
-            }
-            if (chunked) {
-                return Ascii.equalsLower(buf, s, e, "chunked") ? "chunked applied more than once" : CHUNKED_NOT_FINAL;
-            }
-            chunked = Ascii.equalsLower(buf, s, e, "chunked");
-            otherCoding |= !chunked;
+        return listElements(buf, from, to, true);
+    }
+
+    private String coding(byte[] buf, int s, int e) {
+        if (chunked) {
+            return Ascii.equalsLower(buf, s, e, "chunked") ? "chunked applied more than once" : CHUNKED_NOT_FINAL;
         }
+        chunked = Ascii.equalsLower(buf, s, e, "chunked");
+        otherCoding |= !chunked;
         return null;
     }
 }
