@@ -55,6 +55,8 @@ class UnresolvedDeployIT {
             m.writeEtc(
                     "io.magnetar.endpoint-shout.cfg",
                     "transport = tcp\nprotocol = shout\nhost = 127.0.0.1\nport = 0\n");
+            // Waiting first, then the deploy: the hint must follow a bundle that arrives without a service event.
+            await("the endpoint waiting for its protocol", () -> info(m).contains("WAITING"));
             m.deploy(unresolvable(tmp.resolve("shout.jar")), "shout.jar");
 
             await(
@@ -62,17 +64,21 @@ class UnresolvedDeployIT {
                     () -> warnings.stream()
                             .anyMatch(w -> w.contains("org.example.shout")
                                     && w.contains("osgi.wiring.package=io.magnetar.api")));
-            await("the waiting endpoint names the unresolved bundle", () -> {
-                try {
-                    return m.shell("info", "shout").contains("installed but not resolved: org.example.shout 1.0.0");
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            await(
+                    "the waiting endpoint names the unresolved bundle",
+                    () -> info(m).contains("installed but not resolved: org.example.shout 1.0.0"));
         } finally {
             deployLog.removeHandler(capture);
         }
         assertThat(warnings).anyMatch(w -> w.contains("cannot resolve"));
+    }
+
+    private static String info(Magnetar m) {
+        try {
+            return m.shell("info", "shout");
+        } catch (Exception e) {
+            return ""; // the shell commands not registered yet
+        }
     }
 
     /** A bundle with only a manifest, importing {@code io.magnetar.api} in [0.1, 1): the API exports 1.x. */

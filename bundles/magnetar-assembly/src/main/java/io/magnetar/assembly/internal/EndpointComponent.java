@@ -168,9 +168,7 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         }
         ServiceSet.Entry<TransportProvider> t = active ? transports.best(settings.transport()) : null;
         boolean datagram = RunningEndpoint.isDatagram(settings.transport());
-        ServiceSet.Entry<?> p = !active
-                ? null
-                : datagram ? datagramProtocols.best(settings.protocol()) : protocols.best(settings.protocol());
+        ServiceSet.Entry<?> p = active ? bestProtocol(datagram) : null;
         String protocolKind = EndpointReports.protocolKind(datagram, settings.protocol());
         if (running != null) {
             if (running.keepsPort(t, settings) && (state == EndpointState.SERVING || retired)) {
@@ -354,16 +352,42 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
         return state;
     }
 
+    private ServiceSet.Entry<?> bestProtocol(boolean datagram) {
+        return datagram ? datagramProtocols.best(settings.protocol()) : protocols.best(settings.protocol());
+    }
+
+    /**
+     * The reason as of now. A waiting endpoint's names what would bring the missing service, and that changes
+     * without an event of ours (a bundle installed but not resolved, a feature installed): worked out again
+     * when read, so that a bundle deployed after the endpoint began waiting is named.
+     */
+    private String currentReason() {
+        if (state != EndpointState.WAITING || !active || stopping != null) {
+            return reason;
+        }
+        boolean datagram = RunningEndpoint.isDatagram(settings.transport());
+        String protocolKind = EndpointReports.protocolKind(datagram, settings.protocol());
+        if (retired) {
+            return EndpointReports.retiredReason(context, settings, protocolKind);
+        }
+        if (running != null) {
+            return reason;
+        }
+        boolean transport = transports.best(settings.transport()) != null;
+        return EndpointReports.waitingReason(
+                context, settings, transport, bestProtocol(datagram) != null, protocolKind);
+    }
+
     @Override
     public synchronized List<String> notReady() {
         return state == EndpointState.SERVING
                 ? List.of()
-                : List.of("endpoint " + settings.name() + " is " + state + ": " + reason);
+                : List.of("endpoint " + settings.name() + " is " + state + ": " + currentReason());
     }
 
     @Override
     public synchronized String reason() {
-        return reason;
+        return currentReason();
     }
 
     @Override
@@ -386,6 +410,7 @@ public final class EndpointComponent implements EndpointStatus, Readiness {
 
     @Override
     public synchronized Map<String, Object> info() {
-        return EndpointReports.info(settings, address(), state, reason, running == null ? null : running.server());
+        return EndpointReports.info(
+                settings, address(), state, currentReason(), running == null ? null : running.server());
     }
 }
