@@ -20,10 +20,17 @@ public interface HttpRequest {
     /** The method as sent, for instance {@code GET} (case-sensitive, RFC 9110 9.1). */
     String method();
 
-    /** The request-target as sent: path and query, or an absolute URI, or {@code *}. */
+    /**
+     * The request-target as sent (path and query, or an absolute URI, or {@code *}), but for its path's
+     * percent-encoded unreserved characters, which are decoded (RFC 3986 6.2.2.2: {@code %7E} is {@code ~}).
+     */
     String target();
 
-    /** The path of the target, not percent-decoded; {@code /} when an absolute URI has none. */
+    /**
+     * The path of the target; {@code /} when an absolute URI has none. Percent-encoded unreserved characters are
+     * decoded and other escapes keep their encoding with upper-case hex digits (RFC 3986 6.2.2), so routes match
+     * equivalent paths and a handler that percent-decodes the path once gets what the client meant.
+     */
     String path();
 
     /** The query of the target (after {@code ?}, not decoded), or {@code null} when there is none. */

@@ -8,7 +8,7 @@
  * there and must not block ({@link io.magnetar.protocol.http.AsyncHttpHandler} answers later).
  */
 @Export
-@Version("1.1.0")
+@Version("1.1.1")
 package io.magnetar.protocol.http;
 
 import org.osgi.annotation.bundle.Export;

@@ -77,6 +77,12 @@ class WhiteboardRoutingTest {
         assertThat(ask("GET", "/api/v2")).isEqualTo("200 api");
         assertThat(ask("GET", "/apix")).as("a prefix matches whole segments").isEqualTo("200 root");
         assertThat(ask("GET", "/elsewhere")).isEqualTo("200 root");
+        assertThat(ask("GET", "/%61pi/v1/st%61tus"))
+                .as("escaped unreserved characters")
+                .isEqualTo("200 exact");
+        assertThat(ask("GET", "/api%2Fv1/status"))
+                .as("an escaped slash is not a separator")
+                .isEqualTo("200 root");
     }
 
     @Test

@@ -112,6 +112,10 @@ final class RequestHead {
             while (scanned < length) {
                 int lf = indexOfLf(buf, scanned, length);
                 if (lf < 0) {
+                    if (hasBareCr(Math.max(lineStart, scanned - 1), length)) {
+                        data.position(pos);
+                        return status(400, "bare CR in the request head");
+                    }
                     scanned = length;
                     break;
                 }
@@ -161,6 +165,19 @@ final class RequestHead {
             }
         }
         return -1;
+    }
+
+    /**
+     * True when {@code buf[from, to)}, which holds no LF, has a CR with a byte after it: a CR that
+     * no LF follows (RFC 9112 2.2), refused as soon as it is seen rather than when the head times out.
+     */
+    private boolean hasBareCr(int from, int to) {
+        for (int i = from; i < to - 1; i++) {
+            if (buf[i] == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True while the line ending at {@code end} (exclusive) keeps the head within the limits. */
@@ -287,12 +304,49 @@ final class RequestHead {
             }
         }
         pathStart = p;
+        boolean escaped = false;
         while (p < targetEnd && buf[p] != '?') {
+            escaped |= buf[p] == '%';
             p++;
         }
-        pathEnd = p;
-        queryStart = p < targetEnd ? p + 1 : -1;
+        pathEnd = escaped ? normalizePath(pathStart, p) : p;
+        queryStart = pathEnd < targetEnd ? pathEnd + 1 : -1;
         return CONTINUE;
+    }
+
+    /**
+     * Percent-encoded unreserved characters in the path {@code [from, to)} decoded, other escapes' hex
+     * digits upper-cased, in place (RFC 3986 6.2.2.1-2: the same URI, so {@code /h%65alth} routes as
+     * {@code /health}); the rest of the target moves up. An escape of anything else stays, so a handler
+     * that decodes once never decodes twice. Returns the path's new end.
+     */
+    private int normalizePath(int from, int to) {
+        int w = from;
+        for (int r = from; r < to; ) { // the target's escapes were checked: two hex digits follow each %
+            byte b = buf[r];
+            if (b != '%') {
+                buf[w++] = b;
+                r++;
+                continue;
+            }
+            int c = Ascii.hex(buf[r + 1]) << 4 | Ascii.hex(buf[r + 2]);
+            if (RequestTarget.isUnreserved(c)) {
+                buf[w++] = (byte) c;
+            } else {
+                buf[w++] = '%';
+                buf[w++] = upperHex(buf[r + 1]);
+                buf[w++] = upperHex(buf[r + 2]);
+            }
+            r += 3;
+        }
+        int newEnd = w;
+        System.arraycopy(buf, to, buf, w, targetEnd - to);
+        targetEnd -= to - w;
+        return newEnd;
+    }
+
+    private static byte upperHex(byte b) {
+        return b >= 'a' && b <= 'f' ? (byte) (b - 32) : b;
     }
 
     private static final byte[] CONNECT = {'C', 'O', 'N', 'N', 'E', 'C', 'T'};

@@ -45,6 +45,16 @@ final class RequestTarget {
         }
     }
 
+    /** True for RFC 3986's unreserved characters: ALPHA, DIGIT, {@code - . _ ~}. */
+    static boolean isUnreserved(int c) {
+        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'
+                || c >= '0' && c <= '9'
+                || c == '-'
+                || c == '.'
+                || c == '_'
+                || c == '~';
+    }
+
     /** Why a target stopped at {@code buf[i]} (not at the space before the version). */
     static String problemAt(byte[] buf, int i, int end) {
         if (i < end && buf[i] == '%') {

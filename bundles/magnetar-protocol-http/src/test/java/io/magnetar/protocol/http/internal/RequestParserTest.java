@@ -369,8 +369,41 @@ class RequestParserTest {
 
         assertThat(seen)
                 .extracting(Seen::target)
-                .containsExactly(all, "http://[::1]:8080/x?y", "http://[v1.fe80::a+en1]/");
-        assertThat(seen).extracting(Seen::path).containsExactly("/Az09-._~!$&'()*+,;=:@%2F%aF[]\\^`{|}", "/x", "/");
+                .containsExactly(all.replace("%aF", "%AF"), "http://[::1]:8080/x?y", "http://[v1.fe80::a+en1]/");
+        assertThat(seen).extracting(Seen::path).containsExactly("/Az09-._~!$&'()*+,;=:@%2F%AF[]\\^`{|}", "/x", "/");
+    }
+
+    @Test
+    /** RFC 3986 6.2.2: the same path however it is escaped, so a route matches it; the query is left as sent. */
+    void pathEscapesOfUnreservedCharactersAreDecodedAndOthersUpperCased() {
+        String wire = "GET /h%65alth%7e/%2f%41%2E%2d%5F?q=%41%2f HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "GET http://h/%7Ea%25 HTTP/1.1\r\nHost: h\r\n\r\n";
+        for (int split = 0; split <= wire.length(); split++) {
+            parser.reset();
+            List<Seen> seen =
+                    parseAll(parser, List.of(wire.substring(0, split), wire.substring(split)), split % 2 == 0);
+
+            assertThat(seen).extracting(Seen::path).containsExactly("/health~/%2FA.-_", "/~a%25");
+            assertThat(seen).extracting(Seen::query).containsExactly("q=%41%2f", null);
+            assertThat(seen).extracting(Seen::target).containsExactly("/health~/%2FA.-_?q=%41%2f", "http://h/~a%25");
+            assertThat(seen).extracting(Seen::version).containsOnly("HTTP/1.1");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET / HTTP/1.1\rHost: h\r", "GET /\rx", "GET / HTTP/1.1\r\nHost: h\rX"})
+    /** RFC 9112 2.2: a CR that no LF follows is refused when seen, not when the head times out. */
+    void bareCrIsRefusedBeforeAnyLfArrives(String wire) {
+        assertThat(errorOf(wire)).isEqualTo(400);
+        assertThat(parser.errorReason()).contains("bare CR");
+    }
+
+    @Test
+    void crAtTheEndOfOneReadIsJudgedByTheNextRead() {
+        assertThat(parser.feed(bytes("GET / HTTP/1.1\r", false))).isEqualTo(RequestParser.NEED_MORE);
+        assertThat(parser.feed(bytes("\nHost: h\r", false))).isEqualTo(RequestParser.NEED_MORE);
+        assertThat(parser.feed(bytes("X", false))).isEqualTo(RequestParser.ERROR);
+        assertThat(parser.errorStatus()).isEqualTo(400);
     }
 
     @ParameterizedTest
