@@ -29,6 +29,12 @@ def check(r, label):
         p.set("%s:p%d" % (label, i), i)
     p.get(label + ":p99")
     assert p.execute()[-1] == b"99"
+    t = r.pipeline()  # redis-py's default pipeline is a transaction: MULTI ... EXEC
+    t.incr(label + ":t").incr(label + ":t").get(label + ":t")
+    assert t.execute() == [1, 2, b"2"]
+    t = r.pipeline()
+    t.incr(label + ":t").lpush(label + ":k", "x").incr(label + ":t")
+    assert t.execute(raise_on_error=False)[0:3:2] == [3, 4]
     try:
         r.lpush(label + ":k", "x")
         raise AssertionError("WRONGTYPE expected")

@@ -11,7 +11,8 @@ import io.magnetar.protocol.resp.internal.ServerStats;
  * them expired, or by {@link #removeExpired()}, which the owner may call periodically.
  *
  * <p>Thread-safe: connections on several event loops use one store at once; each command is atomic on
- * its key.
+ * its key, and the commands of a {@code MULTI ... EXEC} run with no other connection's commands in between
+ * (calls of this class's methods are not held back by a transaction).
  */
 public final class RespStore {
 

@@ -246,6 +246,36 @@ final class Arguments {
                 arena, starts[arg], Math.min(lengths[arg], max), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
+    /** Every argument in an array of its own, the command name first (a command kept for later: {@code MULTI}). */
+    byte[][] snapshot() {
+        byte[][] argv = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            argv[i] = copy(i);
+        }
+        return argv;
+    }
+
+    /** Makes {@code argv}, a {@link #snapshot()}, the command these arguments hold. */
+    void load(byte[][] argv) {
+        clear();
+        for (byte[] arg : argv) {
+            add(used, arg.length);
+            ensureArena(used + arg.length);
+            System.arraycopy(arg, 0, arena, used, arg.length);
+            used += arg.length;
+        }
+    }
+
+    /** Takes {@code bytes} of the connection's input budget for what it keeps beside the arena; false over it. */
+    boolean hold(long bytes) {
+        return budget.take(share, bytes);
+    }
+
+    /** Gives back {@code bytes} taken by {@link #hold}. */
+    void unhold(long bytes) {
+        budget.give(share, bytes);
+    }
+
     /** The largest the arena has been, in bytes. */
     int peakArena() {
         return peakArena;

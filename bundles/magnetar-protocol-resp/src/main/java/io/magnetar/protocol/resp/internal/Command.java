@@ -40,7 +40,10 @@ enum Command {
     QUIT(-1),
     AUTH(-2),
     HELLO(-1),
-    CLIENT(-2);
+    CLIENT(-2),
+    MULTI(1),
+    EXEC(1),
+    DISCARD(1);
 
     /** Commands by name length: a lookup compares only the few names of the right length. */
     private static final Command[][] BY_LENGTH = byLength();
@@ -96,6 +99,11 @@ enum Command {
             }
         }
         return null;
+    }
+
+    /** {@code MULTI}, {@code EXEC} or {@code DISCARD}: run at once, also within a transaction. */
+    boolean controlsTransaction() {
+        return this == MULTI || this == EXEC || this == DISCARD;
     }
 
     /** True when {@code argc} arguments (the name included) suit this command. */

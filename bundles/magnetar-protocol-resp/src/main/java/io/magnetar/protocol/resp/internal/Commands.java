@@ -33,14 +33,22 @@ final class Commands {
     private final ListCommands lists;
     private final ServerCommands server;
     private final Handshake handshake;
+    private final Transaction transaction;
+    private final Runnable runLoaded = this::run;
 
-    Commands(Arguments args, ReplyWriter reply, Keyspace keyspace, ServerCommands server) {
+    Commands(Arguments args, ReplyWriter reply, Keyspace keyspace, ServerCommands server, Isolation.Hold hold) {
         this.args = args;
         this.reply = reply;
         this.keyspace = keyspace;
         this.server = server;
         this.lists = new ListCommands(this, args, reply, keyspace);
         this.handshake = new Handshake(args, reply, keyspace);
+        this.transaction = new Transaction(args, reply, hold);
+    }
+
+    /** The connection is gone: what a transaction kept is given back. */
+    void connectionLost() {
+        transaction.end();
     }
 
     /** True while this connection has to authenticate before commands run. */
@@ -53,11 +61,17 @@ final class Commands {
         Command c = Command.find(args.bytes(), args.start(0), args.length(0));
         if (c == null) {
             unknown();
+            transaction.refused();
             return null;
         }
         int argc = args.count();
         if (!c.accepts(argc) || c == Command.MSET && argc % 2 == 0 || c == Command.PING && argc > 2) {
             reply.error("ERR wrong number of arguments for '" + c.lower + "' command");
+            transaction.refused();
+            return c;
+        }
+        if (transaction.active() && !c.controlsTransaction() && c != Command.QUIT) {
+            transaction.queue();
             return c;
         }
         if (c == Command.AUTH) {
@@ -70,6 +84,10 @@ final class Commands {
         }
         if (c != Command.QUIT && !handshake.mayRun()) {
             reply.error("NOAUTH Authentication required.");
+            return c;
+        }
+        if (c.controlsTransaction()) {
+            transaction.run(c, runLoaded);
             return c;
         }
         if (c == Command.CLIENT) {

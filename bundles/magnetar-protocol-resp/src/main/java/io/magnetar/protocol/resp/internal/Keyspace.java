@@ -36,6 +36,7 @@ public final class Keyspace {
     static final int ENTRY_OVERHEAD = 96;
 
     private final ConcurrentHashMap<Key, Object> map = new ConcurrentHashMap<>();
+    private final Isolation isolation = new Isolation();
     /** Estimated bytes of keys and values: what {@code maxmemory} is checked against. */
     private final LongAdder used = new LongAdder();
 
@@ -129,6 +130,10 @@ public final class Keyspace {
     }
 
     /** The buffered client input of every connection on this keyspace, against one limit. */
+    Isolation isolation() {
+        return isolation;
+    }
+
     InputBudget inputBudget() {
         return input;
     }

@@ -36,6 +36,7 @@ public final class RespServerConnection extends Connection {
     private final ReplyWriter writer = new ReplyWriter();
     private final ServerCommands serverCommands;
     private final Commands commands;
+    private final Isolation.Hold hold;
     private int commandsThisRead;
     private final LingeringClose linger = new LingeringClose();
     private volatile String closeReason;
@@ -47,7 +48,8 @@ public final class RespServerConnection extends Connection {
         this.stats = stats;
         this.parser = new CommandParser(limits, keyspace.inputBudget(), new InputBudget.Share(this::evict));
         this.serverCommands = new ServerCommands(keyspace, writer, stats);
-        this.commands = new Commands(parser.args(), writer, keyspace, serverCommands);
+        this.hold = keyspace.isolation().hold();
+        this.commands = new Commands(parser.args(), writer, keyspace, serverCommands, hold);
         parser.guardUnauthenticated(commands::mustAuthenticate);
     }
 
@@ -86,7 +88,13 @@ public final class RespServerConnection extends Connection {
         if (linger.discard(data)) {
             return;
         }
-        super.dataReceived(data);
+        // Another connection's EXEC runs between this read's commands and the next read's, never among them.
+        hold.enter();
+        try {
+            super.dataReceived(data);
+        } finally {
+            hold.exit();
+        }
         stats.commandsProcessed(commandsThisRead);
         commandsThisRead = 0;
         // The replies to every command of this read leave together.
@@ -119,6 +127,7 @@ public final class RespServerConnection extends Connection {
     @Override
     public void connectionLost(Throwable cause) {
         linger.cancel();
+        commands.connectionLost();
         parser.args().release();
         writer.release(); // a read that threw may have left it holding the loop's buffer
         stats.connectionLost();

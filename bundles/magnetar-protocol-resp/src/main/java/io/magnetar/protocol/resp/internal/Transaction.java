@@ -1,0 +1,134 @@
+package io.magnetar.protocol.resp.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code MULTI}, {@code EXEC} and {@code DISCARD} of one connection, as redis-server answers them: after
+ * {@code MULTI} each valid command is kept and answered {@code +QUEUED}; one refused while queuing (unknown,
+ * wrong arity) makes {@code EXEC} answer {@code -EXECABORT}; {@code EXEC} runs the kept commands with no
+ * other connection's commands in between ({@link Isolation}) and answers an array of their replies, errors
+ * included. The kept commands count against the server's client input budget, as arguments still arriving
+ * do. No {@code WATCH}.
+ *
+ * <p>Confined to its connection's event loop.
+ */
+final class Transaction {
+
+    /** Counted per kept command beside its bytes: the array and the list's slot. */
+    private static final int COMMAND_OVERHEAD = 48;
+
+    private static final byte[] QUEUED = ReplyWriter.ascii("+QUEUED\r\n");
+
+    private final Arguments args;
+    private final ReplyWriter reply;
+    private final Isolation.Hold hold;
+    /** The kept commands; null outside {@code MULTI}. */
+    private List<byte[][]> queued;
+
+    private boolean aborted;
+    private long held;
+
+    Transaction(Arguments args, ReplyWriter reply, Isolation.Hold hold) {
+        this.args = args;
+        this.reply = reply;
+        this.hold = hold;
+    }
+
+    /** True between {@code MULTI} and its {@code EXEC} or {@code DISCARD}. */
+    boolean active() {
+        return queued != null;
+    }
+
+    /** {@code MULTI}, {@code EXEC} or {@code DISCARD}; {@code run} runs one loaded command (writing its reply). */
+    void run(Command c, Runnable run) {
+        switch (c) {
+            case MULTI -> {
+                if (active()) {
+                    reply.error("ERR MULTI calls can not be nested");
+                } else {
+                    queued = new ArrayList<>();
+                    aborted = false;
+                    reply.raw(ReplyWriter.OK);
+                }
+            }
+            case DISCARD -> {
+                if (active()) {
+                    end();
+                    reply.raw(ReplyWriter.OK);
+                } else {
+                    reply.error("ERR DISCARD without MULTI");
+                }
+            }
+            case EXEC -> exec(run);
+            default -> throw new IllegalArgumentException(c.lower);
+        }
+    }
+
+    /** Keeps the command the arguments hold, or refuses it when the connection's input budget is spent. */
+    void queue() {
+        if (aborted) {
+            reply.raw(QUEUED); // redis keeps answering QUEUED; EXEC will refuse the lot
+            return;
+        }
+        byte[][] argv = args.snapshot();
+        long bytes = COMMAND_OVERHEAD;
+        for (byte[] arg : argv) {
+            bytes += arg.length + 16L;
+        }
+        if (!args.hold(bytes)) {
+            refused();
+            reply.error("ERR transaction larger than the server's client input limit");
+            return;
+        }
+        held += bytes;
+        queued.add(argv);
+        reply.raw(QUEUED);
+    }
+
+    /** A command refused while queuing: {@code EXEC} will discard the transaction. */
+    void refused() {
+        if (active()) {
+            aborted = true;
+        }
+    }
+
+    private void exec(Runnable run) {
+        if (!active()) {
+            reply.error("ERR EXEC without MULTI");
+            return;
+        }
+        List<byte[][]> commands = queued;
+        boolean discard = aborted;
+        if (discard) {
+            end();
+            reply.error("EXECABORT Transaction discarded because of previous errors.");
+            return;
+        }
+        queued = null; // the commands below run, not queue
+        try {
+            hold.exclusively(() -> {
+                reply.arrayHeader(commands.size());
+                for (byte[][] argv : commands) {
+                    try {
+                        args.load(argv);
+                    } catch (Arguments.OverBudgetException e) {
+                        reply.error("ERR " + e.getMessage());
+                        continue;
+                    }
+                    run.run();
+                }
+            });
+        } finally {
+            end();
+        }
+    }
+
+    /** Leaves {@code MULTI}, giving back what the kept commands held (also when the connection is lost). */
+    void end() {
+        queued = null;
+        aborted = false;
+        args.unhold(held);
+        held = 0;
+    }
+}
