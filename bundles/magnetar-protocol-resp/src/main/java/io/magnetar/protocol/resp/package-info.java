@@ -6,7 +6,7 @@
  * the bundle registers it as {@code magnetar.protocol=resp}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.2.1")
 package io.magnetar.protocol.resp;
 
 import org.osgi.annotation.bundle.Export;
