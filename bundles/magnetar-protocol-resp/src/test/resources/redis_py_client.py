@@ -29,6 +29,9 @@ def check(r, label):
         p.set("%s:p%d" % (label, i), i)
     p.get(label + ":p99")
     assert p.execute()[-1] == b"99"
+    assert r.setex(label + ":e", 100, "v") is True and 99 <= r.ttl(label + ":e") <= 100
+    assert r.expire(label + ":k", 50) is True and r.persist(label + ":k") is True and r.ttl(label + ":k") == -1
+    assert r.type(label + ":l") in (b"list", "list") and r.setnx(label + ":k", "z") is False
     t = r.pipeline()  # redis-py's default pipeline is a transaction: MULTI ... EXEC
     t.incr(label + ":t").incr(label + ":t").get(label + ":t")
     assert t.execute() == [1, 2, b"2"]

@@ -29,6 +29,11 @@ final class CommandError extends RuntimeException {
     @SuppressWarnings("StaticAssignmentOfThrowable")
     static final CommandError NOT_POSITIVE = new CommandError("ERR value is out of range, must be positive");
 
+    // Preallocated and stack-trace-free, so raising one on the hot path allocates nothing.
+    @SuppressWarnings("StaticAssignmentOfThrowable")
+    static final CommandError LIST_DEADLINE =
+            new CommandError("ERR this server keeps no time to live on a list (strings and counters only)");
+
     CommandError(String message) {
         super(message, null, false, false);
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Commands {
 
     /** Far beyond any real TTL, and small enough that the deadline in nanoseconds cannot overflow. */
-    private static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 1_000_000L / 4;
+    static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 1_000_000L / 4;
     /** redis's limits for the argument echo in an unknown-command error. */
     private static final int ECHO_LIMIT = 128;
 
@@ -31,6 +31,7 @@ final class Commands {
     private final Key probe = Key.probe();
     private final long[] number = new long[1];
     private final ListCommands lists;
+    private final ExpiryCommands expiry;
     private final ServerCommands server;
     private final Handshake handshake;
     private final Transaction transaction;
@@ -42,6 +43,7 @@ final class Commands {
         this.keyspace = keyspace;
         this.server = server;
         this.lists = new ListCommands(this, args, reply, keyspace);
+        this.expiry = new ExpiryCommands(this, args, reply, keyspace);
         this.handshake = new Handshake(args, reply, keyspace);
         this.transaction = new Transaction(args, reply, hold);
     }
@@ -127,6 +129,7 @@ final class Commands {
             case MGET -> mget();
             case MSET -> mset();
             case LPUSH, RPUSH, LPOP, RPOP, LRANGE, LLEN -> lists.run(c);
+            case EXPIRE, PEXPIRE, TTL, PTTL, PERSIST, SETEX, PSETEX, SETNX, TYPE -> expiry.run(c);
             default -> server.run(c, args);
         }
     }

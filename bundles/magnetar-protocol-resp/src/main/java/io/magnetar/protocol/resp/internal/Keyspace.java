@@ -327,6 +327,37 @@ public final class Keyspace {
         return list.size();
     }
 
+    /** The time {@code k} has to live in clock nanoseconds (at least 1); -1 when it has no deadline, -2 when no key. */
+    long ttl(Key k) {
+        Object v = map.get(k);
+        if (!(v instanceof Expiring e)) {
+            return v == null ? -2 : -1;
+        }
+        return live(k, e) == null ? -2 : Math.max(1, e.deadline - clock.getAsLong());
+    }
+
+    /**
+     * {@code EXPIRE} ({@code expires}) and {@code PERSIST}: gives the live value at {@code k} the deadline, or
+     * takes its deadline away; false when there is no key, or nothing to take away.
+     */
+    boolean deadline(Key k, boolean expires, long deadline) {
+        while (true) {
+            Object old = map.get(k);
+            Object v = old instanceof Expiring e ? live(k, e) : old;
+            if (v == null || !expires && !(old instanceof Expiring)) {
+                return false;
+            }
+            if (v instanceof ListValue) {
+                throw CommandError.LIST_DEADLINE;
+            }
+            Object next = wrap(v, deadline, expires);
+            if (map.replace(k, old, next)) {
+                used.add(sizeOf(next) - sizeOf(old));
+                return true;
+            }
+        }
+    }
+
     /** Keys stored, counting expired ones not yet removed (as redis's {@code DBSIZE}). */
     public int size() {
         return map.size();
