@@ -38,6 +38,13 @@ def check(r, label):
     t = r.pipeline()
     t.incr(label + ":t").lpush(label + ":k", "x").incr(label + ":t")
     assert t.execute(raise_on_error=False)[0:3:2] == [3, 4]
+
+    def double(pipe):  # WATCH, read, MULTI, write, EXEC: retried by redis-py when the key changed
+        n = int(pipe.get(label + ":t"))
+        pipe.multi()
+        pipe.set(label + ":t", n * 2)
+    r.transaction(double, label + ":t")
+    assert r.get(label + ":t") == b"8"
     try:
         r.lpush(label + ":k", "x")
         raise AssertionError("WRONGTYPE expected")

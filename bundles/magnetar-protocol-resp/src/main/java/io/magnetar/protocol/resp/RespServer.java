@@ -11,8 +11,8 @@ import io.magnetar.protocols.Connection;
  *
  * <p>Commands: {@code PING ECHO GET SET} (with {@code EX PX NX XX}) {@code DEL EXISTS INCR DECR INCRBY
  * DECRBY MGET MSET SETNX SETEX PSETEX EXPIRE PEXPIRE TTL PTTL PERSIST TYPE LPUSH RPUSH LPOP RPOP LRANGE LLEN FLUSHALL FLUSHDB DBSIZE INFO COMMAND}, {@code CONFIG
- * GET}, {@code SELECT 0}, {@code QUIT}, {@code AUTH}, {@code HELLO}, {@code CLIENT ID|SETNAME|GETNAME|SETINFO} and {@code MULTI EXEC DISCARD} (no
- * {@code WATCH}; an {@code EXEC}'s commands run with no other client's in between), sent as arrays of bulk strings or inline; pipelined commands
+ * GET}, {@code SELECT 0}, {@code QUIT}, {@code AUTH}, {@code HELLO}, {@code CLIENT ID|SETNAME|GETNAME|SETINFO} and {@code MULTI EXEC DISCARD WATCH
+ * UNWATCH} (an {@code EXEC}'s commands run with no other client's in between), sent as arrays of bulk strings or inline; pipelined commands
  * are answered in order, the replies to one read in one write. Unknown commands and wrong arity are
  * answered with redis's error replies and the connection stays. Bytes that are not RESP, or a command
  * over the {@link RespServerLimits}, are answered {@code -ERR Protocol error: ...} and the connection is

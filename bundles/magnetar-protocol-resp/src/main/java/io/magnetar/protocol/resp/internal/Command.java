@@ -50,6 +50,8 @@ enum Command {
     PSETEX(4, true),
     SETNX(3, true),
     TYPE(2),
+    WATCH(-2),
+    UNWATCH(1),
     MULTI(1),
     EXEC(1),
     DISCARD(1);
@@ -110,9 +112,9 @@ enum Command {
         return null;
     }
 
-    /** {@code MULTI}, {@code EXEC} or {@code DISCARD}: run at once, also within a transaction. */
+    /** {@code MULTI}, {@code EXEC}, {@code DISCARD} or {@code WATCH}: run at once, also within a transaction. */
     boolean controlsTransaction() {
-        return this == MULTI || this == EXEC || this == DISCARD;
+        return this == MULTI || this == EXEC || this == DISCARD || this == WATCH;
     }
 
     /** True when {@code argc} arguments (the name included) suit this command. */

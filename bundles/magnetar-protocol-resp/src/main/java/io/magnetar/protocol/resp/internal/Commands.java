@@ -45,7 +45,7 @@ final class Commands {
         this.lists = new ListCommands(this, args, reply, keyspace);
         this.expiry = new ExpiryCommands(this, args, reply, keyspace);
         this.handshake = new Handshake(args, reply, keyspace);
-        this.transaction = new Transaction(args, reply, hold);
+        this.transaction = new Transaction(args, reply, hold, keyspace);
     }
 
     /** The connection is gone: what a transaction kept is given back. */
@@ -129,6 +129,10 @@ final class Commands {
             case MGET -> mget();
             case MSET -> mset();
             case LPUSH, RPUSH, LPOP, RPOP, LRANGE, LLEN -> lists.run(c);
+            case UNWATCH -> {
+                transaction.unwatch();
+                reply.raw(ReplyWriter.OK);
+            }
             case EXPIRE, PEXPIRE, TTL, PTTL, PERSIST, SETEX, PSETEX, SETNX, TYPE -> expiry.run(c);
             default -> server.run(c, args);
         }

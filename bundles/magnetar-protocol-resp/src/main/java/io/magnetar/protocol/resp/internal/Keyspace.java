@@ -358,6 +358,18 @@ public final class Keyspace {
         }
     }
 
+    /**
+     * What {@code WATCH} keeps of {@code k} to tell later whether it was changed: null for no live key; else
+     * the stored object, which every write replaces, but for counters and lists, changed in place, whose
+     * value or count of changes goes in {@code into[0]}.
+     */
+    Object version(Key k, long[] into) {
+        Object stored = map.get(k);
+        Object v = stored instanceof Expiring e ? live(k, e) : stored;
+        into[0] = v instanceof AtomicLong counter ? counter.get() : v instanceof ListValue list ? list.changes() : 0;
+        return v == null ? null : stored;
+    }
+
     /** Keys stored, counting expired ones not yet removed (as redis's {@code DBSIZE}). */
     public int size() {
         return map.size();

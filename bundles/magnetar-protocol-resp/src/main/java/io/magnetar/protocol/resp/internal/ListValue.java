@@ -19,6 +19,8 @@ final class ListValue {
     private int head;
     private int size;
     private boolean dead;
+    /** Pushes and pops so far: what {@code WATCH} compares, the list object staying the same. */
+    private long changes;
     /** The keyspace's memory estimate: pushes add to it, pops take from it. */
     private final LongAdder used;
     /** This list's share of it. */
@@ -38,6 +40,7 @@ final class ListValue {
         if (dead) {
             return -1;
         }
+        changes++;
         if (size + n > ring.length) {
             resize(size + n);
         }
@@ -56,12 +59,17 @@ final class ListValue {
         return size;
     }
 
+    synchronized long changes() {
+        return changes;
+    }
+
     /**
      * Pops up to {@code count} elements from the head ({@code left}) or the tail into {@code into} and
      * returns how many; an emptied list turns dead, and the caller removes it from the keyspace.
      */
     synchronized int pop(boolean left, long count, Elements into) {
         int n = (int) Math.min(count, size);
+        changes += n;
         byte[][] out = into.capacity(n);
         int mask = ring.length - 1;
         for (int i = 0; i < n; i++) {

@@ -1,15 +1,19 @@
 package io.magnetar.protocol.resp.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code MULTI}, {@code EXEC} and {@code DISCARD} of one connection, as redis-server answers them: after
  * {@code MULTI} each valid command is kept and answered {@code +QUEUED}; one refused while queuing (unknown,
  * wrong arity) makes {@code EXEC} answer {@code -EXECABORT}; {@code EXEC} runs the kept commands with no
  * other connection's commands in between ({@link Isolation}) and answers an array of their replies, errors
- * included. The kept commands count against the server's client input budget, as arguments still arriving
- * do. No {@code WATCH}.
+ * included. {@code WATCH}ed keys make {@code EXEC} answer a null array, running nothing, when one of them was
+ * written (or expired) after the {@code WATCH}; a key written back to the value it had is not seen as changed
+ * when it holds a counter. The kept commands and watched keys count against the server's client input budget,
+ * as arguments still arriving do.
  *
  * <p>Confined to its connection's event loop.
  */
@@ -23,16 +27,24 @@ final class Transaction {
     private final Arguments args;
     private final ReplyWriter reply;
     private final Isolation.Hold hold;
+    private final Keyspace keyspace;
+    private final Key probe = Key.probe();
+    private final long[] scratch = new long[1];
+    /** What each watched key was at its {@code WATCH}: the stored object and a counter's value or list's changes. */
+    private final Map<Key, Watched> watched = new LinkedHashMap<>();
+
+    private record Watched(Object stored, long n) {}
     /** The kept commands; null outside {@code MULTI}. */
     private List<byte[][]> queued;
 
     private boolean aborted;
     private long held;
 
-    Transaction(Arguments args, ReplyWriter reply, Isolation.Hold hold) {
+    Transaction(Arguments args, ReplyWriter reply, Isolation.Hold hold, Keyspace keyspace) {
         this.args = args;
         this.reply = reply;
         this.hold = hold;
+        this.keyspace = keyspace;
     }
 
     /** True between {@code MULTI} and its {@code EXEC} or {@code DISCARD}. */
@@ -40,7 +52,7 @@ final class Transaction {
         return queued != null;
     }
 
-    /** {@code MULTI}, {@code EXEC} or {@code DISCARD}; {@code run} runs one loaded command (writing its reply). */
+    /** {@code MULTI}, {@code EXEC}, {@code DISCARD} or {@code WATCH}; {@code run} runs one loaded command (writing its reply). */
     void run(Command c, Runnable run) {
         switch (c) {
             case MULTI -> {
@@ -61,6 +73,7 @@ final class Transaction {
                 }
             }
             case EXEC -> exec(run);
+            case WATCH -> watch();
             default -> throw new IllegalArgumentException(c.lower);
         }
     }
@@ -86,6 +99,47 @@ final class Transaction {
         reply.raw(QUEUED);
     }
 
+    private void watch() {
+        if (active()) {
+            reply.error("ERR WATCH inside MULTI is not allowed");
+            return;
+        }
+        for (int i = 1; i < args.count(); i++) {
+            Key k = probe.point(args.bytes(), args.start(i), args.length(i));
+            if (watched.containsKey(k)) {
+                continue; // watched since its first WATCH, as redis
+            }
+            long bytes = COMMAND_OVERHEAD + k.length();
+            if (!args.hold(bytes)) {
+                reply.error("ERR watched keys larger than the server's client input limit");
+                return;
+            }
+            held += bytes;
+            Object stored = keyspace.version(k, scratch);
+            watched.put(k.copy(), new Watched(stored, scratch[0]));
+        }
+        reply.raw(ReplyWriter.OK);
+    }
+
+    /** {@code UNWATCH}, and what {@code EXEC} and {@code DISCARD} do after. */
+    void unwatch() {
+        watched.clear();
+        if (!active()) {
+            args.unhold(held);
+            held = 0;
+        }
+    }
+
+    private boolean watchedChanged() {
+        for (Map.Entry<Key, Watched> w : watched.entrySet()) {
+            Object stored = keyspace.version(w.getKey(), scratch);
+            if (stored != w.getValue().stored() || scratch[0] != w.getValue().n()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A command refused while queuing: {@code EXEC} will discard the transaction. */
     void refused() {
         if (active()) {
@@ -108,6 +162,10 @@ final class Transaction {
         queued = null; // the commands below run, not queue
         try {
             hold.exclusively(() -> {
+                if (watchedChanged()) {
+                    reply.nullArray();
+                    return;
+                }
                 reply.arrayHeader(commands.size());
                 for (byte[][] argv : commands) {
                     try {
@@ -128,6 +186,7 @@ final class Transaction {
     void end() {
         queued = null;
         aborted = false;
+        watched.clear();
         args.unhold(held);
         held = 0;
     }

@@ -2,6 +2,7 @@ package io.magnetar.protocol.resp.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +61,46 @@ class TransactionTest {
         assertThat(server.keyspace.size()).isZero();
         assertThat(client.wire(cmd("EXEC"))).isEqualTo("-ERR EXEC without MULTI\r\n");
         assertThat(client.wire(cmd("MULTI", "x"))).isEqualTo("-ERR wrong number of arguments for 'multi' command\r\n");
+    }
+
+    @Test
+    void aWatchedKeyWrittenByAnotherClientMakesExecRunNothing() {
+        InMemoryServer.Client other = server.connect();
+        client.wire(cmd("SET", "k", "1") + cmd("INCR", "n") + cmd("RPUSH", "l", "a"));
+
+        assertThat(client.wire(cmd("WATCH", "k", "n", "l"))).isEqualTo("+OK\r\n");
+        assertThat(client.wire(cmd("MULTI") + cmd("SET", "k", "mine") + cmd("EXEC")))
+                .as("nothing changed")
+                .isEqualTo("+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n");
+
+        for (String write :
+                List.of(cmd("SET", "k", "1"), cmd("INCR", "n"), cmd("LPOP", "l") + cmd("RPUSH", "l", "a"))) {
+            client.wire(cmd("WATCH", "k", "n", "l"));
+            other.wire(write);
+            assertThat(client.wire(cmd("MULTI") + cmd("SET", "k", "mine") + cmd("EXEC")))
+                    .as("after %s", write.replace("\r\n", " "))
+                    .isEqualTo("+OK\r\n+QUEUED\r\n*-1\r\n");
+        }
+        assertThat(client.wire(cmd("GET", "k"))).isEqualTo("$1\r\n1\r\n");
+
+        client.wire(cmd("WATCH", "k"));
+        assertThat(client.wire(cmd("UNWATCH"))).isEqualTo("+OK\r\n");
+        other.wire(cmd("SET", "k", "2"));
+        assertThat(client.wire(cmd("MULTI") + cmd("GET", "k") + cmd("EXEC"))).endsWith("*1\r\n$1\r\n2\r\n");
+        assertThat(client.wire(cmd("MULTI") + cmd("WATCH", "k") + cmd("DISCARD")))
+                .isEqualTo("+OK\r\n-ERR WATCH inside MULTI is not allowed\r\n+OK\r\n");
+    }
+
+    @Test
+    void aWatchedKeyThatExpiresMakesExecRunNothing() {
+        client.wire(cmd("SET", "e", "v", "PX", "10"));
+        client.wire(cmd("WATCH", "e"));
+        server.advanceMillis(10);
+        assertThat(client.wire(cmd("MULTI") + cmd("SET", "x", "1") + cmd("EXEC")))
+                .endsWith("*-1\r\n");
+        assertThat(server.keyspace.inputBudget().held())
+                .as("watches given back")
+                .isLessThan(1_000);
     }
 
     @Test
