@@ -289,12 +289,9 @@ public final class Keyspace {
      * or -1 when there is no list. A list popped empty is removed.
      */
     int pop(Key k, boolean left, long count, Elements into) {
-        Object v = get(k);
-        if (v == null) {
+        ListValue list = list(k);
+        if (list == null) {
             return -1;
-        }
-        if (!(v instanceof ListValue list)) {
-            throw CommandError.WRONGTYPE;
         }
         int n = list.pop(left, count, into);
         if (list.isDead() && map.remove(k, list)) {
@@ -303,28 +300,13 @@ public final class Keyspace {
         return n == 0 ? -1 : n;
     }
 
-    /** {@code LRANGE}: copies the range's elements into {@code into} and returns how many (0 when no list). */
-    int range(Key k, long start, long stop, Elements into) {
+    /** The list at {@code k}, or null when there is none; {@code WRONGTYPE} when the value is not a list. */
+    ListValue list(Key k) {
         Object v = get(k);
-        if (v == null) {
-            return 0;
+        if (v == null || v instanceof ListValue) {
+            return (ListValue) v;
         }
-        if (!(v instanceof ListValue list)) {
-            throw CommandError.WRONGTYPE;
-        }
-        return list.range(start, stop, into);
-    }
-
-    /** {@code LLEN}: 0 when there is no list. */
-    int length(Key k) {
-        Object v = get(k);
-        if (v == null) {
-            return 0;
-        }
-        if (!(v instanceof ListValue list)) {
-            throw CommandError.WRONGTYPE;
-        }
-        return list.size();
+        throw CommandError.WRONGTYPE;
     }
 
     /** The time {@code k} has to live in clock nanoseconds (at least 1); -1 when it has no deadline, -2 when no key. */

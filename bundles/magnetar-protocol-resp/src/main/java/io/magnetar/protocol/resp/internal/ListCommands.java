@@ -29,7 +29,10 @@ final class ListCommands {
             case LPOP -> pop(true);
             case RPOP -> pop(false);
             case LRANGE -> range();
-            case LLEN -> reply.integer(keyspace.length(commands.key(1)));
+            case LLEN -> {
+                ListValue list = keyspace.list(commands.key(1));
+                reply.integer(list == null ? 0 : list.size());
+            }
             default -> throw new IllegalArgumentException(c + " is no list command");
         }
     }
@@ -101,7 +104,8 @@ final class ListCommands {
     private void range() {
         long start = commands.integer(2);
         long stop = commands.integer(3);
-        int n = keyspace.range(commands.key(1), start, stop, elements);
+        ListValue list = keyspace.list(commands.key(1));
+        int n = list == null ? 0 : list.range(start, stop, elements);
         try {
             writeArray(n);
         } finally {
