@@ -17,8 +17,11 @@ public final class LingeringClose {
 
     /** How long a connection lingers at most by default. */
     public static final Duration DEFAULT_TIME = Duration.ofSeconds(2);
-    /** How much input a lingering connection drops at most by default. */
-    public static final long DEFAULT_MAX_BYTES = 1 << 20;
+    /**
+     * How much input a lingering connection drops at most by default: the rest of an upload refused as too large
+     * drains within {@link #DEFAULT_TIME} at loopback or LAN speed; the time bound holds a hostile sender.
+     */
+    public static final long DEFAULT_MAX_BYTES = 64L << 20;
 
     private final Duration time;
     private final long maxBytes;

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -142,6 +143,31 @@ class HttpServerTest {
         send(s, "GET /plaintext HTTP/1.0\r\n\r\n");
 
         assertThat(RawResponse.read(s.getInputStream()).body()).isEqualTo("Hello, World!");
+        assertThat(endOfStream(s.getInputStream())).isTrue();
+    }
+
+    @Test
+    /** RFC 9112 9.6: a client still sending a refused upload reads its 413, not a broken pipe or a reset. */
+    void aClientStillSendingABodyOverTheLimitReadsThe413() throws Exception {
+        Socket s = connect();
+        int length = 16 << 20;
+        CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+            try {
+                send(s, "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: " + length + "\r\n\r\n");
+                byte[] chunk = new byte[64 << 10];
+                for (int sent = 0; sent < length; sent += chunk.length) {
+                    s.getOutputStream().write(chunk);
+                }
+                s.shutdownOutput();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        RawResponse r = RawResponse.read(s.getInputStream());
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.closes()).isTrue();
+        upload.get(30, TimeUnit.SECONDS); // throws when the server reset the connection under the writer
         assertThat(endOfStream(s.getInputStream())).isTrue();
     }
 

@@ -16,8 +16,14 @@ public final class Linger {
 
     /** How long a closed connection waits at most for the peer's FIN. */
     public static final Duration MAX_TIME = Duration.ofSeconds(2);
-    /** How much a closed connection drops at most before it gives up waiting. */
-    public static final long MAX_BYTES = 1 << 20;
+    /**
+     * How much a closed connection drops at most before it gives up waiting: enough for the rest of an upload
+     * refused as too large (a 413) to drain at loopback or LAN speed within {@link #MAX_TIME}, so its client reads
+     * the answer instead of a broken pipe; the time bound is what holds a hostile sender.
+     */
+    public static final long MAX_BYTES = 64L << 20;
+    /** Reads per readiness event: a fast sender's drain must not hold the loop from its other connections. */
+    private static final int READS_PER_EVENT = 16;
 
     private long dropped;
 
@@ -26,7 +32,7 @@ public final class Linger {
      * false when the waiting is over: the peer's FIN, a reset (the peer is gone), or over {@link #MAX_BYTES}.
      */
     public boolean drop(SocketChannel socket, ByteBuffer buf) {
-        for (; ; ) {
+        for (int reads = 0; reads < READS_PER_EVENT; reads++) {
             buf.clear();
             int n;
             try {
@@ -41,5 +47,6 @@ public final class Linger {
                 return false;
             }
         }
+        return true; // more may be there: the next readiness event reads on
     }
 }
