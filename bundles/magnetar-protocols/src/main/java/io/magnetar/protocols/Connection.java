@@ -123,6 +123,17 @@ public class Connection extends Protocol {
         }
     }
 
+    /**
+     * The server ends this connection (drain, idle): true when the current consumer took the close over in its
+     * protocol's way ({@link ProtocolConsumer#goingAway}); false leaves it to the server. Loop thread only.
+     *
+     * @since 1.5
+     */
+    public final boolean goingAway(String reason) {
+        ProtocolConsumer c = current;
+        return c != null && c.isStarted() && !isClosed() && c.goingAway(reason);
+    }
+
     /** True while an exchange has started and not finished (used to drain servers gracefully). */
     public final boolean isBusy() {
         ProtocolConsumer c = current;

@@ -87,6 +87,19 @@ public abstract class ProtocolConsumer extends EventHandler {
     /** The write buffer drained to its low-water mark. On the loop. @since 1.3 */
     protected void onResumeWriting() {}
 
+    /**
+     * The server ends the connection while this consumer is the current one (it drains, or the connection was
+     * idle for its keep-alive): a consumer whose exchange lasts as long as the connection (a WebSocket's) may
+     * say goodbye in its protocol (a close frame with 1001) and close the transport itself, returning true.
+     * The default returns false: the server then closes once the exchange in progress ends. On the loop.
+     *
+     * @param reason why, for the peer ({@code "server going away"}, {@code "idle timeout"})
+     * @since 1.5
+     */
+    protected boolean goingAway(String reason) {
+        return false;
+    }
+
     /** Client side: writes {@link #request()}. Server consumers leave it empty. */
     protected void startRequest() {}
 

@@ -4,7 +4,7 @@
  * {@link io.magnetar.protocols.Connection} and {@link io.magnetar.protocols.ProtocolConsumer}.
  */
 @Export
-@Version("1.4.1")
+@Version("1.5.0")
 package io.magnetar.protocols;
 
 import org.osgi.annotation.bundle.Export;

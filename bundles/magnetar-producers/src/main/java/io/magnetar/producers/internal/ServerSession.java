@@ -238,6 +238,9 @@ public final class ServerSession implements Protocol {
         if (servingFirstRequest && !received) {
             return; // its first exchange (or the timer) brings us back
         }
+        if (inner instanceof Connection c && c.goingAway("server going away")) {
+            return; // an exchange as long as the connection (a WebSocket) closes in its protocol's way
+        }
         if (inner instanceof Connection c && c.isBusy()) {
             return; // its post_request brings us back
         }
@@ -264,6 +267,9 @@ public final class ServerSession implements Protocol {
                 "closing {0}: idle for {1} ms",
                 transport.extraInfo(StreamTransport.PEERNAME),
                 keepAlive.toMillis());
+        if (inner instanceof Connection c && c.goingAway("idle timeout")) {
+            return; // it says goodbye in its protocol and closes (a WebSocket: 1001)
+        }
         startLingering();
     }
 

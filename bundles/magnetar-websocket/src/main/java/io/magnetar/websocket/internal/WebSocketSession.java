@@ -289,6 +289,16 @@ final class WebSocketSession extends ProtocolConsumer implements WebSocket, Fram
         t.close(); // flushes the close frame, then FIN; what the client still sends is dropped
     }
 
+    /** The server drains or the connection was idle: a close frame with 1001 before the TCP close. */
+    @Override
+    protected boolean goingAway(String reason) {
+        if (!closeSent) {
+            LOG.log(Level.DEBUG, "closing WebSocket {0} with 1001: {1}", remote, reason);
+            closeOnLoop(WebSocketWhiteboard.GOING_AWAY, reason);
+        }
+        return true;
+    }
+
     @Override
     public boolean isWritable() {
         return writable;

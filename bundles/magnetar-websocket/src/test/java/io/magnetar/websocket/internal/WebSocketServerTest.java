@@ -12,6 +12,7 @@ import io.magnetar.tcp.TcpTransportProvider;
 import io.magnetar.websocket.WebSocket;
 import io.magnetar.websocket.WebSocketHandler;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,16 +52,58 @@ class WebSocketServerTest {
                 closed.complete(new int[] {code});
             }
         };
-        Router router = Router.builder()
+        router = Router.builder()
                 .get("/ws/echo", new UpgradeHandler(recording, LIMITS, true))
                 .build();
-        server = TcpServer.builder(
+        server = serve(null);
+        port = server.address().getPort();
+    }
+
+    private Router router;
+
+    private TcpServer serve(Duration keepAlive) throws Exception {
+        TcpServer s = TcpServer.builder(
                         new TcpTransportProvider(group),
                         () -> HttpServerConsumer.newConnection(router, HttpLimits.defaults()))
                 .endpoint(Endpoint.of("127.0.0.1", 0))
+                .keepAlive(keepAlive)
                 .build();
-        server.startServing().get(5, TimeUnit.SECONDS);
-        port = server.address().getPort();
+        s.startServing().get(5, TimeUnit.SECONDS);
+        return s;
+    }
+
+    @Test
+    /** RFC 6455 7.4.1: a server going down says 1001 (before, a drain ended WebSockets by TCP alone: 1006). */
+    void aDrainingServerClosesItsWebSocketsWith1001() throws Exception {
+        try (RawWebSocketClient c = client()) {
+            c.sendText("hello");
+            assertThat(c.read().text()).isEqualTo("hello");
+
+            CompletableFuture<?> drained = server.close();
+
+            assertThat(c.readUntilClose()).isEqualTo(1001);
+            assertThat(closed.get(5, TimeUnit.SECONDS)[0]).isEqualTo(1001);
+            drained.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    /** An idle WebSocket reaches the endpoint's keep-alive: closed with 1001 and a reason, not by TCP alone. */
+    void anIdleWebSocketIsClosedWith1001() throws Exception {
+        TcpServer idle = serve(Duration.ofMillis(300));
+        try (RawWebSocketClient c = RawWebSocketClient.connect(idle.address().getPort(), "/ws/echo", "")) {
+            c.sendText("hello");
+            assertThat(c.read().text()).isEqualTo("hello");
+
+            RawWebSocketClient.Frame close = c.read();
+
+            assertThat(close.opcode()).isEqualTo(0x8);
+            assertThat(close.closeCode()).isEqualTo(1001);
+            assertThat(new String(close.payload(), 2, close.payload().length - 2, StandardCharsets.UTF_8))
+                    .isEqualTo("idle timeout");
+        } finally {
+            idle.close().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @AfterEach
