@@ -190,6 +190,10 @@ public final class HttpResponse {
     /** The standard reason phrase of {@code status}, or an empty one. */
     static String reasonPhrase(int status) {
         switch (status) {
+            case 100:
+                return "Continue";
+            case 101:
+                return "Switching Protocols";
             case 200:
                 return "OK";
             case 201:
@@ -238,6 +242,8 @@ public final class HttpResponse {
                 return "Range Not Satisfiable";
             case 417:
                 return "Expectation Failed";
+            case 426:
+                return "Upgrade Required";
             case 429:
                 return "Too Many Requests";
             case 431:

@@ -132,6 +132,18 @@ class StaticFilesCurlTest {
     }
 
     @Test
+    /** As nginx: a directory without its slash is redirected, so that its index page's relative links work. */
+    void aDirectoryWithoutItsSlashIsRedirectedToIt() throws Exception {
+        Reply r = curl("/assets/css?v=1");
+        assertThat(r.status()).isEqualTo(301);
+        assertThat(r.header("location")).isEqualTo("/assets/css/?v=1");
+        assertThat(curl("/assets").header("location")).isEqualTo("/assets/");
+
+        assertThat(new String(curl("/assets", "-L").body(), StandardCharsets.UTF_8))
+                .isEqualTo("<h1>home</h1>\n");
+    }
+
+    @Test
     void rangesAnswer206Or416AndIgnoreWhatTheyCannotHonour() throws Exception {
         Reply r = curl("/assets/big.bin", "-H", "Range: bytes=100-199");
         assertThat(r.status()).isEqualTo(206);

@@ -25,7 +25,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * <p>No path ever resolves outside the directory: the path is percent-decoded once (an encoded
  * {@code /}, a backslash or NUL is a 400), {@code ..} segments are refused, and the real path (symbolic
  * links followed) must still be under the directory's real path, else 404. A directory serves its index
- * file or is 404 (no listings).
+ * file or is 404 (no listings); a directory named without its trailing slash is redirected (301) to it.
  *
  * <p>Thread-safe (immutable); runs on the event loop — file metadata calls are quick local syscalls.
  */
@@ -105,6 +105,15 @@ public final class StaticFiles implements HttpHandler {
         }
         BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
         if (attrs.isDirectory()) {
+            if (!raw.endsWith("/")) {
+                // As nginx and Apache: the page's relative links resolve against the directory, not its parent.
+                String query = request.query();
+                return HttpResponse.builder(301)
+                        .header("Location", raw + "/" + (query == null ? "" : "?" + query))
+                        .contentType("text/plain; charset=utf-8")
+                        .body("Moved Permanently\n")
+                        .build();
+            }
             file = file.resolve(index);
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 return NOT_FOUND;
