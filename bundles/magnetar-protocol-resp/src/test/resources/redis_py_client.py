@@ -32,6 +32,9 @@ def check(r, label):
     assert r.setex(label + ":e", 100, "v") is True and 99 <= r.ttl(label + ":e") <= 100
     assert r.expire(label + ":k", 50) is True and r.persist(label + ":k") is True and r.ttl(label + ":k") == -1
     assert r.type(label + ":l") in (b"list", "list") and r.setnx(label + ":k", "z") is False
+    assert r.get(label + ":k") == b"v"
+    assert r.set(label + ":k", "v2", get=True) == b"v" and r.set(label + ":e", "w", keepttl=True) is True
+    assert 99 <= r.ttl(label + ":e") <= 100 and r.expire(label + ":e", 500, gt=True) is True
     t = r.pipeline()  # redis-py's default pipeline is a transaction: MULTI ... EXEC
     t.incr(label + ":t").incr(label + ":t").get(label + ":t")
     assert t.execute() == [1, 2, b"2"]

@@ -17,11 +17,6 @@ final class Commands {
     /** redis's limits for the argument echo in an unknown-command error. */
     private static final int ECHO_LIMIT = 128;
 
-    private static final byte[] EX = ReplyWriter.ascii("EX");
-    private static final byte[] PX = ReplyWriter.ascii("PX");
-    private static final byte[] NX = ReplyWriter.ascii("NX");
-    private static final byte[] XX = ReplyWriter.ascii("XX");
-
     /** redis-server's answer to a write past {@code maxmemory}, word for word. */
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -32,6 +27,7 @@ final class Commands {
     private final long[] number = new long[1];
     private final ListCommands lists;
     private final ExpiryCommands expiry;
+    private final StringCommands strings;
     private final ServerCommands server;
     private final Handshake handshake;
     private final Transaction transaction;
@@ -44,6 +40,7 @@ final class Commands {
         this.server = server;
         this.lists = new ListCommands(this, args, reply, keyspace);
         this.expiry = new ExpiryCommands(this, args, reply, keyspace);
+        this.strings = new StringCommands(this, args, reply, keyspace);
         this.handshake = new Handshake(args, reply, keyspace);
         this.transaction = new Transaction(args, reply, hold, keyspace);
     }
@@ -119,7 +116,7 @@ final class Commands {
             }
             case ECHO -> echo(1);
             case GET -> get();
-            case SET -> set();
+            case SET, SETNX, SETEX, PSETEX, GETSET, GETDEL, APPEND, STRLEN -> strings.run(c);
             case DEL -> reply.integer(countKeys(true));
             case EXISTS -> reply.integer(countKeys(false));
             case INCR -> reply.integer(keyspace.incrBy(key(1), 1, number));
@@ -133,7 +130,7 @@ final class Commands {
                 transaction.unwatch();
                 reply.raw(ReplyWriter.OK);
             }
-            case EXPIRE, PEXPIRE, TTL, PTTL, PERSIST, SETEX, PSETEX, SETNX, TYPE -> expiry.run(c);
+            case EXPIRE, PEXPIRE, TTL, PTTL, PERSIST, TYPE -> expiry.run(c);
             default -> server.run(c, args);
         }
     }
@@ -174,38 +171,6 @@ final class Commands {
             return false;
         }
         return true;
-    }
-
-    private void set() {
-        boolean nx = false;
-        boolean xx = false;
-        long ttlMillis = -1;
-        int argc = args.count();
-        for (int i = 3; i < argc; i++) {
-            if (args.is(i, NX) && !xx) {
-                nx = true;
-            } else if (args.is(i, XX) && !nx) {
-                xx = true;
-            } else if ((args.is(i, EX) || args.is(i, PX)) && ttlMillis < 0 && i + 1 < argc) {
-                boolean seconds = args.is(i, EX);
-                long n = integer(++i);
-                if (n <= 0 || n > (seconds ? MAX_TTL_MILLIS / 1000 : MAX_TTL_MILLIS)) {
-                    reply.error("ERR invalid expire time in 'set' command");
-                    return;
-                }
-                ttlMillis = seconds ? n * 1000 : n;
-            } else {
-                throw CommandError.SYNTAX;
-            }
-        }
-        boolean expires = ttlMillis > 0;
-        long deadline = expires ? keyspace.deadline(ttlMillis * 1_000_000L) : 0;
-        boolean stored = keyspace.set(key(1), args.copy(2), expires, deadline, nx, xx);
-        if (stored) {
-            reply.raw(ReplyWriter.OK);
-        } else {
-            reply.nullBulk();
-        }
     }
 
     private void decrBy() {

@@ -2,10 +2,9 @@ package io.magnetar.protocol.resp.internal;
 
 /**
  * Time-to-live commands as redis-server answers them: {@code EXPIRE}, {@code PEXPIRE} (a time of 0 or less
- * deletes the key), {@code TTL} (rounded seconds), {@code PTTL}, {@code PERSIST}, {@code SETEX},
- * {@code PSETEX}, and {@code SETNX} and {@code TYPE} beside them. A deadline is kept on strings and counters;
- * {@code EXPIRE} on a list is refused with an error (this server's lists have none). No {@code NX XX GT LT}
- * options.
+ * deletes the key), {@code TTL} (rounded seconds), {@code PTTL}, {@code PERSIST}, and {@code TYPE} beside them. A deadline is kept on strings and counters;
+ * {@code EXPIRE} on a list is refused with an error (this server's lists have none). {@code EXPIRE} and
+ * {@code PEXPIRE} take redis 7's {@code NX XX GT LT}.
  *
  * <p>Confined to its connection's event loop.
  */
@@ -14,6 +13,10 @@ final class ExpiryCommands {
     private static final byte[] STRING = ReplyWriter.ascii("+string\r\n");
     private static final byte[] LIST = ReplyWriter.ascii("+list\r\n");
     private static final byte[] NONE = ReplyWriter.ascii("+none\r\n");
+    private static final byte[] NX = ReplyWriter.ascii("NX");
+    private static final byte[] XX = ReplyWriter.ascii("XX");
+    private static final byte[] GT = ReplyWriter.ascii("GT");
+    private static final byte[] LT = ReplyWriter.ascii("LT");
 
     private final Commands commands;
     private final Arguments args;
@@ -21,8 +24,8 @@ final class ExpiryCommands {
     private final Keyspace keyspace;
 
     ExpiryCommands(Commands commands, Arguments args, ReplyWriter reply, Keyspace keyspace) {
-        this.commands = commands;
         this.args = args;
+        this.commands = commands;
         this.reply = reply;
         this.keyspace = keyspace;
     }
@@ -34,9 +37,6 @@ final class ExpiryCommands {
             case TTL -> ttl(true);
             case PTTL -> ttl(false);
             case PERSIST -> reply.integer(keyspace.deadline(commands.key(1), false, 0) ? 1 : 0);
-            case SETEX -> setEx(true);
-            case PSETEX -> setEx(false);
-            case SETNX -> reply.integer(keyspace.set(commands.key(1), args.copy(2), false, 0, true, false) ? 1 : 0);
             case TYPE -> type();
             default -> throw new IllegalArgumentException(c + " is no expiry command");
         }
@@ -50,12 +50,62 @@ final class ExpiryCommands {
             reply.error("ERR invalid expire time in '" + (seconds ? "expire" : "pexpire") + "' command");
             return;
         }
-        if (n <= 0) { // redis: a time already past deletes the key
-            reply.integer(keyspace.delete(commands.key(1)) ? 1 : 0);
+        boolean nx = false;
+        boolean xx = false;
+        boolean gt = false;
+        boolean lt = false;
+        for (int i = 3; i < args.count(); i++) {
+            nx |= args.is(i, NX);
+            xx |= args.is(i, XX);
+            gt |= args.is(i, GT);
+            lt |= args.is(i, LT);
+            if (!(args.is(i, NX) || args.is(i, XX) || args.is(i, GT) || args.is(i, LT))) {
+                reply.error("ERR Unsupported option " + args.text(i, 64));
+                return;
+            }
+        }
+        if (nx && (xx || gt || lt)) {
+            reply.error("ERR NX and XX, GT or LT options at the same time are not compatible");
+            return;
+        }
+        if (gt && lt) {
+            reply.error("ERR GT and LT options at the same time are not compatible");
             return;
         }
         long nanos = (seconds ? n * 1000 : n) * 1_000_000L;
-        reply.integer(keyspace.deadline(commands.key(1), true, keyspace.deadline(nanos)) ? 1 : 0);
+        long deadline = keyspace.deadline(nanos);
+        if (!(nx || xx || gt || lt)) {
+            reply.integer(
+                    n <= 0 // redis: a time already past deletes the key
+                            ? keyspace.delete(commands.key(1)) ? 1 : 0
+                            : keyspace.deadline(commands.key(1), true, deadline) ? 1 : 0);
+            return;
+        }
+        boolean[] done = new boolean[1];
+        boolean onlyIfNone = nx;
+        boolean onlyIfSome = xx;
+        boolean later = gt;
+        boolean earlier = lt;
+        keyspace.update(commands.key(1), s -> {
+            if (s == null) {
+                return null;
+            }
+            if (Keyspace.valueOf(s) instanceof ListValue) {
+                throw CommandError.LIST_DEADLINE;
+            }
+            // A key without a time to live lives forever: never earlier than a deadline, always later.
+            boolean has = s instanceof Keyspace.Expiring;
+            long current = has ? ((Keyspace.Expiring) s).deadline : 0;
+            done[0] = !(onlyIfNone && has
+                    || onlyIfSome && !has
+                    || later && (!has || deadline - current <= 0)
+                    || earlier && has && deadline - current >= 0);
+            if (!done[0]) {
+                return s;
+            }
+            return n <= 0 ? null : new Keyspace.Expiring(Keyspace.valueOf(s), deadline);
+        });
+        reply.integer(done[0] ? 1 : 0);
     }
 
     private void ttl(boolean seconds) {
@@ -66,17 +116,6 @@ final class ExpiryCommands {
         }
         long millis = (nanos + 999_999) / 1_000_000; // what is left, in whole milliseconds begun
         reply.integer(seconds ? (millis + 500) / 1000 : millis);
-    }
-
-    private void setEx(boolean seconds) {
-        long n = commands.integer(2);
-        if (n <= 0 || n > (seconds ? Commands.MAX_TTL_MILLIS / 1000 : Commands.MAX_TTL_MILLIS)) {
-            reply.error("ERR invalid expire time in '" + (seconds ? "setex" : "psetex") + "' command");
-            return;
-        }
-        long nanos = (seconds ? n * 1000 : n) * 1_000_000L;
-        keyspace.set(commands.key(1), args.copy(3), true, keyspace.deadline(nanos), false, false);
-        reply.raw(ReplyWriter.OK);
     }
 
     private void type() {

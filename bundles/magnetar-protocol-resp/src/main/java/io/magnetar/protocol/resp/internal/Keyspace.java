@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The keys and values of a RESP server, shared by all its connections: a {@link ConcurrentHashMap} from
@@ -81,6 +82,11 @@ public final class Keyspace {
             return 24L + sizeOf(e.value);
         }
         return 24L; // a counter, or a list's own object (its elements count as pushed)
+    }
+
+    /** What {@code stored} holds of the estimate, a list's elements included: what replacing it gives back. */
+    private static long heldBy(Object stored) {
+        return sizeOf(stored) + (stored instanceof ListValue list ? list.bytes() : 0);
     }
 
     private static long entrySize(Key k, Object v) {
@@ -167,9 +173,9 @@ public final class Keyspace {
             Object old = map.replace(k, v);
             if (old == null) {
                 old = map.put(k.copy(), v);
-                used.add(entrySize(k, v) - (old == null ? 0 : entrySize(k, old)));
+                used.add(entrySize(k, v) - (old == null ? 0 : entrySize(k, old) + heldBy(old) - sizeOf(old)));
             } else {
-                used.add(sizeOf(v) - sizeOf(old));
+                used.add(sizeOf(v) - heldBy(old));
             }
             return true;
         }
@@ -180,10 +186,45 @@ public final class Keyspace {
                 return false;
             }
             if (old == null ? map.putIfAbsent(k.copy(), v) == null : map.replace(k, old, v)) {
-                used.add(old == null ? entrySize(k, v) : sizeOf(v) - sizeOf(old));
+                used.add(old == null ? entrySize(k, v) : sizeOf(v) - heldBy(old));
                 return true;
             }
         }
+    }
+
+    /**
+     * Replaces what is stored at {@code k} with {@code next.apply(stored)} in one atomic step, {@code stored} being
+     * the live stored object ({@link Expiring} included) or null; a null result removes the key. Returns the
+     * object replaced. For the rarer writes ({@code SET ... GET|KEEPTTL}, {@code GETDEL}, {@code APPEND}): it may
+     * allocate, and {@code next} may run more than once. Strings and counters only ({@code next} throws on a list).
+     */
+    Object update(Key k, UnaryOperator<Object> next) {
+        while (true) {
+            Object old = map.get(k);
+            Object live = old != null && expired(old) ? null : old;
+            Object v = next.apply(live);
+            if (v instanceof Expiring) {
+                mayExpire = true;
+            }
+            boolean done = old == null
+                    ? v == null || map.putIfAbsent(k.copy(), v) == null
+                    : v == null ? map.remove(k, old) : map.replace(k, old, v);
+            if (done) {
+                used.add((v == null ? 0 : old == null ? entrySize(k, v) : sizeOf(v))
+                        - (old == null ? 0 : (v == null ? entrySize(k, old) - sizeOf(old) : 0) + heldBy(old)));
+                return live;
+            }
+        }
+    }
+
+    /** The value of a stored object: what an {@link Expiring} holds, else the object itself. */
+    static Object valueOf(Object stored) {
+        return stored instanceof Expiring e ? e.value : stored;
+    }
+
+    /** {@code stored}'s deadline kept on {@code value} (a new {@link Expiring}), or {@code value} when it had none. */
+    static Object withDeadlineOf(Object stored, Object value) {
+        return stored instanceof Expiring e ? new Expiring(value, e.deadline) : value;
     }
 
     /** {@code DEL} of one key: true when a live value was removed. */

@@ -175,7 +175,7 @@ class RespServerCommandsTest {
         assertThat(call("SET", "k", "v", "EX")).isEqualTo("-ERR syntax error");
         assertThat(call("SET", "k", "v", "NX", "XX")).isEqualTo("-ERR syntax error");
         assertThat(call("SET", "k", "v", "EX", "1", "PX", "1")).isEqualTo("-ERR syntax error");
-        assertThat(call("SET", "k", "v", "KEEPTTL")).isEqualTo("-ERR syntax error");
+        assertThat(call("SET", "k", "v", "KEEPTTL", "EX", "5")).isEqualTo("-ERR syntax error");
         assertThat(call("SET", "k")).isEqualTo("-ERR wrong number of arguments for 'set' command");
         assertThat(call("EXISTS", "k")).isEqualTo(0L);
     }
