@@ -9,7 +9,8 @@ import java.util.Locale;
  * The commands about the server rather than a key: {@code FLUSHALL}, {@code FLUSHDB}, {@code DBSIZE},
  * {@code INFO}, {@code COMMAND}, {@code CONFIG GET}, {@code SELECT 0}, {@code QUIT}. They do what
  * {@code redis-cli} and {@code redis-benchmark} ask at start-up: {@code COMMAND DOCS} answers an empty
- * array, {@code CONFIG GET save} and {@code appendonly} answer that nothing is persisted. Rare, so they
+ * array, {@code CONFIG GET} (glob patterns) answers that nothing is persisted, {@code maxmemory} and its
+ * {@code noeviction} policy; {@code INFO} has the sections monitoring tools read. Rare, so they
  * may allocate.
  *
  * <p>Confined to its connection's event loop.
@@ -93,13 +94,20 @@ final class ServerCommands {
             reply.error("ERR wrong number of arguments for 'config|get' command");
             return;
         }
+        String[][] config = {
+            CONFIG[0],
+            CONFIG[1],
+            CONFIG[2],
+            {"maxmemory", Long.toString(keyspace.maxMemory())},
+            {"maxmemory-policy", "noeviction"}
+        };
         List<String> pairs = new ArrayList<>();
-        for (int i = 2; i < args.count(); i++) {
-            String name = args.text(i, 128).toLowerCase(Locale.ROOT);
-            for (String[] entry : CONFIG) {
-                if (entry[0].equals(name)) {
+        for (String[] entry : config) {
+            for (int i = 2; i < args.count(); i++) {
+                if (globMatches(args.text(i, 128).toLowerCase(Locale.ROOT), entry[0])) {
                     pairs.add(entry[0]);
                     pairs.add(entry[1]);
+                    break; // each parameter once, however many patterns match it
                 }
             }
         }
@@ -108,6 +116,36 @@ final class ServerCommands {
             byte[] b = p.getBytes(StandardCharsets.US_ASCII);
             reply.bulk(b, 0, b.length);
         }
+    }
+
+    /**
+     * redis's glob for {@code CONFIG GET}: {@code *} any run, {@code ?} any one character, the rest as is. Greedy with
+     * one backtrack point, so a pattern of many stars costs O(pattern × name), not exponential time.
+     */
+    static boolean globMatches(String pattern, String name) {
+        int p = 0;
+        int n = 0;
+        int star = -1;
+        int mark = 0;
+        while (n < name.length()) {
+            char c = p < pattern.length() ? pattern.charAt(p) : 0;
+            if (p < pattern.length() && (c == '?' || c == name.charAt(n))) {
+                p++;
+                n++;
+            } else if (c == '*') {
+                star = p++;
+                mark = n;
+            } else if (star >= 0) {
+                p = star + 1;
+                n = ++mark;
+            } else {
+                return false;
+            }
+        }
+        while (p < pattern.length() && pattern.charAt(p) == '*') {
+            p++;
+        }
+        return p == pattern.length();
     }
 
     /** {@code INFO [section]}: the sections redis tools read, {@code # Keyspace} as redis writes it. */
@@ -147,6 +185,16 @@ final class ServerCommands {
                     .append(stats.connectedClients())
                     .append("\r\n\r\n");
         }
+        if (all || section.equals("memory")) {
+            s.append("# Memory\r\nused_memory:")
+                    .append(keyspace.usedMemory())
+                    .append("\r\nmaxmemory:")
+                    .append(keyspace.maxMemory())
+                    .append("\r\nmaxmemory_policy:noeviction\r\n\r\n");
+        }
+        if (all || section.equals("persistence")) {
+            s.append("# Persistence\r\nloading:0\r\nrdb_changes_since_last_save:0\r\naof_enabled:0\r\n\r\n");
+        }
         if (all || section.equals("stats")) {
             s.append("# Stats\r\ntotal_connections_received:")
                     .append(stats.connectionsReceived())
@@ -154,6 +202,9 @@ final class ServerCommands {
                     .append("total_commands_processed:")
                     .append(stats.commandsProcessed())
                     .append("\r\n\r\n");
+        }
+        if (all || section.equals("replication")) {
+            s.append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n\r\n");
         }
         if (all || section.equals("keyspace")) {
             s.append("# Keyspace\r\n");

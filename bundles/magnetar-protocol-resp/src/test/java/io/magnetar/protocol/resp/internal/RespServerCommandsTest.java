@@ -313,6 +313,18 @@ class RespServerCommandsTest {
         assertThat(call("CONFIG", "GET", "save")).isEqualTo(List.of("save", ""));
         assertThat(call("CONFIG", "GET", "appendonly", "nope")).isEqualTo(List.of("appendonly", "no"));
         assertThat(call("CONFIG", "SET", "x", "y")).isEqualTo("-ERR unknown subcommand 'SET'. Try CONFIG HELP.");
+        server.keyspace.maxMemory(1 << 20);
+        assertThat(call("CONFIG", "GET", "maxmemory*"))
+                .isEqualTo(List.of("maxmemory", "1048576", "maxmemory-policy", "noeviction"));
+        assertThat((List<?>) call("CONFIG", "GET", "*", "save")).hasSize(10);
+        assertThat(call("CONFIG", "GET", "*".repeat(100) + "x"))
+                .as("many stars, quickly")
+                .isEqualTo(List.of());
+        assertThat((String) call("INFO", "memory"))
+                .startsWith("# Memory\r\nused_memory:")
+                .contains("\r\nmaxmemory:1048576\r\nmaxmemory_policy:noeviction\r\n");
+        assertThat((String) call("INFO", "replication")).contains("role:master");
+        assertThat((String) call("INFO", "persistence")).contains("loading:0");
         assertThat(call("SELECT", "0")).isEqualTo("OK");
         assertThat(call("SELECT", "1")).isEqualTo("-ERR DB index is out of range");
         assertThat(call("DBSIZE")).isEqualTo(2L);
