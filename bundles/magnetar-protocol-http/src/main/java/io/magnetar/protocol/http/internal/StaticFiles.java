@@ -108,8 +108,10 @@ public final class StaticFiles implements HttpHandler {
             if (!raw.endsWith("/")) {
                 // As nginx and Apache: the page's relative links resolve against the directory, not its parent.
                 String query = request.query();
+                // One leading slash: "//host/dir" as a Location would send the browser to another host.
+                String path = "/" + raw.replaceFirst("^/+", "");
                 return HttpResponse.builder(301)
-                        .header("Location", raw + "/" + (query == null ? "" : "?" + query))
+                        .header("Location", path + "/" + (query == null ? "" : "?" + query))
                         .contentType("text/plain; charset=utf-8")
                         .body("Moved Permanently\n")
                         .build();
