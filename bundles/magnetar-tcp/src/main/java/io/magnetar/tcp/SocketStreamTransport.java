@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>{@link #close()} never resets the connection while the peer may still read: once the buffered
  * writes are flushed it shuts the output down (FIN) and, unless the peer's EOF came already, keeps the
- * socket open, reading and dropping, until the peer closes too (2 s and 1 MiB at most, {@link Linger}). Closing a socket with unread input, or receiving data on a closed
+ * socket open, reading and dropping, until the peer closes too (2 s and 64 MiB at most, {@link Linger}). Closing a socket with unread input, or receiving data on a closed
  * one, makes the kernel send RST, which discards the writes the peer has not read yet; a TLS peer's
  * session ticket arriving just after the close was enough. The protocol hears {@code connectionLost}
  * when the FIN is sent, not when the lingering ends.

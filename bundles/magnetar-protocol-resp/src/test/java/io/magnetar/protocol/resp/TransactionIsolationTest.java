@@ -38,23 +38,7 @@ class TransactionIsolationTest {
     void aReaderOnTheOtherLoopNeverSeesATransactionPartWay() throws Exception {
         RedisClient writer = resp.client(b -> b.poolSize(1));
         assertThat(await(writer.set("x", "0"))).isEqualTo("OK");
-        RedisClient other = null;
-        for (int tries = 0; tries < 16 && other == null; tries++) {
-            // Clients and accepted connections take turns on one round-robin of loops: a turn taken here
-            // moves the next accepted connection to the other loop.
-            resp.group.next();
-            RedisClient candidate = resp.client(b -> b.poolSize(1));
-            assertThat(await(candidate.get("x"))).isEqualTo("0");
-            if (resp.connections.stream()
-                            .map(c -> c.transport().loop())
-                            .distinct()
-                            .count()
-                    == 2) {
-                other = candidate; // the server connection just made is on the loop the writer's is not
-            }
-        }
-        assertThat(other).as("a connection on the other loop").isNotNull();
-        RedisClient reader = other;
+        RedisClient reader = onTheOtherLoop();
 
         List<RespCommand> transaction = new ArrayList<>();
         transaction.add(RespCommand.of("MULTI"));
@@ -97,5 +81,56 @@ class TransactionIsolationTest {
                         .as("%d is part-way through a transaction", v)
                         .isZero());
         assertThat(await(reader.get("x"))).isEqualTo(Long.toString((long) rounds * STEP));
+    }
+
+    /** A client whose server connection is on the loop the first connection's is not. */
+    private RedisClient onTheOtherLoop() throws Exception {
+        for (int tries = 0; tries < 16; tries++) {
+            // Clients and accepted connections take turns on one round-robin of loops: a turn taken here
+            // moves the next accepted connection to the other loop.
+            resp.group.next();
+            RedisClient candidate = resp.client(b -> b.poolSize(1));
+            assertThat(await(candidate.ping())).isEqualTo("PONG");
+            if (resp.connections.stream()
+                            .map(c -> c.transport().loop())
+                            .distinct()
+                            .count()
+                    == 2) {
+                return candidate;
+            }
+        }
+        throw new AssertionError("no connection on the other loop");
+    }
+
+    @Test
+    /** A counter read and replaced (APPEND) while another loop increments it loses no increment. */
+    void appendOnACounterLosesNoIncrementFromTheOtherLoop() throws Exception {
+        RedisClient counter = resp.client(b -> b.poolSize(1));
+        assertThat(await(counter.incr("c"))).isEqualTo(1L);
+        RedisClient appender = onTheOtherLoop();
+        List<RespCommand> incrs = new ArrayList<>();
+        List<RespCommand> appends = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            incrs.add(RespCommand.of("INCR", "c"));
+            appends.add(RespCommand.of("APPEND", "c", ""));
+        }
+        int rounds = 100;
+        CompletableFuture<Void> appending = CompletableFuture.runAsync(() -> {
+            try {
+                for (int r = 0; r < rounds; r++) {
+                    List<CompletableFuture<Object>> replies = appender.execute(appends);
+                    await(replies.get(replies.size() - 1));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        for (int r = 0; r < rounds; r++) {
+            List<CompletableFuture<Object>> replies = counter.execute(incrs);
+            await(replies.get(replies.size() - 1));
+        }
+        appending.get(30, TimeUnit.SECONDS);
+
+        assertThat(await(counter.get("c"))).isEqualTo(Long.toString(1 + 200L * rounds));
     }
 }

@@ -14,6 +14,21 @@ final class Commands {
 
     /** Far beyond any real TTL, and small enough that the deadline in nanoseconds cannot overflow. */
     static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 1_000_000L / 4;
+
+    /**
+     * A time to live of {@code n} seconds or milliseconds as milliseconds, or -1 for redis's "invalid expire time"
+     * (what overflows its millisecond clock); a positive time past ~73 years is held at {@link #MAX_TTL_MILLIS},
+     * which this clock in nanoseconds can count (redis keeps it: no key lives that long either way).
+     */
+    static long ttlMillis(long n, boolean seconds) {
+        if (seconds
+                ? n > Long.MAX_VALUE / 1000 || n < Long.MIN_VALUE / 1000
+                : n > Long.MAX_VALUE - System.currentTimeMillis()) {
+            return Long.MIN_VALUE;
+        }
+        long millis = seconds ? n * 1000 : n;
+        return Math.max(-MAX_TTL_MILLIS, Math.min(millis, MAX_TTL_MILLIS));
+    }
     /** redis's limits for the argument echo in an unknown-command error. */
     private static final int ECHO_LIMIT = 128;
 
@@ -31,7 +46,17 @@ final class Commands {
     private final ServerCommands server;
     private final Handshake handshake;
     private final Transaction transaction;
-    private final Runnable runLoaded = this::run;
+    /** Runs a command an EXEC kept: the memory limit was checked for the whole transaction. */
+    private final Runnable runLoaded = () -> {
+        inExec = true;
+        try {
+            run();
+        } finally {
+            inExec = false;
+        }
+    };
+
+    private boolean inExec;
 
     Commands(Arguments args, ReplyWriter reply, Keyspace keyspace, ServerCommands server, Isolation.Hold hold) {
         this.args = args;
@@ -40,9 +65,9 @@ final class Commands {
         this.server = server;
         this.lists = new ListCommands(this, args, reply, keyspace);
         this.expiry = new ExpiryCommands(this, args, reply, keyspace);
-        this.strings = new StringCommands(this, args, reply, keyspace);
         this.handshake = new Handshake(args, reply, keyspace);
         this.transaction = new Transaction(args, reply, hold, keyspace);
+        this.strings = new StringCommands(this, args, reply, keyspace, hold);
     }
 
     /** The connection is gone: what a transaction kept is given back. */
@@ -70,7 +95,12 @@ final class Commands {
             return c;
         }
         if (transaction.active() && !c.controlsTransaction() && c != Command.QUIT) {
-            transaction.queue();
+            if (keyspace.overMaxMemory()) { // as redis: queuing could take memory without bound
+                reply.error(OOM);
+                transaction.refused();
+            } else {
+                transaction.queue(c);
+            }
             return c;
         }
         if (c == Command.AUTH) {
@@ -93,7 +123,7 @@ final class Commands {
             handshake.client();
             return c;
         }
-        if (c.denyOom && keyspace.overMaxMemory()) {
+        if (c.denyOom && !inExec && keyspace.overMaxMemory()) {
             reply.error(OOM);
             return c;
         }

@@ -44,9 +44,8 @@ final class ExpiryCommands {
 
     private void expire(boolean seconds) {
         long n = commands.integer(2);
-        if (seconds
-                ? n > Commands.MAX_TTL_MILLIS / 1000 || n < -Commands.MAX_TTL_MILLIS / 1000
-                : Math.abs(n) > Commands.MAX_TTL_MILLIS) {
+        long millis = Commands.ttlMillis(n, seconds);
+        if (millis == Long.MIN_VALUE) {
             reply.error("ERR invalid expire time in '" + (seconds ? "expire" : "pexpire") + "' command");
             return;
         }
@@ -72,8 +71,7 @@ final class ExpiryCommands {
             reply.error("ERR GT and LT options at the same time are not compatible");
             return;
         }
-        long nanos = (seconds ? n * 1000 : n) * 1_000_000L;
-        long deadline = keyspace.deadline(nanos);
+        long deadline = keyspace.deadline(millis * 1_000_000L);
         if (!(nx || xx || gt || lt)) {
             reply.integer(
                     n <= 0 // redis: a time already past deletes the key
@@ -87,6 +85,7 @@ final class ExpiryCommands {
         boolean later = gt;
         boolean earlier = lt;
         keyspace.update(commands.key(1), s -> {
+            done[0] = false; // may run again after a lost race
             if (s == null) {
                 return null;
             }

@@ -23,8 +23,9 @@ final class Isolation {
     final class Hold {
         private long stamp;
 
-        /** Begins a read's commands; waits while an {@code EXEC} of another connection runs. */
+        /** Begins a read's commands; waits while an {@code EXEC} of another connection runs. Not re-entrant. */
         void enter() {
+            assert stamp == 0 : "a read's hold entered twice";
             stamp = lock.readLock();
         }
 
@@ -39,6 +40,10 @@ final class Isolation {
          * read's shared hold becomes the only one for the while; outside one (a test), a hold of its own.
          */
         void exclusively(Runnable transaction) {
+            if (stamp != 0 && StampedLock.isWriteLockStamp(stamp)) {
+                transaction.run(); // within an EXEC already: stays exclusive to its end
+                return;
+            }
             boolean inRead = stamp != 0;
             long write = inRead ? lock.tryConvertToWriteLock(stamp) : 0;
             if (write == 0) {

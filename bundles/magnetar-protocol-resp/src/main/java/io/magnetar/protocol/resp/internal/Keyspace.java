@@ -84,9 +84,13 @@ public final class Keyspace {
         return 24L; // a counter, or a list's own object (its elements count as pushed)
     }
 
-    /** What {@code stored} holds of the estimate, a list's elements included: what replacing it gives back. */
+    /**
+     * What {@code stored}, just replaced or removed, held of the estimate, a list's elements included. A list is
+     * killed first: a push on another loop that fetched it before it left retries instead of pushing into it.
+     * Called once per object leaving the map.
+     */
     private static long heldBy(Object stored) {
-        return sizeOf(stored) + (stored instanceof ListValue list ? list.bytes() : 0);
+        return sizeOf(stored) + (stored instanceof ListValue list ? list.kill() : 0);
     }
 
     private static long entrySize(Key k, Object v) {
@@ -203,6 +207,9 @@ public final class Keyspace {
             Object old = map.get(k);
             Object live = old != null && expired(old) ? null : old;
             Object v = next.apply(live);
+            if (v == old) {
+                return live; // left as it is: nothing to swap or count
+            }
             if (v instanceof Expiring) {
                 mayExpire = true;
             }
@@ -231,7 +238,7 @@ public final class Keyspace {
     boolean delete(Key k) {
         Object v = map.remove(k);
         if (v != null) {
-            used.add(-entrySize(k, v) - (v instanceof ListValue list ? list.bytes() : 0));
+            used.add(-entrySize(k, v) - heldBy(v) + sizeOf(v));
         }
         return v != null && !expired(v);
     }

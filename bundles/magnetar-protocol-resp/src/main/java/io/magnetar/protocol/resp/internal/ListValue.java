@@ -59,6 +59,16 @@ final class ListValue {
         return size;
     }
 
+    /**
+     * Marks the list dead because it left the keyspace (deleted, overwritten) and returns its elements' share of
+     * the estimate, which the caller gives back: later pushes are refused and retried on what the key holds now.
+     */
+    synchronized long kill() {
+        dead = true;
+        long b = bytes;
+        return b;
+    }
+
     synchronized long changes() {
         return changes;
     }
@@ -68,6 +78,9 @@ final class ListValue {
      * returns how many; an emptied list turns dead, and the caller removes it from the keyspace.
      */
     synchronized int pop(boolean left, long count, Elements into) {
+        if (dead) {
+            return 0; // deleted or overwritten since it was fetched: as if popped after that
+        }
         int n = (int) Math.min(count, size);
         changes += n;
         byte[][] out = into.capacity(n);

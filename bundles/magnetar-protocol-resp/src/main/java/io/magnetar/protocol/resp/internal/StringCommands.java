@@ -2,12 +2,15 @@ package io.magnetar.protocol.resp.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The string writes as redis-server 7 answers them: {@code SET} with {@code NX XX GET EX PX EXAT PXAT KEEPTTL},
  * {@code SETNX}, {@code SETEX}, {@code PSETEX}, {@code GETSET}, {@code GETDEL}, {@code APPEND} and
  * {@code STRLEN}. The plain {@code SET} (and with {@code NX XX EX PX}) keeps its allocation-free path in the
- * keyspace; the others make one atomic {@link Keyspace#update} each.
+ * keyspace; the others make one atomic {@link Keyspace#update} each. A counter changes in place ({@code INCR} on
+ * another loop does not replace it), so reading its value and replacing it is one step only with every other
+ * connection held back: an update that meets a counter runs again {@link Isolation.Hold#exclusively}.
  *
  * <p>Confined to its connection's event loop.
  */
@@ -27,8 +30,23 @@ final class StringCommands {
     private final ReplyWriter reply;
     private final Keyspace keyspace;
     private final int[] length = new int[1];
+    private final Isolation.Hold hold;
+    private boolean exclusive;
 
-    StringCommands(Commands commands, Arguments args, ReplyWriter reply, Keyspace keyspace) {
+    /** Met a counter outside an exclusive hold: the update runs again inside one. */
+    private static final class CounterSeen extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CounterSeen() {
+            super(null, null, false, false);
+        }
+    }
+
+    @SuppressWarnings("StaticAssignmentOfThrowable") // stack-trace-free, raised only to restart an update
+    private static final CounterSeen COUNTER_SEEN = new CounterSeen();
+
+    StringCommands(Commands commands, Arguments args, ReplyWriter reply, Keyspace keyspace, Isolation.Hold hold) {
+        this.hold = hold;
         this.commands = commands;
         this.args = args;
         this.reply = reply;
@@ -73,13 +91,16 @@ final class StringCommands {
                 boolean seconds = args.is(i, EX) || args.is(i, EXAT);
                 boolean at = args.is(i, EXAT) || args.is(i, PXAT);
                 long n = commands.integer(++i);
-                if (n <= 0 || n > (seconds ? Commands.MAX_TTL_MILLIS / 1000 : Commands.MAX_TTL_MILLIS)) {
+                long millis = n <= 0 ? Long.MIN_VALUE : Commands.ttlMillis(n, seconds);
+                if (millis == Long.MIN_VALUE) {
                     reply.error("ERR invalid expire time in 'set' command");
                     return;
                 }
-                long millis = seconds ? n * 1000 : n;
-                // EXAT/PXAT name a Unix time: what is left of it from now, on the keyspace's own clock.
-                deadline = keyspace.deadline((at ? millis - System.currentTimeMillis() : millis) * 1_000_000L);
+                if (at) { // a Unix time: what is left of it from now, on the keyspace's own clock
+                    long unixMillis = seconds ? n * 1000 : n;
+                    millis = Math.min(unixMillis - System.currentTimeMillis(), Commands.MAX_TTL_MILLIS);
+                }
+                deadline = keyspace.deadline(millis * 1_000_000L);
                 expiry = true;
             } else {
                 throw CommandError.SYNTAX;
@@ -100,7 +121,7 @@ final class StringCommands {
     private void setGet(
             byte[] value, boolean nx, boolean xx, boolean expiry, long deadline, boolean keepTtl, boolean get) {
         boolean[] stored = new boolean[1];
-        Object old = keyspace.update(commands.key(1), s -> {
+        Object old = update(s -> {
             Object v = Keyspace.valueOf(s);
             if (get && v instanceof ListValue) {
                 throw CommandError.WRONGTYPE;
@@ -128,17 +149,18 @@ final class StringCommands {
 
     private void setEx(boolean seconds) {
         long n = commands.integer(2);
-        if (n <= 0 || n > (seconds ? Commands.MAX_TTL_MILLIS / 1000 : Commands.MAX_TTL_MILLIS)) {
+        long millis = n <= 0 ? Long.MIN_VALUE : Commands.ttlMillis(n, seconds);
+        if (millis == Long.MIN_VALUE) {
             reply.error("ERR invalid expire time in '" + (seconds ? "setex" : "psetex") + "' command");
             return;
         }
-        long nanos = (seconds ? n * 1000 : n) * 1_000_000L;
+        long nanos = millis * 1_000_000L;
         keyspace.set(commands.key(1), args.copy(3), true, keyspace.deadline(nanos), false, false);
         reply.raw(ReplyWriter.OK);
     }
 
     private void getDel() {
-        Object old = keyspace.update(commands.key(1), s -> {
+        Object old = update(s -> {
             if (Keyspace.valueOf(s) instanceof ListValue) {
                 throw CommandError.WRONGTYPE;
             }
@@ -153,7 +175,7 @@ final class StringCommands {
 
     private void append() {
         byte[] tail = args.copy(2);
-        keyspace.update(commands.key(1), s -> {
+        update(s -> {
             byte[] text = text(Keyspace.valueOf(s));
             byte[] joined = new byte[text.length + tail.length];
             System.arraycopy(text, 0, joined, 0, text.length);
@@ -162,6 +184,27 @@ final class StringCommands {
             return Keyspace.withDeadlineOf(s, joined); // APPEND keeps the time to live
         });
         reply.integer(length[0]);
+    }
+
+    /** {@link Keyspace#update} of the first argument's key, held exclusive when it meets a counter. */
+    private Object update(UnaryOperator<Object> next) {
+        try {
+            return keyspace.update(commands.key(1), s -> {
+                if (!exclusive && Keyspace.valueOf(s) instanceof AtomicLong) {
+                    throw COUNTER_SEEN;
+                }
+                return next.apply(s);
+            });
+        } catch (CounterSeen e) {
+            Object[] old = new Object[1];
+            exclusive = true;
+            try {
+                hold.exclusively(() -> old[0] = keyspace.update(commands.key(1), next));
+            } finally {
+                exclusive = false;
+            }
+            return old[0];
+        }
     }
 
     private void strlen() {

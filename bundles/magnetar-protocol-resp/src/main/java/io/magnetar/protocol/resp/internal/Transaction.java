@@ -11,8 +11,9 @@ import java.util.Map;
  * wrong arity) makes {@code EXEC} answer {@code -EXECABORT}; {@code EXEC} runs the kept commands with no
  * other connection's commands in between ({@link Isolation}) and answers an array of their replies, errors
  * included. {@code WATCH}ed keys make {@code EXEC} answer a null array, running nothing, when one of them was
- * written (or expired) after the {@code WATCH}; a key written back to the value it had is not seen as changed
- * when it holds a counter. The kept commands and watched keys count against the server's client input budget,
+ * written (or expired) after the {@code WATCH}; a counter written back to the value it had, and a key absent at
+ * the {@code WATCH} and absent again at the {@code EXEC}, are seen as unchanged (the transaction then runs on
+ * what it read: as if those writes came before the {@code WATCH}). The kept commands and watched keys count against the server's client input budget,
  * as arguments still arriving do.
  *
  * <p>Confined to its connection's event loop.
@@ -34,8 +35,11 @@ final class Transaction {
     private final Map<Key, Watched> watched = new LinkedHashMap<>();
 
     private record Watched(Object stored, long n) {}
+
+    /** A command kept for {@code EXEC}: which one, and its arguments. */
+    private record Kept(Command command, byte[][] argv) {}
     /** The kept commands; null outside {@code MULTI}. */
-    private List<byte[][]> queued;
+    private List<Kept> queued;
 
     private boolean aborted;
     private long held;
@@ -79,7 +83,7 @@ final class Transaction {
     }
 
     /** Keeps the command the arguments hold, or refuses it when the connection's input budget is spent. */
-    void queue() {
+    void queue(Command command) {
         if (aborted) {
             reply.raw(QUEUED); // redis keeps answering QUEUED; EXEC will refuse the lot
             return;
@@ -95,7 +99,7 @@ final class Transaction {
             return;
         }
         held += bytes;
-        queued.add(argv);
+        queued.add(new Kept(command, argv));
         reply.raw(QUEUED);
     }
 
@@ -152,11 +156,16 @@ final class Transaction {
             reply.error("ERR EXEC without MULTI");
             return;
         }
-        List<byte[][]> commands = queued;
+        List<Kept> commands = queued;
         boolean discard = aborted;
         if (discard) {
             end();
             reply.error("EXECABORT Transaction discarded because of previous errors.");
+            return;
+        }
+        if (keyspace.overMaxMemory() && commands.stream().anyMatch(k -> k.command().denyOom)) {
+            end(); // as redis: all or nothing, never a transaction half applied for want of memory
+            reply.error("EXECABORT Transaction discarded because of: " + Commands.OOM);
             return;
         }
         queued = null; // the commands below run, not queue
@@ -167,9 +176,9 @@ final class Transaction {
                     return;
                 }
                 reply.arrayHeader(commands.size());
-                for (byte[][] argv : commands) {
+                for (Kept kept : commands) {
                     try {
-                        args.load(argv);
+                        args.load(kept.argv());
                     } catch (Arguments.OverBudgetException e) {
                         reply.error("ERR " + e.getMessage());
                         continue;

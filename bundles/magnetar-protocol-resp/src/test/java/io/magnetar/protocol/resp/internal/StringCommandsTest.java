@@ -92,6 +92,29 @@ class StringCommandsTest {
     }
 
     @Test
+    void farTimesAreTakenAsRedisTakesThem() {
+        assertThat(client.wire(cmd("SET t v EXAT 2400000000"))).as("year 2046").isEqualTo("+OK\r\n");
+        assertThat(client.wire(cmd("EXPIRE t 3000000000"))).as("95 years").isEqualTo(":1\r\n");
+        assertThat(client.wire(cmd("PEXPIRE t 9223372036854775807"))).startsWith("-ERR invalid expire time");
+        assertThat(client.wire(cmd("TTL t"))).startsWith(":");
+    }
+
+    @Test
+    void listsOverwrittenOrLeftAsTheyWereKeepTheMemoryEstimate() {
+        long empty = server.keyspace.usedMemory();
+        client.wire(cmd("RPUSH l aaaa bbbb cccc"));
+        long withList = server.keyspace.usedMemory();
+
+        assertThat(client.wire(cmd("SET l v NX KEEPTTL"))).isEqualTo("$-1\r\n");
+        assertThat(server.keyspace.usedMemory()).as("not stored: unchanged").isEqualTo(withList);
+        assertThat(client.wire(cmd("SET l v KEEPTTL"))).isEqualTo("+OK\r\n");
+        assertThat(client.wire(cmd("DEL l"))).isEqualTo(":1\r\n");
+        assertThat(server.keyspace.usedMemory())
+                .as("the list's elements given back")
+                .isEqualTo(empty);
+    }
+
+    @Test
     void exatNamesAUnixTime() {
         long in100s = System.currentTimeMillis() / 1000 + 100;
         assertThat(client.wire(cmd("SET t v EXAT " + in100s))).isEqualTo("+OK\r\n");

@@ -104,6 +104,25 @@ class TransactionTest {
     }
 
     @Test
+    void overMaxmemoryQueuingIsRefusedAndAnExecHoldingAWriteIsDiscardedWhole() {
+        String oom = "OOM command not allowed when used memory > 'maxmemory'.";
+        client.wire(cmd("SET", "seed", "x"));
+        assertThat(client.wire(cmd("MULTI") + cmd("SET", "a", "1") + cmd("GET", "a")))
+                .isEqualTo("+OK\r\n+QUEUED\r\n+QUEUED\r\n");
+        server.keyspace.maxMemory(1);
+
+        assertThat(client.wire(cmd("EXEC"))).isEqualTo("-EXECABORT Transaction discarded because of: " + oom + "\r\n");
+        assertThat(client.wire(cmd("MULTI") + cmd("GET", "a") + cmd("EXEC")))
+                .isEqualTo("+OK\r\n-" + oom + "\r\n-EXECABORT Transaction discarded because of previous errors.\r\n");
+
+        server.keyspace.maxMemory(0);
+        client.wire(cmd("MULTI") + cmd("GET", "seed"));
+        server.keyspace.maxMemory(1);
+        assertThat(client.wire(cmd("EXEC"))).as("reads only: runs").isEqualTo("*1\r\n$1\r\nx\r\n");
+        assertThat(server.keyspace.size()).isEqualTo(1);
+    }
+
+    @Test
     void keptCommandsCountAgainstTheClientInputBudgetUntilTheTransactionEnds() {
         assertThat(server.keyspace.inputBudget().held()).isZero();
         client.wire(cmd("MULTI") + cmd("SET", "k", "v".repeat(10_000)));
