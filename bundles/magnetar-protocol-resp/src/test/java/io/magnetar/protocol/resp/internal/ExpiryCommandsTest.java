@@ -1,5 +1,6 @@
 package io.magnetar.protocol.resp.internal;
 
+import static io.magnetar.protocol.resp.internal.InMemoryServer.cmd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -12,14 +13,6 @@ class ExpiryCommandsTest {
 
     private final InMemoryServer server = new InMemoryServer();
     private final InMemoryServer.Client client = server.connect();
-
-    private static String cmd(String... args) {
-        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
-        for (String a : args) {
-            b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
-        }
-        return b.toString();
-    }
 
     private String wire(String... args) {
         return client.wire(cmd(args));

@@ -21,6 +21,15 @@ final class InMemoryServer {
     private long now = 1_000_000_000L;
     final Keyspace keyspace = new Keyspace(() -> now);
 
+    /** A command as a client sends it: an array of bulk strings (ASCII arguments). */
+    static String cmd(String... args) {
+        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        }
+        return b.toString();
+    }
+
     /** Moves the keyspace's clock. */
     void advanceMillis(long millis) {
         now += millis * 1_000_000L;

@@ -76,12 +76,7 @@ class StringCommandsTest {
     private final InMemoryServer.Client client = server.connect();
 
     private static String cmd(String line) {
-        String[] args = line.split(" ");
-        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
-        for (String a : args) {
-            b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
-        }
-        return b.toString();
+        return InMemoryServer.cmd(line.split(" "));
     }
 
     @Test
