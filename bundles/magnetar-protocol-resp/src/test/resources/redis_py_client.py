@@ -35,6 +35,9 @@ def check(r, label):
     assert r.get(label + ":k") == b"v"
     assert r.set(label + ":k", "v2", get=True) == b"v" and r.set(label + ":e", "w", keepttl=True) is True
     assert 99 <= r.ttl(label + ":e") <= 100 and r.expire(label + ":e", 500, gt=True) is True
+    assert r.hset(label + ":h", mapping={"a": 1, "b": "two"}) == 2 and r.hget(label + ":h", "a") == b"1"
+    assert r.hgetall(label + ":h") == {b"a": b"1", b"b": b"two"} and r.hincrby(label + ":h", "a", 4) == 5
+    assert r.hdel(label + ":h", "a", "b") == 2 and r.exists(label + ":h") == 0
     t = r.pipeline()  # redis-py's default pipeline is a transaction: MULTI ... EXEC
     t.incr(label + ":t").incr(label + ":t").get(label + ":t")
     assert t.execute() == [1, 2, b"2"]

@@ -32,7 +32,7 @@ final class CommandError extends RuntimeException {
     // Preallocated and stack-trace-free, so raising one on the hot path allocates nothing.
     @SuppressWarnings("StaticAssignmentOfThrowable")
     static final CommandError LIST_DEADLINE =
-            new CommandError("ERR this server keeps no time to live on a list (strings and counters only)");
+            new CommandError("ERR this server keeps no time to live on a list or hash (strings and counters only)");
 
     CommandError(String message) {
         super(message, null, false, false);

@@ -43,6 +43,7 @@ final class Commands {
     private final ListCommands lists;
     private final ExpiryCommands expiry;
     private final StringCommands strings;
+    private final HashCommands hashes;
     private final ServerCommands server;
     private final Handshake handshake;
     private final Transaction transaction;
@@ -65,6 +66,7 @@ final class Commands {
         this.server = server;
         this.lists = new ListCommands(this, args, reply, keyspace);
         this.expiry = new ExpiryCommands(this, args, reply, keyspace);
+        this.hashes = new HashCommands(this, args, reply, keyspace);
         this.handshake = new Handshake(args, reply, keyspace);
         this.transaction = new Transaction(args, reply, hold, keyspace);
         this.strings = new StringCommands(this, args, reply, keyspace, hold);
@@ -156,6 +158,7 @@ final class Commands {
             case MGET -> mget();
             case MSET -> mset();
             case LPUSH, RPUSH, LPOP, RPOP, LRANGE, LLEN -> lists.run(c);
+            case HSET, HSETNX, HMSET, HGET, HMGET, HDEL, HLEN, HEXISTS, HINCRBY, HGETALL, HKEYS, HVALS -> hashes.run(c);
             case UNWATCH -> {
                 transaction.unwatch();
                 reply.raw(ReplyWriter.OK);

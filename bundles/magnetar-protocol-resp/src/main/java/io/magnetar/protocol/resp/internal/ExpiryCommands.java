@@ -12,6 +12,7 @@ final class ExpiryCommands {
 
     private static final byte[] STRING = ReplyWriter.ascii("+string\r\n");
     private static final byte[] LIST = ReplyWriter.ascii("+list\r\n");
+    private static final byte[] HASH = ReplyWriter.ascii("+hash\r\n");
     private static final byte[] NONE = ReplyWriter.ascii("+none\r\n");
     private static final byte[] NX = ReplyWriter.ascii("NX");
     private static final byte[] XX = ReplyWriter.ascii("XX");
@@ -36,7 +37,7 @@ final class ExpiryCommands {
             case PEXPIRE -> expire(false);
             case TTL -> ttl(true);
             case PTTL -> ttl(false);
-            case PERSIST -> reply.integer(keyspace.deadline(commands.key(1), false, 0) ? 1 : 0);
+            case PERSIST -> reply.integer(setDeadline(false, 0) ? 1 : 0);
             case TYPE -> type();
             default -> throw new IllegalArgumentException(c + " is no expiry command");
         }
@@ -76,7 +77,7 @@ final class ExpiryCommands {
             reply.integer(
                     n <= 0 // redis: a time already past deletes the key
                             ? keyspace.delete(commands.key(1)) ? 1 : 0
-                            : keyspace.deadline(commands.key(1), true, deadline) ? 1 : 0);
+                            : setDeadline(true, deadline) ? 1 : 0);
             return;
         }
         boolean[] done = new boolean[1];
@@ -89,7 +90,7 @@ final class ExpiryCommands {
             if (s == null) {
                 return null;
             }
-            if (Keyspace.valueOf(s) instanceof ListValue) {
+            if (Keyspace.valueOf(s) instanceof ListValue || Keyspace.valueOf(s) instanceof HashValue) {
                 throw CommandError.LIST_DEADLINE;
             }
             // A key without a time to live lives forever: never earlier than a deadline, always later.
@@ -107,8 +108,33 @@ final class ExpiryCommands {
         reply.integer(done[0] ? 1 : 0);
     }
 
+    /**
+     * {@code EXPIRE} ({@code expires}) and {@code PERSIST}: gives the live value at the key the deadline, or takes
+     * its deadline away; false when there is no key, or nothing to take away. A counter keeps its object (an
+     * {@code INCR} on another loop still counts).
+     */
+    private boolean setDeadline(boolean expires, long deadline) {
+        boolean[] done = new boolean[1];
+        keyspace.update(commands.key(1), s -> {
+            done[0] = false; // may run again after a lost race
+            Object v = Keyspace.valueOf(s);
+            if (v == null || !expires && !(s instanceof Keyspace.Expiring)) {
+                return s;
+            }
+            if (v instanceof ListValue || v instanceof HashValue) {
+                throw CommandError.LIST_DEADLINE;
+            }
+            done[0] = true;
+            return expires ? new Keyspace.Expiring(v, deadline) : v;
+        });
+        return done[0];
+    }
+
     private void ttl(boolean seconds) {
-        long nanos = keyspace.ttl(commands.key(1));
+        Object stored = keyspace.stored(commands.key(1));
+        long nanos = stored == null
+                ? -2
+                : stored instanceof Keyspace.Expiring e ? Math.max(1, e.deadline - keyspace.deadline(0)) : -1;
         if (nanos < 0) {
             reply.integer(nanos);
             return;
@@ -119,6 +145,6 @@ final class ExpiryCommands {
 
     private void type() {
         Object v = keyspace.get(commands.key(1));
-        reply.raw(v == null ? NONE : v instanceof ListValue ? LIST : STRING);
+        reply.raw(v == null ? NONE : v instanceof ListValue ? LIST : v instanceof HashValue ? HASH : STRING);
     }
 }

@@ -48,12 +48,12 @@ final class Key implements Comparable<Key> {
         return this;
     }
 
-    /** A stored key with the bytes this probe points at now. */
     /** Bytes of the key. */
     int length() {
         return length;
     }
 
+    /** A stored key with the bytes this probe points at now. */
     Key copy() {
         return new Key(Arrays.copyOfRange(bytes, offset, offset + length), 0, length);
     }

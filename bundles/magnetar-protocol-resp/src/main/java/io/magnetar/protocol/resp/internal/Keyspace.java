@@ -38,6 +38,7 @@ public final class Keyspace {
 
     private final ConcurrentHashMap<Key, Object> map = new ConcurrentHashMap<>();
     private final Isolation isolation = new Isolation();
+    private final Containers containers = new Containers(this);
     /** Estimated bytes of keys and values: what {@code maxmemory} is checked against. */
     private final LongAdder used = new LongAdder();
 
@@ -90,7 +91,8 @@ public final class Keyspace {
      * Called once per object leaving the map.
      */
     private static long heldBy(Object stored) {
-        return sizeOf(stored) + (stored instanceof ListValue list ? list.kill() : 0);
+        return sizeOf(stored)
+                + (stored instanceof ListValue list ? list.kill() : stored instanceof HashValue hash ? hash.kill() : 0);
     }
 
     private static long entrySize(Key k, Object v) {
@@ -303,101 +305,36 @@ public final class Keyspace {
         return r;
     }
 
-    /**
-     * {@code LPUSH}/{@code RPUSH}: pushes {@code values[0, n)} (kept, not copied) and returns the list's
-     * new length; a new list when there is none.
-     */
-    int push(Key k, byte[][] values, int n, boolean left) {
-        while (true) {
-            Object v = get(k);
-            if (v == null) {
-                ListValue fresh = new ListValue(values, n, left, used); // counts its elements
-                if (map.putIfAbsent(k.copy(), fresh) == null) {
-                    used.add(ENTRY_OVERHEAD + k.length() + 24L);
-                    return n;
-                }
-                used.add(-fresh.bytes()); // another connection made the list first
-                continue;
-            }
-            if (!(v instanceof ListValue list)) {
-                throw CommandError.WRONGTYPE;
-            }
-            int size = list.push(values, n, left);
-            if (size >= 0) {
-                return size;
-            }
-            if (map.remove(k, list)) { // a dead list: help its popper remove it, then start a new one
-                used.add(-(ENTRY_OVERHEAD + k.length() + 24L));
-            }
-        }
+    /** The lists and hashes of this keyspace. */
+    Containers containers() {
+        return containers;
     }
 
-    /**
-     * {@code LPOP}/{@code RPOP}: pops up to {@code count} elements into {@code into} and returns how many,
-     * or -1 when there is no list. A list popped empty is removed.
-     */
-    int pop(Key k, boolean left, long count, Elements into) {
-        ListValue list = list(k);
-        if (list == null) {
-            return -1;
+    /** Puts {@code fresh}, a new list or hash, at {@code k} unless the key holds something; true when it did. */
+    boolean addContainer(Key k, Object fresh) {
+        if (map.putIfAbsent(k.copy(), fresh) != null) {
+            return false;
         }
-        int n = list.pop(left, count, into);
-        if (list.isDead() && map.remove(k, list)) {
+        used.add(ENTRY_OVERHEAD + k.length() + 24L);
+        return true;
+    }
+
+    /** Removes {@code container}, dead (emptied), from {@code k} if it is still there. */
+    void removeContainer(Key k, Object container) {
+        if (map.remove(k, container)) {
             used.add(-(ENTRY_OVERHEAD + k.length() + 24L));
         }
-        return n == 0 ? -1 : n;
     }
 
-    /** The list at {@code k}, or null when there is none; {@code WRONGTYPE} when the value is not a list. */
-    ListValue list(Key k) {
-        Object v = get(k);
-        if (v == null || v instanceof ListValue) {
-            return (ListValue) v;
-        }
-        throw CommandError.WRONGTYPE;
+    /** The estimate lists and hashes count their elements into. */
+    LongAdder used() {
+        return used;
     }
 
-    /** The time {@code k} has to live in clock nanoseconds (at least 1); -1 when it has no deadline, -2 when no key. */
-    long ttl(Key k) {
+    /** What is stored at {@code k} while it lives, an {@link Expiring} included; null for no live key. */
+    Object stored(Key k) {
         Object v = map.get(k);
-        if (!(v instanceof Expiring e)) {
-            return v == null ? -2 : -1;
-        }
-        return live(k, e) == null ? -2 : Math.max(1, e.deadline - clock.getAsLong());
-    }
-
-    /**
-     * {@code EXPIRE} ({@code expires}) and {@code PERSIST}: gives the live value at {@code k} the deadline, or
-     * takes its deadline away; false when there is no key, or nothing to take away.
-     */
-    boolean deadline(Key k, boolean expires, long deadline) {
-        while (true) {
-            Object old = map.get(k);
-            Object v = old instanceof Expiring e ? live(k, e) : old;
-            if (v == null || !expires && !(old instanceof Expiring)) {
-                return false;
-            }
-            if (v instanceof ListValue) {
-                throw CommandError.LIST_DEADLINE;
-            }
-            Object next = wrap(v, deadline, expires);
-            if (map.replace(k, old, next)) {
-                used.add(sizeOf(next) - sizeOf(old));
-                return true;
-            }
-        }
-    }
-
-    /**
-     * What {@code WATCH} keeps of {@code k} to tell later whether it was changed: null for no live key; else
-     * the stored object, which every write replaces, but for counters and lists, changed in place, whose
-     * value or count of changes goes in {@code into[0]}.
-     */
-    Object version(Key k, long[] into) {
-        Object stored = map.get(k);
-        Object v = stored instanceof Expiring e ? live(k, e) : stored;
-        into[0] = v instanceof AtomicLong counter ? counter.get() : v instanceof ListValue list ? list.changes() : 0;
-        return v == null ? null : stored;
+        return v instanceof Expiring e && live(k, e) == null ? null : v;
     }
 
     /** Keys stored, counting expired ones not yet removed (as redis's {@code DBSIZE}). */

@@ -30,7 +30,7 @@ final class ListCommands {
             case RPOP -> pop(false);
             case LRANGE -> range();
             case LLEN -> {
-                ListValue list = keyspace.list(commands.key(1));
+                ListValue list = keyspace.containers().list(commands.key(1));
                 reply.integer(list == null ? 0 : list.size());
             }
             default -> throw new IllegalArgumentException(c + " is no list command");
@@ -44,7 +44,7 @@ final class ListCommands {
             values[i] = args.copy(i + 2);
         }
         try {
-            reply.integer(keyspace.push(commands.key(1), values, n, left));
+            reply.integer(keyspace.containers().push(commands.key(1), values, n, left));
         } finally {
             elements.release(n);
         }
@@ -70,7 +70,7 @@ final class ListCommands {
             }
             return;
         }
-        int n = keyspace.pop(commands.key(1), left, count, elements);
+        int n = keyspace.containers().pop(commands.key(1), left, count, elements);
         try {
             if (n < 0) {
                 if (withCount) {
@@ -104,7 +104,7 @@ final class ListCommands {
     private void range() {
         long start = commands.integer(2);
         long stop = commands.integer(3);
-        ListValue list = keyspace.list(commands.key(1));
+        ListValue list = keyspace.containers().list(commands.key(1));
         int n = list == null ? 0 : list.range(start, stop, elements);
         try {
             writeArray(n);

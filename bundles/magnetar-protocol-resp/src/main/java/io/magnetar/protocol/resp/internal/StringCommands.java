@@ -123,7 +123,7 @@ final class StringCommands {
         boolean[] stored = new boolean[1];
         Object old = update(s -> {
             Object v = Keyspace.valueOf(s);
-            if (get && v instanceof ListValue) {
+            if (get && (v instanceof ListValue || v instanceof HashValue)) {
                 throw CommandError.WRONGTYPE;
             }
             stored[0] = !(nx && s != null || xx && s == null);
@@ -161,7 +161,7 @@ final class StringCommands {
 
     private void getDel() {
         Object old = update(s -> {
-            if (Keyspace.valueOf(s) instanceof ListValue) {
+            if (Keyspace.valueOf(s) instanceof ListValue || Keyspace.valueOf(s) instanceof HashValue) {
                 throw CommandError.WRONGTYPE;
             }
             return null;

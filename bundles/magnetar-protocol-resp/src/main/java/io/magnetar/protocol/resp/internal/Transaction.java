@@ -119,7 +119,7 @@ final class Transaction {
                 return;
             }
             held += bytes;
-            Object stored = keyspace.version(k, scratch);
+            Object stored = version(k);
             watched.put(k.copy(), new Watched(stored, scratch[0]));
         }
         reply.raw(ReplyWriter.OK);
@@ -134,9 +134,23 @@ final class Transaction {
         }
     }
 
+    /**
+     * What {@code WATCH} keeps of {@code k} to tell later whether it was changed: null for no live key; else the
+     * stored object, which every write replaces, but for counters, lists and hashes, changed in place, whose value
+     * or count of changes goes in {@code scratch[0]}.
+     */
+    private Object version(Key k) {
+        Object stored = keyspace.stored(k);
+        Object v = Keyspace.valueOf(stored);
+        scratch[0] = v instanceof java.util.concurrent.atomic.AtomicLong counter
+                ? counter.get()
+                : v instanceof ListValue list ? list.changes() : v instanceof HashValue hash ? hash.changes() : 0;
+        return stored;
+    }
+
     private boolean watchedChanged() {
         for (Map.Entry<Key, Watched> w : watched.entrySet()) {
-            Object stored = keyspace.version(w.getKey(), scratch);
+            Object stored = version(w.getKey());
             if (stored != w.getValue().stored() || scratch[0] != w.getValue().n()) {
                 return true;
             }

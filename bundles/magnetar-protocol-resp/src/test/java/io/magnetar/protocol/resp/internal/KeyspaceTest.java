@@ -77,7 +77,7 @@ class KeyspaceTest {
         keyspace.set(key("n"), bytes("41"), false, 0, false, false);
         assertThat(keyspace.incrBy(key("n"), 1, scratch)).isEqualTo(42);
         assertThat(keyspace.get(key("n"))).isInstanceOf(AtomicLong.class);
-        keyspace.push(key("l"), new byte[][] {bytes("x")}, 1, true);
+        keyspace.containers().push(key("l"), new byte[][] {bytes("x")}, 1, true);
         assertThatThrownBy(() -> keyspace.incrBy(key("l"), 1, scratch)).isSameAs(CommandError.WRONGTYPE);
     }
 
@@ -129,7 +129,7 @@ class KeyspaceTest {
                 byte[][] one = new byte[1][];
                 for (int i = 0; i < perPusher; i++) {
                     one[0] = bytes(pusher + ":" + i);
-                    keyspace.push(key("q"), one, 1, i % 2 == 0);
+                    keyspace.containers().push(key("q"), one, 1, i % 2 == 0);
                 }
                 return null;
             }));
@@ -141,7 +141,7 @@ class KeyspaceTest {
                 Elements into = new Elements();
                 for (int i = 0; i < perPusher; i++) {
                     // The list empties and is removed and re-created over and over: the dead-list path.
-                    int n = keyspace.pop(key("q"), popper % 2 == 0, 3, into);
+                    int n = keyspace.containers().pop(key("q"), popper % 2 == 0, 3, into);
                     for (int j = 0; j < n; j++) {
                         if (!popped.add(new String(into.capacity(n)[j], StandardCharsets.UTF_8))) {
                             duplicates.incrementAndGet();
@@ -156,7 +156,7 @@ class KeyspaceTest {
             f.get(30, TimeUnit.SECONDS);
         }
         Elements rest = new Elements();
-        int left = Math.max(0, keyspace.pop(key("q"), true, Integer.MAX_VALUE, rest));
+        int left = Math.max(0, keyspace.containers().pop(key("q"), true, Integer.MAX_VALUE, rest));
         Set<String> all = new HashSet<>(popped);
         for (int j = 0; j < left; j++) {
             assertThat(all.add(new String(rest.capacity(left)[j], StandardCharsets.UTF_8)))

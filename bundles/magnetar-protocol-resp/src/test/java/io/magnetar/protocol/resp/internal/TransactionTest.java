@@ -59,16 +59,19 @@ class TransactionTest {
     @Test
     void aWatchedKeyWrittenByAnotherClientMakesExecRunNothing() {
         InMemoryServer.Client other = server.connect();
-        client.wire(cmd("SET", "k", "1") + cmd("INCR", "n") + cmd("RPUSH", "l", "a"));
+        client.wire(cmd("SET", "k", "1") + cmd("INCR", "n") + cmd("RPUSH", "l", "a") + cmd("HSET", "hh", "f", "1"));
 
-        assertThat(client.wire(cmd("WATCH", "k", "n", "l"))).isEqualTo("+OK\r\n");
+        assertThat(client.wire(cmd("WATCH", "k", "n", "l", "hh"))).isEqualTo("+OK\r\n");
         assertThat(client.wire(cmd("MULTI") + cmd("SET", "k", "mine") + cmd("EXEC")))
                 .as("nothing changed")
                 .isEqualTo("+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n");
 
-        for (String write :
-                List.of(cmd("SET", "k", "1"), cmd("INCR", "n"), cmd("LPOP", "l") + cmd("RPUSH", "l", "a"))) {
-            client.wire(cmd("WATCH", "k", "n", "l"));
+        for (String write : List.of(
+                cmd("SET", "k", "1"),
+                cmd("INCR", "n"),
+                cmd("LPOP", "l") + cmd("RPUSH", "l", "a"),
+                cmd("HSET", "hh", "f", "1"))) {
+            client.wire(cmd("WATCH", "k", "n", "l", "hh"));
             other.wire(write);
             assertThat(client.wire(cmd("MULTI") + cmd("SET", "k", "mine") + cmd("EXEC")))
                     .as("after %s", write.replace("\r\n", " "))
