@@ -38,6 +38,8 @@ def check(r, label):
     assert r.hset(label + ":h", mapping={"a": 1, "b": "two"}) == 2 and r.hget(label + ":h", "a") == b"1"
     assert r.hgetall(label + ":h") == {b"a": b"1", b"b": b"two"} and r.hincrby(label + ":h", "a", 4) == 5
     assert r.hdel(label + ":h", "a", "b") == 2 and r.exists(label + ":h") == 0
+    assert set(r.scan_iter(match=label + ":p1*")) == {("%s:p1%s" % (label, s)).encode() for s in [""] + [str(i) for i in range(10)]}
+    assert label.encode() + b":l" in r.keys(label + ":*")
     t = r.pipeline()  # redis-py's default pipeline is a transaction: MULTI ... EXEC
     t.incr(label + ":t").incr(label + ":t").get(label + ":t")
     assert t.execute() == [1, 2, b"2"]

@@ -12,7 +12,7 @@ import io.magnetar.protocols.Connection;
  * <p>Commands: {@code PING ECHO GET SET} (with {@code EX PX EXAT PXAT KEEPTTL NX XX GET}) {@code DEL EXISTS INCR
  * DECR INCRBY DECRBY MGET MSET SETNX SETEX PSETEX GETSET GETDEL APPEND STRLEN EXPIRE PEXPIRE} (with {@code NX XX
  * GT LT}) {@code TTL PTTL PERSIST TYPE LPUSH RPUSH LPOP RPOP LRANGE LLEN HSET HSETNX HMSET HGET HMGET HDEL HLEN HEXISTS
- * HINCRBY HGETALL HKEYS HVALS FLUSHALL FLUSHDB DBSIZE INFO COMMAND}, {@code CONFIG
+ * HINCRBY HGETALL HKEYS HVALS KEYS SCAN FLUSHALL FLUSHDB DBSIZE INFO COMMAND}, {@code CONFIG
  * GET}, {@code SELECT 0}, {@code QUIT}, {@code AUTH}, {@code HELLO}, {@code CLIENT ID|SETNAME|GETNAME|SETINFO} and {@code MULTI EXEC DISCARD WATCH
  * UNWATCH} (an {@code EXEC}'s commands run with no other client's in between), sent as arrays of bulk strings or inline; pipelined commands
  * are answered in order, the replies to one read in one write. Unknown commands and wrong arity are

@@ -66,6 +66,8 @@ enum Command {
     HGETALL(2),
     HKEYS(2),
     HVALS(2),
+    KEYS(2),
+    SCAN(-2),
     WATCH(-2),
     UNWATCH(1),
     MULTI(1),

@@ -44,6 +44,7 @@ final class Commands {
     private final ExpiryCommands expiry;
     private final StringCommands strings;
     private final HashCommands hashes;
+    private final ScanCommands scans;
     private final ServerCommands server;
     private final Handshake handshake;
     private final Transaction transaction;
@@ -67,6 +68,7 @@ final class Commands {
         this.lists = new ListCommands(this, args, reply, keyspace);
         this.expiry = new ExpiryCommands(this, args, reply, keyspace);
         this.hashes = new HashCommands(this, args, reply, keyspace);
+        this.scans = new ScanCommands(this, args, reply, keyspace);
         this.handshake = new Handshake(args, reply, keyspace);
         this.transaction = new Transaction(args, reply, hold, keyspace);
         this.strings = new StringCommands(this, args, reply, keyspace, hold);
@@ -159,6 +161,7 @@ final class Commands {
             case MSET -> mset();
             case LPUSH, RPUSH, LPOP, RPOP, LRANGE, LLEN -> lists.run(c);
             case HSET, HSETNX, HMSET, HGET, HMGET, HDEL, HLEN, HEXISTS, HINCRBY, HGETALL, HKEYS, HVALS -> hashes.run(c);
+            case KEYS, SCAN -> scans.run(c);
             case UNWATCH -> {
                 transaction.unwatch();
                 reply.raw(ReplyWriter.OK);

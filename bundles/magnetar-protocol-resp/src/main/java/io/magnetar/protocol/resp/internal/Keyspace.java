@@ -342,6 +342,16 @@ public final class Keyspace {
         return map.size();
     }
 
+    /** Calls {@code each} with every live key and its stored object (weakly consistent, as the map's iteration). */
+    void forEachLive(java.util.function.BiConsumer<Key, Object> each) {
+        long now = clock.getAsLong();
+        map.forEach((k, v) -> {
+            if (!(v instanceof Expiring e) || e.deadline - now > 0) {
+                each.accept(k, v);
+            }
+        });
+    }
+
     /** Keys stored with a deadline (a scan: for {@code INFO}, not for hot paths). */
     public int expiring() {
         int[] n = new int[1];
