@@ -98,6 +98,9 @@ public final class HttpServerConsumer extends ProtocolConsumer {
             http.headDone();
             // Only when the client waits: body bytes already here mean it did not.
             if (parser.expectsContinue() && !data.hasRemaining()) {
+                if (refusedBeforeItsBody(data, parser.request())) {
+                    return;
+                }
                 http.writer().writeContinue();
             }
             r = parser.feed(data);
@@ -112,6 +115,31 @@ public final class HttpServerConsumer extends ProtocolConsumer {
         http.headDone();
         http.requestComplete();
         dispatch(data, parser.request());
+    }
+
+    /**
+     * A request waiting for {@code 100 Continue} that no route serves (404, 405, 501) is answered at once, without
+     * the 100, and the connection closes after it (its lingering close drops a body sent anyway): the client need
+     * not upload a body only to be refused (RFC 9110 10.1.1). True when it was.
+     */
+    private boolean refusedBeforeItsBody(ByteBuffer data, ParsedRequest request) {
+        if (request.isAsterisk()
+                || !(http.router().find(request) instanceof HttpHandler h)
+                || request.route() != RouteMetrics.UNMATCHED) {
+            return false;
+        }
+        HttpResponse response;
+        try {
+            response = h.handle(request); // the router's own 404/405/501: no body read, nothing thrown
+        } catch (Exception e) {
+            return false;
+        }
+        route = request.route();
+        headRequest = request.isHead();
+        close = true;
+        keepAlive10 = false;
+        respond(data, response, true);
+        return true;
     }
 
     // handlerAnswered, queued on the loop, answers a failed handler future with a 500.

@@ -195,6 +195,23 @@ class HttpConnectionTest {
     }
 
     @Test
+    /** RFC 9110 10.1.1: a request no route serves gets its final status instead of the 100: no body uploaded for it. */
+    void expectContinueForAMethodOrPathNotServedGetsItsRefusalAndNo100() throws Exception {
+        open(LIMITS);
+
+        transport.receive("POST /plaintext HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+
+        List<RawResponse> got = responses();
+        assertThat(got).extracting(RawResponse::status).containsExactly(405);
+        assertThat(got.get(0).header("allow")).contains("GET");
+        assertThat(got.get(0).closes()).isTrue();
+
+        open(LIMITS);
+        transport.receive("PUT /nowhere HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+        assertThat(responses()).extracting(RawResponse::status).containsExactly(404);
+    }
+
+    @Test
     void expectContinueWithABodyOverTheLimitGets413AndNo100() throws Exception {
         open(LIMITS);
 
