@@ -8,7 +8,7 @@ package io.magnetar.protocol.resp.internal;
  *
  * <p>Confined to its connection's event loop.
  */
-final class ExpiryCommands {
+final class ExpiryCommands extends CommandGroup {
 
     private static final byte[] STRING = ReplyWriter.ascii("+string\r\n");
     private static final byte[] LIST = ReplyWriter.ascii("+list\r\n");
@@ -19,18 +19,11 @@ final class ExpiryCommands {
     private static final byte[] GT = ReplyWriter.ascii("GT");
     private static final byte[] LT = ReplyWriter.ascii("LT");
 
-    private final Commands commands;
-    private final Arguments args;
-    private final ReplyWriter reply;
-    private final Keyspace keyspace;
-
     ExpiryCommands(Commands commands, Arguments args, ReplyWriter reply, Keyspace keyspace) {
-        this.args = args;
-        this.commands = commands;
-        this.reply = reply;
-        this.keyspace = keyspace;
+        super(commands, args, reply, keyspace);
     }
 
+    @Override
     void run(Command c) {
         switch (c) {
             case EXPIRE -> expire(true);

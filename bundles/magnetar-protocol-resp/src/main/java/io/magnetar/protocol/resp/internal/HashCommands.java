@@ -7,23 +7,19 @@ package io.magnetar.protocol.resp.internal;
  *
  * <p>Confined to its connection's event loop.
  */
-final class HashCommands {
+final class HashCommands extends CommandGroup {
 
-    private final Commands commands;
-    private final Arguments args;
-    private final ReplyWriter reply;
     private final Containers hashes;
     private final Key field = Key.probe();
     private final long[] number = new long[1];
     private final Elements elements = new Elements();
 
     HashCommands(Commands commands, Arguments args, ReplyWriter reply, Keyspace keyspace) {
-        this.commands = commands;
-        this.args = args;
-        this.reply = reply;
+        super(commands, args, reply, keyspace);
         this.hashes = keyspace.containers();
     }
 
+    @Override
     void run(Command c) {
         switch (c) {
             case HSET, HMSET -> set(c);

@@ -7,21 +7,15 @@ package io.magnetar.protocol.resp.internal;
  *
  * <p>Confined to its connection's event loop.
  */
-final class ListCommands {
+final class ListCommands extends CommandGroup {
 
-    private final Commands commands;
-    private final Arguments args;
-    private final ReplyWriter reply;
-    private final Keyspace keyspace;
     private final Elements elements = new Elements();
 
     ListCommands(Commands commands, Arguments args, ReplyWriter reply, Keyspace keyspace) {
-        this.commands = commands;
-        this.args = args;
-        this.reply = reply;
-        this.keyspace = keyspace;
+        super(commands, args, reply, keyspace);
     }
 
+    @Override
     void run(Command c) {
         switch (c) {
             case LPUSH -> push(true);

@@ -16,25 +16,18 @@ import java.util.PriorityQueue;
  *
  * <p>Confined to its connection's event loop. Rare, so it allocates.
  */
-final class ScanCommands {
+final class ScanCommands extends CommandGroup {
 
     private static final int LEAST_PER_CALL = 1000;
     private static final byte[] MATCH = ReplyWriter.ascii("MATCH");
     private static final byte[] COUNT = ReplyWriter.ascii("COUNT");
     private static final byte[] TYPE = ReplyWriter.ascii("TYPE");
 
-    private final Arguments args;
-    private final ReplyWriter reply;
-    private final Keyspace keyspace;
-    private final Commands commands;
-
     ScanCommands(Commands commands, Arguments args, ReplyWriter reply, Keyspace keyspace) {
-        this.commands = commands;
-        this.args = args;
-        this.reply = reply;
-        this.keyspace = keyspace;
+        super(commands, args, reply, keyspace);
     }
 
+    @Override
     void run(Command c) {
         if (c == Command.KEYS) {
             byte[] pattern = args.copy(1);

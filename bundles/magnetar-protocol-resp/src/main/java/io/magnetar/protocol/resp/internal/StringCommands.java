@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Confined to its connection's event loop.
  */
-final class StringCommands {
+final class StringCommands extends CommandGroup {
 
     private static final byte[] EX = ReplyWriter.ascii("EX");
     private static final byte[] PX = ReplyWriter.ascii("PX");
@@ -25,10 +25,6 @@ final class StringCommands {
     private static final byte[] GET = ReplyWriter.ascii("GET");
     private static final byte[] KEEPTTL = ReplyWriter.ascii("KEEPTTL");
 
-    private final Commands commands;
-    private final Arguments args;
-    private final ReplyWriter reply;
-    private final Keyspace keyspace;
     private final int[] length = new int[1];
     private final Isolation.Hold hold;
     private boolean exclusive;
@@ -46,13 +42,11 @@ final class StringCommands {
     private static final CounterSeen COUNTER_SEEN = new CounterSeen();
 
     StringCommands(Commands commands, Arguments args, ReplyWriter reply, Keyspace keyspace, Isolation.Hold hold) {
+        super(commands, args, reply, keyspace);
         this.hold = hold;
-        this.commands = commands;
-        this.args = args;
-        this.reply = reply;
-        this.keyspace = keyspace;
     }
 
+    @Override
     void run(Command c) {
         switch (c) {
             case SET -> set();
