@@ -16,7 +16,7 @@ final class Commands {
     static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 1_000_000L / 4;
 
     /**
-     * A time to live of {@code n} seconds or milliseconds as milliseconds, or -1 for redis's "invalid expire time"
+     * A time to live of {@code n} seconds or milliseconds as milliseconds, or {@code Long.MIN_VALUE} for redis's "invalid expire time"
      * (what overflows its millisecond clock); a positive time past ~73 years is held at {@link #MAX_TTL_MILLIS},
      * which this clock in nanoseconds can count (redis keeps it: no key lives that long either way).
      */
@@ -198,7 +198,7 @@ final class Commands {
     }
 
     /** Writes a string or counter value; false for other types. */
-    private boolean stringReply(Object v) {
+    boolean stringReply(Object v) {
         if (v instanceof byte[] text) {
             reply.bulk(text);
         } else if (v instanceof AtomicLong counter) {

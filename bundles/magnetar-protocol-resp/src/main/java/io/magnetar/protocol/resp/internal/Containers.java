@@ -23,17 +23,14 @@ final class Containers {
      */
     int push(Key k, byte[][] values, int n, boolean left) {
         while (true) {
-            Object v = keyspace.get(k);
-            if (v == null) {
+            ListValue list = list(k);
+            if (list == null) {
                 ListValue fresh = new ListValue(values, n, left, keyspace.used()); // counts its elements
                 if (keyspace.addContainer(k, fresh)) {
                     return n;
                 }
                 keyspace.used().add(-fresh.bytes()); // another connection made the list first
                 continue;
-            }
-            if (!(v instanceof ListValue list)) {
-                throw CommandError.WRONGTYPE;
             }
             int size = list.push(values, n, left);
             if (size >= 0) {
@@ -61,11 +58,7 @@ final class Containers {
 
     /** The hash at {@code k}, or null when there is none; {@code WRONGTYPE} when the value is not a hash. */
     HashValue hash(Key k) {
-        Object v = keyspace.get(k);
-        if (v == null || v instanceof HashValue) {
-            return (HashValue) v;
-        }
-        throw CommandError.WRONGTYPE;
+        return typed(k, HashValue.class);
     }
 
     /**
@@ -99,9 +92,13 @@ final class Containers {
 
     /** The list at {@code k}, or null when there is none; {@code WRONGTYPE} when the value is not a list. */
     ListValue list(Key k) {
+        return typed(k, ListValue.class);
+    }
+
+    private <T extends Container> T typed(Key k, Class<T> type) {
         Object v = keyspace.get(k);
-        if (v == null || v instanceof ListValue) {
-            return (ListValue) v;
+        if (v == null || type.isInstance(v)) {
+            return type.cast(v);
         }
         throw CommandError.WRONGTYPE;
     }

@@ -2,18 +2,14 @@ package io.magnetar.protocol.resp.internal;
 
 /**
  * Time-to-live commands as redis-server answers them: {@code EXPIRE}, {@code PEXPIRE} (a time of 0 or less
- * deletes the key), {@code TTL} (rounded seconds), {@code PTTL}, {@code PERSIST}, and {@code TYPE} beside them. A deadline is kept on strings and counters;
- * {@code EXPIRE} on a list is refused with an error (this server's lists have none). {@code EXPIRE} and
+ * deletes the key), {@code TTL} (rounded seconds), {@code PTTL}, {@code PERSIST}, and {@code TYPE} beside them.
+ * A deadline is kept on strings and counters; {@code EXPIRE} on a list or hash is refused with an error. {@code EXPIRE} and
  * {@code PEXPIRE} take redis 7's {@code NX XX GT LT}.
  *
  * <p>Confined to its connection's event loop.
  */
 final class ExpiryCommands extends CommandGroup {
 
-    private static final byte[] STRING = ReplyWriter.ascii("+string\r\n");
-    private static final byte[] LIST = ReplyWriter.ascii("+list\r\n");
-    private static final byte[] HASH = ReplyWriter.ascii("+hash\r\n");
-    private static final byte[] NONE = ReplyWriter.ascii("+none\r\n");
     private static final byte[] NX = ReplyWriter.ascii("NX");
     private static final byte[] XX = ReplyWriter.ascii("XX");
     private static final byte[] GT = ReplyWriter.ascii("GT");
@@ -83,7 +79,7 @@ final class ExpiryCommands extends CommandGroup {
             if (s == null) {
                 return null;
             }
-            if (Keyspace.valueOf(s) instanceof ListValue || Keyspace.valueOf(s) instanceof HashValue) {
+            if (Keyspace.valueOf(s) instanceof Container) {
                 throw CommandError.LIST_DEADLINE;
             }
             // A key without a time to live lives forever: never earlier than a deadline, always later.
@@ -114,7 +110,7 @@ final class ExpiryCommands extends CommandGroup {
             if (v == null || !expires && !(s instanceof Keyspace.Expiring)) {
                 return s;
             }
-            if (v instanceof ListValue || v instanceof HashValue) {
+            if (v instanceof Container) {
                 throw CommandError.LIST_DEADLINE;
             }
             done[0] = true;
@@ -138,6 +134,6 @@ final class ExpiryCommands extends CommandGroup {
 
     private void type() {
         Object v = keyspace.get(commands.key(1));
-        reply.raw(v == null ? NONE : v instanceof ListValue ? LIST : v instanceof HashValue ? HASH : STRING);
+        reply.raw(ReplyWriter.ascii("+" + Keyspace.typeOf(v) + "\r\n"));
     }
 }

@@ -12,19 +12,15 @@ import java.util.concurrent.atomic.LongAdder;
  * overwritten in the keyspace, is <em>dead</em> and takes no more writes: the writer retries on what the key
  * holds now, so that a field set by a racing connection is never lost with it (as {@link ListValue}).
  */
-final class HashValue {
+final class HashValue extends Container {
 
     /** Counted per field beside its bytes: the map entry and the key object. */
     private static final int FIELD_OVERHEAD = 64;
 
     private final Map<Key, byte[]> fields = new LinkedHashMap<>();
-    private final LongAdder used;
-    private long bytes;
-    private long changes;
-    private boolean dead;
 
     HashValue(LongAdder used) {
-        this.used = used;
+        super(used);
     }
 
     private static long sizeOf(Key field, byte[] value) {
@@ -45,10 +41,7 @@ final class HashValue {
         }
         Key stored = old == null ? field.copy() : field;
         fields.put(stored, value);
-        long delta = sizeOf(field, value) - (old == null ? 0 : sizeOf(field, old));
-        bytes += delta;
-        used.add(delta);
-        changes++;
+        wrote(sizeOf(field, value) - (old == null ? 0 : sizeOf(field, old)));
         return old == null ? 1 : 0;
     }
 
@@ -86,10 +79,7 @@ final class HashValue {
         if (old == null) {
             return false;
         }
-        long b = sizeOf(field, old);
-        bytes -= b;
-        used.add(-b);
-        changes++;
+        wrote(-sizeOf(field, old));
         if (fields.isEmpty()) {
             dead = true;
         }
@@ -116,19 +106,5 @@ final class HashValue {
             }
         }
         return n;
-    }
-
-    /** Marks the hash dead (it left the keyspace) and returns its fields' share of the estimate, to be given back. */
-    synchronized long kill() {
-        dead = true;
-        return bytes;
-    }
-
-    synchronized boolean isDead() {
-        return dead;
-    }
-
-    synchronized long changes() {
-        return changes;
     }
 }

@@ -82,17 +82,21 @@ public final class Keyspace {
         if (v instanceof Expiring e) {
             return 24L + sizeOf(e.value);
         }
-        return 24L; // a counter, or a list's own object (its elements count as pushed)
+        return 24L; // a counter, or a list's or hash's own object (its elements count as written)
     }
 
     /**
-     * What {@code stored}, just replaced or removed, held of the estimate, a list's elements included. A list is
-     * killed first: a push on another loop that fetched it before it left retries instead of pushing into it.
-     * Called once per object leaving the map.
+     * What {@code stored}, just replaced or removed, held of the estimate, a list's or hash's elements included. A
+     * {@link Container} is killed first: a write on another loop that fetched it before it left retries instead of
+     * writing into it. Called once per object leaving the map.
      */
     private static long heldBy(Object stored) {
-        return sizeOf(stored)
-                + (stored instanceof ListValue list ? list.kill() : stored instanceof HashValue hash ? hash.kill() : 0);
+        return sizeOf(stored) + (stored instanceof Container c ? c.kill() : 0);
+    }
+
+    /** What the entry of {@code stored} at {@code k}, just removed, held of the estimate (see {@link #heldBy}). */
+    private static long removed(Key k, Object stored) {
+        return ENTRY_OVERHEAD + k.length() + heldBy(stored);
     }
 
     private static long entrySize(Key k, Object v) {
@@ -141,11 +145,11 @@ public final class Keyspace {
         return input.limit();
     }
 
-    /** The buffered client input of every connection on this keyspace, against one limit. */
     Isolation isolation() {
         return isolation;
     }
 
+    /** The buffered client input of every connection on this keyspace, against one limit. */
     InputBudget inputBudget() {
         return input;
     }
@@ -179,7 +183,7 @@ public final class Keyspace {
             Object old = map.replace(k, v);
             if (old == null) {
                 old = map.put(k.copy(), v);
-                used.add(entrySize(k, v) - (old == null ? 0 : entrySize(k, old) + heldBy(old) - sizeOf(old)));
+                used.add(entrySize(k, v) - (old == null ? 0 : removed(k, old)));
             } else {
                 used.add(sizeOf(v) - heldBy(old));
             }
@@ -220,7 +224,7 @@ public final class Keyspace {
                     : v == null ? map.remove(k, old) : map.replace(k, old, v);
             if (done) {
                 used.add((v == null ? 0 : old == null ? entrySize(k, v) : sizeOf(v))
-                        - (old == null ? 0 : (v == null ? entrySize(k, old) - sizeOf(old) : 0) + heldBy(old)));
+                        - (old == null ? 0 : v == null ? removed(k, old) : heldBy(old)));
                 return live;
             }
         }
@@ -240,7 +244,7 @@ public final class Keyspace {
     boolean delete(Key k) {
         Object v = map.remove(k);
         if (v != null) {
-            used.add(-entrySize(k, v) - heldBy(v) + sizeOf(v));
+            used.add(-removed(k, v));
         }
         return v != null && !expired(v);
     }
@@ -311,18 +315,18 @@ public final class Keyspace {
     }
 
     /** Puts {@code fresh}, a new list or hash, at {@code k} unless the key holds something; true when it did. */
-    boolean addContainer(Key k, Object fresh) {
+    boolean addContainer(Key k, Container fresh) {
         if (map.putIfAbsent(k.copy(), fresh) != null) {
             return false;
         }
-        used.add(ENTRY_OVERHEAD + k.length() + 24L);
+        used.add(entrySize(k, fresh));
         return true;
     }
 
     /** Removes {@code container}, dead (emptied), from {@code k} if it is still there. */
-    void removeContainer(Key k, Object container) {
+    void removeContainer(Key k, Container container) {
         if (map.remove(k, container)) {
-            used.add(-(ENTRY_OVERHEAD + k.length() + 24L));
+            used.add(-entrySize(k, container)); // dead: its elements were counted out as they went
         }
     }
 
@@ -340,6 +344,11 @@ public final class Keyspace {
     /** Keys stored, counting expired ones not yet removed (as redis's {@code DBSIZE}). */
     public int size() {
         return map.size();
+    }
+
+    /** The name {@code TYPE} gives a live value: {@code string} (counters too), {@code list}, {@code hash}; {@code none}. */
+    static String typeOf(Object v) {
+        return v == null ? "none" : v instanceof ListValue ? "list" : v instanceof HashValue ? "hash" : "string";
     }
 
     /** Calls {@code each} with every live key and its stored object (weakly consistent, as the map's iteration). */

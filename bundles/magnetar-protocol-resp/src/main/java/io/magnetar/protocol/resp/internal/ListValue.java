@@ -11,24 +11,17 @@ import java.util.concurrent.atomic.LongAdder;
  * is being removed from the keyspace and takes no more pushes, so that an element pushed by a racing
  * connection is never lost with it (the pusher sees {@link #push} refuse and retries with a new list).
  */
-final class ListValue {
+final class ListValue extends Container {
 
     private static final int INITIAL = 8;
 
     private byte[][] ring = new byte[INITIAL][];
     private int head;
     private int size;
-    private boolean dead;
-    /** Pushes and pops so far: what {@code WATCH} compares, the list object staying the same. */
-    private long changes;
-    /** The keyspace's memory estimate: pushes add to it, pops take from it. */
-    private final LongAdder used;
-    /** This list's share of it. */
-    private long bytes;
 
     /** A live list of {@code values[0, n)}, pushed as {@link #push} would. */
     ListValue(byte[][] values, int n, boolean left, LongAdder used) {
-        this.used = used;
+        super(used);
         push(values, n, left);
     }
 
@@ -40,7 +33,6 @@ final class ListValue {
         if (dead) {
             return -1;
         }
-        changes++;
         if (size + n > ring.length) {
             resize(size + n);
         }
@@ -52,25 +44,9 @@ final class ListValue {
                 ring[(head + size) & (ring.length - 1)] = values[i];
             }
             size++;
-            long b = Keyspace.sizeOf(values[i]);
-            bytes += b;
-            used.add(b);
+            wrote(Keyspace.sizeOf(values[i]));
         }
         return size;
-    }
-
-    /**
-     * Marks the list dead because it left the keyspace (deleted, overwritten) and returns its elements' share of
-     * the estimate, which the caller gives back: later pushes are refused and retried on what the key holds now.
-     */
-    synchronized long kill() {
-        dead = true;
-        long b = bytes;
-        return b;
-    }
-
-    synchronized long changes() {
-        return changes;
     }
 
     /**
@@ -82,15 +58,12 @@ final class ListValue {
             return 0; // deleted or overwritten since it was fetched: as if popped after that
         }
         int n = (int) Math.min(count, size);
-        changes += n;
         byte[][] out = into.capacity(n);
         int mask = ring.length - 1;
         for (int i = 0; i < n; i++) {
             int at = left ? head : (head + size - 1) & mask;
             out[i] = ring[at];
-            long b = Keyspace.sizeOf(out[i]);
-            bytes -= b;
-            used.add(-b);
+            wrote(-Keyspace.sizeOf(out[i]));
             ring[at] = null;
             if (left) {
                 head = (head + 1) & mask;
@@ -126,15 +99,6 @@ final class ListValue {
 
     synchronized int size() {
         return size;
-    }
-
-    /** Estimated bytes of the elements. */
-    synchronized long bytes() {
-        return bytes;
-    }
-
-    synchronized boolean isDead() {
-        return dead;
     }
 
     /** Moves to the smallest power of two that holds {@code needed}, unrolling the ring to index 0. */

@@ -100,7 +100,8 @@ final class ScanCommands extends CommandGroup {
         List<byte[]> names = new ArrayList<>();
         for (Key k : batch) {
             byte[] name = k.toBytes();
-            if ((pattern == null || globMatches(pattern, name)) && (type == null || type.equals(typeOf(k)))) {
+            if ((pattern == null || globMatches(pattern, name))
+                    && (type == null || type.equals(Keyspace.typeOf(keyspace.get(k))))) {
                 names.add(name);
             }
         }
@@ -108,11 +109,6 @@ final class ScanCommands extends CommandGroup {
         reply.bulk(Long.toString(next).getBytes(StandardCharsets.US_ASCII));
         reply.arrayHeader(names.size());
         names.forEach(reply::bulk);
-    }
-
-    private String typeOf(Key k) {
-        Object v = keyspace.get(k);
-        return v == null ? "none" : v instanceof ListValue ? "list" : v instanceof HashValue ? "hash" : "string";
     }
 
     /** The cursor argument: a decimal within 32 bits (a hash position), or -1. */

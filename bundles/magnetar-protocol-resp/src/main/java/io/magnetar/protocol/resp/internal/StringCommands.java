@@ -117,7 +117,7 @@ final class StringCommands extends CommandGroup {
         boolean[] stored = new boolean[1];
         Object old = update(s -> {
             Object v = Keyspace.valueOf(s);
-            if (get && (v instanceof ListValue || v instanceof HashValue)) {
+            if (get && v instanceof Container) {
                 throw CommandError.WRONGTYPE;
             }
             stored[0] = !(nx && s != null || xx && s == null);
@@ -132,7 +132,7 @@ final class StringCommands extends CommandGroup {
             if (old == null) {
                 reply.nullBulk();
             } else {
-                bulk(Keyspace.valueOf(old));
+                commands.stringReply(Keyspace.valueOf(old));
             }
         } else if (stored[0]) {
             reply.raw(ReplyWriter.OK);
@@ -155,7 +155,7 @@ final class StringCommands extends CommandGroup {
 
     private void getDel() {
         Object old = update(s -> {
-            if (Keyspace.valueOf(s) instanceof ListValue || Keyspace.valueOf(s) instanceof HashValue) {
+            if (Keyspace.valueOf(s) instanceof Container) {
                 throw CommandError.WRONGTYPE;
             }
             return null;
@@ -163,7 +163,7 @@ final class StringCommands extends CommandGroup {
         if (old == null) {
             reply.nullBulk();
         } else {
-            bulk(Keyspace.valueOf(old));
+            commands.stringReply(Keyspace.valueOf(old));
         }
     }
 
@@ -206,7 +206,7 @@ final class StringCommands extends CommandGroup {
         reply.integer(v == null ? 0 : text(v).length);
     }
 
-    /** A string's bytes, a counter's decimal digits; {@code WRONGTYPE} for a list; none for no value. */
+    /** A string's bytes, a counter's decimal digits; {@code WRONGTYPE} for a list or hash; none for no value. */
     private static byte[] text(Object v) {
         if (v == null) {
             return new byte[0];
@@ -218,9 +218,5 @@ final class StringCommands extends CommandGroup {
             return Long.toString(counter.get()).getBytes(StandardCharsets.US_ASCII);
         }
         throw CommandError.WRONGTYPE;
-    }
-
-    private void bulk(Object v) {
-        reply.bulk(text(v));
     }
 }

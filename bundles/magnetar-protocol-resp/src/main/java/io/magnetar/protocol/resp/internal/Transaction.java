@@ -13,8 +13,8 @@ import java.util.Map;
  * included. {@code WATCH}ed keys make {@code EXEC} answer a null array, running nothing, when one of them was
  * written (or expired) after the {@code WATCH}; a counter written back to the value it had, and a key absent at
  * the {@code WATCH} and absent again at the {@code EXEC}, are seen as unchanged (the transaction then runs on
- * what it read: as if those writes came before the {@code WATCH}). The kept commands and watched keys count against the server's client input budget,
- * as arguments still arriving do.
+ * what it read: as if those writes came before the {@code WATCH}). The kept commands and watched keys count
+ * against the server's client input budget, as arguments still arriving do.
  *
  * <p>Confined to its connection's event loop.
  */
@@ -144,7 +144,7 @@ final class Transaction {
         Object v = Keyspace.valueOf(stored);
         scratch[0] = v instanceof java.util.concurrent.atomic.AtomicLong counter
                 ? counter.get()
-                : v instanceof ListValue list ? list.changes() : v instanceof HashValue hash ? hash.changes() : 0;
+                : v instanceof Container c ? c.changes() : 0;
         return stored;
     }
 
@@ -171,8 +171,7 @@ final class Transaction {
             return;
         }
         List<Kept> commands = queued;
-        boolean discard = aborted;
-        if (discard) {
+        if (aborted) {
             end();
             reply.error("EXECABORT Transaction discarded because of previous errors.");
             return;
