@@ -104,7 +104,9 @@ final class ServerCommands {
         List<String> pairs = new ArrayList<>();
         for (String[] entry : config) {
             for (int i = 2; i < args.count(); i++) {
-                if (globMatches(args.text(i, 128).toLowerCase(Locale.ROOT), entry[0])) {
+                if (Glob.matches(
+                        args.text(i, 128).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1),
+                        entry[0].getBytes(StandardCharsets.US_ASCII))) {
                     pairs.add(entry[0]);
                     pairs.add(entry[1]);
                     break; // each parameter once, however many patterns match it
@@ -116,36 +118,6 @@ final class ServerCommands {
             byte[] b = p.getBytes(StandardCharsets.US_ASCII);
             reply.bulk(b, 0, b.length);
         }
-    }
-
-    /**
-     * redis's glob for {@code CONFIG GET}: {@code *} any run, {@code ?} any one character, the rest as is. Greedy with
-     * one backtrack point, so a pattern of many stars costs O(pattern × name), not exponential time.
-     */
-    static boolean globMatches(String pattern, String name) {
-        int p = 0;
-        int n = 0;
-        int star = -1;
-        int mark = 0;
-        while (n < name.length()) {
-            char c = p < pattern.length() ? pattern.charAt(p) : 0;
-            if (p < pattern.length() && (c == '?' || c == name.charAt(n))) {
-                p++;
-                n++;
-            } else if (c == '*') {
-                star = p++;
-                mark = n;
-            } else if (star >= 0) {
-                p = star + 1;
-                n = ++mark;
-            } else {
-                return false;
-            }
-        }
-        while (p < pattern.length() && pattern.charAt(p) == '*') {
-            p++;
-        }
-        return p == pattern.length();
     }
 
     /** {@code INFO [section]}: the sections redis tools read, {@code # Keyspace} as redis writes it. */
