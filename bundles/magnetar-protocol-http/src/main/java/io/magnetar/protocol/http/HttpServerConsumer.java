@@ -134,12 +134,17 @@ public final class HttpServerConsumer extends ProtocolConsumer {
         } catch (Exception e) {
             return false;
         }
-        route = request.route();
-        headRequest = request.isHead();
-        close = true;
-        keepAlive10 = false;
+        answering(request, true);
         respond(data, response, true);
         return true;
+    }
+
+    /** What the response to {@code request} depends on; {@code closing}: the connection closes after it. */
+    private void answering(ParsedRequest request, boolean closing) {
+        route = request.route();
+        headRequest = request.isHead();
+        close = closing || !request.keepAlive();
+        keepAlive10 = request.isHttp10() && !close;
     }
 
     // handlerAnswered, queued on the loop, answers a failed handler future with a 500.
@@ -151,10 +156,7 @@ public final class HttpServerConsumer extends ProtocolConsumer {
             reject(data, 400, "the asterisk-form target is only for OPTIONS", null);
             return;
         }
-        route = request.route();
-        headRequest = request.isHead();
-        close = !request.keepAlive();
-        keepAlive10 = request.isHttp10() && !close;
+        answering(request, false);
         if (handler instanceof HttpHandler h) {
             HttpResponse response;
             try {
